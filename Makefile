@@ -1,0 +1,40 @@
+# newscrawl: `make demo` and `make test` work on a fresh machine.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+CHROMIUM ?= /usr/bin/chromium-headless-shell
+
+.PHONY: demo test lint typecheck bench browser redis clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+# Debian's headless Chromium for scrapy-playwright (Playwright's own download does not work here).
+browser:
+	@test -x $(CHROMIUM) || { \
+	  echo "Installing Debian's chromium-headless-shell ..."; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium-headless-shell; }
+
+demo: $(STAMP)
+	$(PY) -m newscrawl.demo
+
+test: $(STAMP) browser
+	$(VENV)/bin/ruff check newscrawl tests bench
+	$(VENV)/bin/mypy
+	$(VENV)/bin/pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check newscrawl tests bench
+	$(VENV)/bin/ruff format --check newscrawl tests bench
+	$(VENV)/bin/mypy
+
+bench: $(STAMP)
+	$(PY) bench/replica.py
+	$(PY) bench/crawl.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
