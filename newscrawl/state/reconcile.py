@@ -1,0 +1,168 @@
+"""Finishing a feed: from ``X.jsonl.part`` (being written) to ``X.jsonl`` (complete, in the state).
+
+The same steps serve a run that closes cleanly and the start of a run after one that was killed:
+
+1. ``open``: the run was writing ``X.jsonl.part``. Its complete lines are absorbed into the state
+   in one transaction; a torn last line (the process died mid-write) and any line that is not
+   JSON are moved to ``X.jsonl.salvage`` and dropped from the feed (the article is fetched again,
+   since the state never learnt of it); a line whose version the state already holds is a
+   duplicate and is dropped. The feed is then marked ``absorbed``, in the same transaction.
+2. ``absorbed``: ``X.jsonl.part`` is renamed to ``X.jsonl`` (atomic), then marked ``published``.
+
+A kill between any two steps leaves a status from which the next start resumes, and every step
+is idempotent, so each version of each article ends up in exactly one published feed line.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from newscrawl.feeds import part_path
+from newscrawl.state.store import CrawlState
+
+logger = logging.getLogger(__name__)
+
+#: Keys that make a feed line an article record the state tracks.
+RECORD_KEYS = ("url", "fingerprint", "version")
+
+
+@dataclass
+class FeedReport:
+    path: Path
+    kept: int = 0
+    absorbed: int = 0
+    duplicates: int = 0
+    salvaged: int = 0
+    torn: bool = False
+    recovered: bool = False  # finished on behalf of a run that did not close it
+
+
+def salvage_path(final: Path) -> Path:
+    return final.with_name(final.name + ".salvage")
+
+
+def publish_feed(state: CrawlState, final: Path, *, recovered: bool = False) -> FeedReport:
+    """Absorb and publish one registered feed, resuming from whatever step it reached."""
+    entry = state.feed(final)
+    if entry is None:
+        raise ValueError(f"{final} is not a feed registered in {state.path}")
+    report = FeedReport(final, recovered=recovered)
+    part = part_path(final)
+    if entry.status == "open":
+        _absorb(state, final, part, report)
+        entry = state.feed(final)
+        assert entry is not None
+    if entry.status == "absorbed":
+        if part.exists():
+            if final.exists():
+                raise FileExistsError(f"cannot publish {part}: {final} already exists")
+            os.replace(part, final)
+            _fsync_dir(final.parent)
+        with state.transaction() as db:
+            state.set_feed_status(db, final, "published")
+    return report
+
+
+def reconcile(state: CrawlState) -> list[FeedReport]:
+    """Finish every feed a previous run left unfinished (run with the job's lock held)."""
+    reports = []
+    for entry in state.feeds(unfinished=True):
+        report = publish_feed(state, entry.path, recovered=True)
+        logger.warning(
+            "Recovered feed of an interrupted run: %s (%d lines kept, %d duplicates dropped, "
+            "%d lines salvaged%s)",
+            report.path,
+            report.kept,
+            report.duplicates,
+            report.salvaged,
+            ", torn last line" if report.torn else "",
+        )
+        reports.append(report)
+    return reports
+
+
+def _absorb(state: CrawlState, final: Path, part: Path, report: FeedReport) -> None:
+    source = part if part.exists() else final
+    with state.transaction() as db:
+        if not source.exists():
+            # Registered, then killed before the first line: nothing to publish.
+            state.set_feed_status(db, final, "published", lines=0)
+            return
+        drop: set[int] = set()
+        salvage: list[bytes] = []
+        with source.open("rb") as feed:
+            for number, line in enumerate(_lines(feed)):
+                if not line.endswith(b"\n"):
+                    report.torn = True
+                    salvage.append(line + b"\n")
+                    drop.add(number)
+                    break
+                record = _parse(line)
+                if record is None:
+                    salvage.append(line)
+                    drop.add(number)
+                    continue
+                if all(key in record for key in RECORD_KEYS):
+                    if not state.absorb(db, record):
+                        report.duplicates += 1
+                        drop.add(number)
+                        continue
+                    report.absorbed += 1
+                report.kept += 1
+        report.salvaged = len(salvage)
+        if salvage:
+            with salvage_path(final).open("ab") as out:
+                out.writelines(salvage)
+                _fsync(out)
+            logger.error(
+                "%s: %d line(s) were not complete JSON records; kept them in %s",
+                source,
+                len(salvage),
+                salvage_path(final),
+            )
+        if drop and source == part:
+            _rewrite_without(part, drop)
+        state.set_feed_status(db, final, "absorbed", lines=report.kept)
+
+
+def _lines(feed: BinaryIO) -> Iterator[bytes]:
+    while line := feed.readline():
+        yield line
+
+
+def _parse(line: bytes) -> dict[str, Any] | None:
+    try:
+        value = json.loads(line)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def _rewrite_without(part: Path, drop: set[int]) -> None:
+    tmp = part.with_name(part.name + ".tmp")
+    with part.open("rb") as src, tmp.open("wb") as out:
+        for number, line in enumerate(_lines(src)):
+            if number not in drop:
+                out.write(line)
+        _fsync(out)
+    os.replace(tmp, part)
+    _fsync_dir(part.parent)
+
+
+def _fsync(file: BinaryIO) -> None:
+    file.flush()
+    os.fsync(file.fileno())
+
+
+def _fsync_dir(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -1,0 +1,195 @@
+"""One run's hold on its job's state: the lock, the reconciled state, the incremental policy.
+
+Built as a Scrapy extension (``CrawlStateExtension``), before the engine opens the spider:
+
+1. take the job's lock (a second run of the same job stops here, with a non-zero exit);
+2. open the SQLite state and finish the feeds a killed run left behind;
+3. start a run record and take the policy's snapshot of the state;
+4. act as the feed ledger: feeds are registered before their first line and absorbed into the
+   state before they are published;
+5. when the engine stops: remember what the run saw, close the run (a complete run moves the
+   high-water mark), release the lock.
+
+The spider asks the policy (:func:`policy_for`) what to fetch; the versioning pipeline asks it
+what to emit.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any, Self
+from weakref import WeakKeyDictionary
+
+from scrapy import Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+from scrapy.settings import BaseSettings
+
+from newscrawl.feeds import set_feed_ledger
+from newscrawl.state.lock import RunLock
+from newscrawl.state.policy import IncrementalPolicy, Mode, parse_time
+from newscrawl.state.reconcile import FeedReport, publish_feed, reconcile
+from newscrawl.state.store import CrawlState
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_OVERLAP_HOURS = 2.0
+
+_SESSIONS: WeakKeyDictionary[Crawler, CrawlSession] = WeakKeyDictionary()
+
+
+def state_dir(settings: BaseSettings) -> Path:
+    """``NEWSCRAWL_STATE_DIR``, by default ``{NEWSCRAWL_OUTPUT_DIR}/state``."""
+    configured = settings.get("NEWSCRAWL_STATE_DIR")
+    if configured:
+        return Path(configured)
+    return Path(settings.get("NEWSCRAWL_OUTPUT_DIR") or "output") / "state"
+
+
+def run_mode(crawler: Crawler) -> Mode:
+    """The spider's ``mode`` argument, else the ``NEWSCRAWL_MODE`` setting, else incremental."""
+    spider = getattr(crawler, "spider", None)
+    args = getattr(spider, "args", None)
+    value = getattr(args, "mode", None) or getattr(spider, "mode", None)
+    value = value or crawler.settings.get("NEWSCRAWL_MODE") or Mode.INCREMENTAL
+    try:
+        return Mode(str(value).strip().lower())
+    except ValueError:
+        raise ValueError(f"mode {value!r}: use incremental or full") from None
+
+
+def policy_for(crawler: Crawler | None) -> IncrementalPolicy | None:
+    """The running crawl's incremental policy; ``None`` when the crawl keeps no state."""
+    session = _SESSIONS.get(crawler) if crawler is not None else None
+    return session.policy if session is not None else None
+
+
+class CrawlSession:
+    def __init__(
+        self,
+        directory: Path,
+        mode: Mode,
+        overlap: timedelta,
+        canonical: Callable[[str], str] = str,
+    ) -> None:
+        self.dir = directory
+        self.mode = mode
+        self.overlap = overlap
+        self.canonical = canonical
+        self.lock = RunLock(directory)
+        self.state: CrawlState | None = None
+        self.policy: IncrementalPolicy | None = None
+        self.run_id: int | None = None
+        self.recovered: list[FeedReport] = []
+        self.feeds: list[Path] = []
+
+    def open(self) -> None:
+        self.lock.acquire()
+        try:
+            self.state = CrawlState(self.dir)
+            self.recovered = reconcile(self.state)
+            self.run_id = self.state.start_run(self.mode.value, os.getpid())
+            self.policy = IncrementalPolicy(
+                mode=self.mode,
+                known=self.state.articles(),
+                high_water=parse_time(self.state.high_water_mark()),
+                overlap=self.overlap,
+                sitemap_marks=self.state.sitemap_lastmods(),
+                canonical=self.canonical,
+            )
+        except BaseException:
+            self.lock.release()
+            raise
+
+    # -- FeedLedger ----------------------------------------------------------------------------
+
+    def register_feed(self, final: Path) -> None:
+        assert self.state is not None
+        self.state.register_feed(final, self.run_id)
+        self.feeds.append(final)
+
+    def publish_feed(self, final: Path) -> None:
+        assert self.state is not None
+        publish_feed(self.state, final)
+
+    # -- end -----------------------------------------------------------------------------------
+
+    def close(self, reason: str) -> None:
+        if self.state is None:
+            return
+        state, self.state = self.state, None
+        try:
+            complete = reason == "finished"
+            assert self.policy is not None and self.run_id is not None
+            state.touch(self.policy.skipped | self.policy.unchanged)
+            state.finish_run(self.run_id, reason, complete, self.policy.sitemaps_seen)
+            if not complete:
+                logger.info(
+                    "Run ended with %r: the high-water mark stays where the last complete run "
+                    "left it, so the next run looks at everything again",
+                    reason,
+                )
+        finally:
+            state.close()
+            self.lock.release()
+
+
+class CrawlStateExtension:
+    """Scrapy extension that opens a :class:`CrawlSession` for the crawl (see module doc)."""
+
+    def __init__(self, crawler: Crawler, session: CrawlSession) -> None:
+        self.crawler = crawler
+        self.session = session
+        self.reason = "unknown"
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        settings = crawler.settings
+        if not settings.getbool("NEWSCRAWL_STATE_ENABLED", True):
+            raise NotConfigured("NEWSCRAWL_STATE_ENABLED is off")
+        hours = settings.getfloat("NEWSCRAWL_INCREMENTAL_OVERLAP_HOURS", DEFAULT_OVERLAP_HOURS)
+        session = CrawlSession(
+            state_dir(settings),
+            run_mode(crawler),
+            timedelta(hours=hours),
+            canonical=_canonical_for(getattr(crawler, "spider", None)),
+        )
+        session.open()
+        ext = cls(crawler, session)
+        _SESSIONS[crawler] = session
+        set_feed_ledger(crawler, session)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(ext.engine_stopped, signal=signals.engine_stopped)
+        assert session.policy is not None
+        logger.info(
+            "Crawl state %s: mode %s, %d known articles, high-water mark %s",
+            session.dir,
+            session.mode.value,
+            len(session.policy.known),
+            session.policy.high_water or "none (no complete run yet)",
+        )
+        return ext
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        self.reason = reason
+
+    def engine_stopped(self) -> None:
+        try:
+            self.session.close(self.reason)
+        finally:
+            set_feed_ledger(self.crawler, None)
+            _SESSIONS.pop(self.crawler, None)
+
+
+def _canonical_for(spider: Any) -> Callable[[str], str]:
+    """Map links to canonical URLs on the spider's edition (production host, no query)."""
+    from newscrawl.editions import EDITIONS
+    from newscrawl.normalize.urls import canonical_url
+
+    site = getattr(spider, "site", None)
+    edition = getattr(site, "edition", None) or EDITIONS[getattr(spider, "edition", None) or "en"]
+    return lambda url: canonical_url(url, edition)

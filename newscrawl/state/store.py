@@ -1,0 +1,259 @@
+"""Crawl state that persists between runs: one SQLite file in the state directory.
+
+What the state holds, per article: its canonical URL, the fingerprint and modified time of the
+last version written to a feed, that version's number, and when the article was first and last
+seen. Besides: the feed files runs have written (so a killed run's feed is found and finished),
+the runs themselves (the high-water mark of the last complete one) and the sitemap ``lastmod``
+values a complete run has read.
+
+The state is only ever advanced from feed lines that are already on disk (see
+:mod:`newscrawl.state.reconcile`): it is never ahead of the feeds.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from newscrawl.feeds import part_path
+
+DB_FILENAME = "crawl-state.sqlite3"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS articles (
+    url           TEXT PRIMARY KEY,
+    fingerprint   TEXT NOT NULL,
+    date_modified TEXT,
+    date_published TEXT,
+    version       INTEGER NOT NULL,
+    first_seen    TEXT NOT NULL,
+    last_seen     TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS feeds (
+    path       TEXT PRIMARY KEY,   -- the final name (".jsonl"); the run writes path + ".part"
+    run_id     INTEGER,
+    status     TEXT NOT NULL,      -- open -> absorbed -> published
+    lines      INTEGER,
+    opened_at  TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS runs (
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
+    mode          TEXT NOT NULL,
+    pid           INTEGER,
+    started_at    TEXT NOT NULL,
+    finished_at   TEXT,
+    finish_reason TEXT,
+    high_water    TEXT             -- newest article date known when the run completed
+);
+CREATE TABLE IF NOT EXISTS sitemaps (
+    url     TEXT PRIMARY KEY,
+    lastmod TEXT NOT NULL
+);
+"""
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass(frozen=True)
+class ArticleState:
+    url: str
+    fingerprint: str
+    date_modified: str | None
+    date_published: str | None
+    version: int
+    first_seen: str
+    last_seen: str
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    path: Path
+    run_id: int | None
+    status: str
+    lines: int | None
+
+    @property
+    def part_path(self) -> Path:
+        return part_path(self.path)
+
+
+class CrawlState:
+    """The SQLite state of one job. Not thread-safe; one instance per process."""
+
+    def __init__(self, state_dir: Path | str) -> None:
+        self.dir = Path(state_dir)
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.path = self.dir / DB_FILENAME
+        self._db = sqlite3.connect(self.path, isolation_level=None)
+        self._db.row_factory = sqlite3.Row
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=FULL")
+        self._db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        self._db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._db
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    # -- articles ---------------------------------------------------------------------------
+
+    def article(self, url: str) -> ArticleState | None:
+        row = self._db.execute("SELECT * FROM articles WHERE url = ?", (url,)).fetchone()
+        return ArticleState(**dict(row)) if row else None
+
+    def articles(self) -> dict[str, ArticleState]:
+        """Every known article by URL (a run loads this once; it is small beside the feeds)."""
+        rows = self._db.execute("SELECT * FROM articles").fetchall()
+        return {row["url"]: ArticleState(**dict(row)) for row in rows}
+
+    def article_count(self) -> int:
+        count: int = self._db.execute("SELECT count(*) FROM articles").fetchone()[0]
+        return count
+
+    def absorb(self, db: sqlite3.Connection, record: Mapping[str, Any]) -> bool:
+        """Advance the article to ``record``'s version if it is newer; inside a transaction.
+
+        Returns whether the state changed. A version at or below the known one is a duplicate.
+        """
+        url = record["url"]
+        version = int(record["version"])
+        seen = record.get("crawled_at") or utc_now()
+        row = db.execute("SELECT version FROM articles WHERE url = ?", (url,)).fetchone()
+        if row is not None and row["version"] >= version:
+            return False
+        db.execute(
+            """
+            INSERT INTO articles (url, fingerprint, date_modified, date_published, version,
+                                  first_seen, last_seen)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(url) DO UPDATE SET
+                fingerprint = excluded.fingerprint, date_modified = excluded.date_modified,
+                date_published = excluded.date_published, version = excluded.version,
+                last_seen = max(articles.last_seen, excluded.last_seen)
+            """,
+            (
+                url,
+                record["fingerprint"],
+                record.get("date_modified"),
+                record.get("date_published"),
+                version,
+                seen,
+                seen,
+            ),
+        )
+        return True
+
+    def touch(self, urls: Iterable[str], seen: str | None = None) -> None:
+        """Mark known articles as seen now (their content unchanged)."""
+        seen = seen or utc_now()
+        with self.transaction() as db:
+            db.executemany(
+                "UPDATE articles SET last_seen = max(last_seen, ?) WHERE url = ?",
+                ((seen, url) for url in urls),
+            )
+
+    def newest_article_date(self) -> str | None:
+        """The newest publication date known (listing cards show publication dates)."""
+        value: str | None = self._db.execute(
+            "SELECT max(coalesce(date_published, date_modified)) FROM articles"
+        ).fetchone()[0]
+        return value
+
+    # -- feeds -------------------------------------------------------------------------------
+
+    def register_feed(self, path: Path, run_id: int | None) -> None:
+        """Record a feed file before its first line is written, so a crash cannot hide it."""
+        now = utc_now()
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO feeds (path, run_id, status, opened_at, updated_at) "
+                "VALUES (?, ?, 'open', ?, ?)",
+                (str(path), run_id, now, now),
+            )
+
+    def set_feed_status(
+        self, db: sqlite3.Connection, path: Path, status: str, lines: int | None = None
+    ) -> None:
+        db.execute(
+            "UPDATE feeds SET status = ?, lines = coalesce(?, lines), updated_at = ? "
+            "WHERE path = ?",
+            (status, lines, utc_now(), str(path)),
+        )
+
+    def feed(self, path: Path) -> FeedEntry | None:
+        row = self._db.execute("SELECT * FROM feeds WHERE path = ?", (str(path),)).fetchone()
+        return _feed_entry(row) if row else None
+
+    def feeds(self, *, unfinished: bool = False) -> list[FeedEntry]:
+        query = "SELECT * FROM feeds"
+        if unfinished:
+            query += " WHERE status != 'published'"
+        rows = self._db.execute(query + " ORDER BY opened_at, path").fetchall()
+        return [_feed_entry(row) for row in rows]
+
+    def feed_path_taken(self, path: Path) -> bool:
+        return self.feed(path) is not None
+
+    # -- runs --------------------------------------------------------------------------------
+
+    def start_run(self, mode: str, pid: int) -> int:
+        with self.transaction() as db:
+            cursor = db.execute(
+                "INSERT INTO runs (mode, pid, started_at) VALUES (?, ?, ?)",
+                (mode, pid, utc_now()),
+            )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    def finish_run(
+        self, run_id: int, reason: str, complete: bool, sitemaps: Mapping[str, str]
+    ) -> None:
+        """Close the run; a complete run also moves the high-water mark and the sitemap marks."""
+        high_water = self.newest_article_date() if complete else None
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE runs SET finished_at = ?, finish_reason = ?, high_water = ? WHERE id = ?",
+                (utc_now(), reason, high_water, run_id),
+            )
+            if complete:
+                db.executemany(
+                    "INSERT INTO sitemaps (url, lastmod) VALUES (?, ?) "
+                    "ON CONFLICT(url) DO UPDATE SET lastmod = excluded.lastmod",
+                    sitemaps.items(),
+                )
+
+    def high_water_mark(self) -> str | None:
+        """The newest article date known at the end of the last complete run."""
+        row = self._db.execute(
+            "SELECT high_water FROM runs WHERE high_water IS NOT NULL ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+        return row[0] if row else None
+
+    def runs(self) -> list[dict[str, Any]]:
+        return [dict(row) for row in self._db.execute("SELECT * FROM runs ORDER BY id")]
+
+    def sitemap_lastmods(self) -> dict[str, str]:
+        rows = self._db.execute("SELECT url, lastmod FROM sitemaps").fetchall()
+        return {row["url"]: row["lastmod"] for row in rows}
+
+
+def _feed_entry(row: sqlite3.Row) -> FeedEntry:
+    return FeedEntry(
+        path=Path(row["path"]), run_id=row["run_id"], status=row["status"], lines=row["lines"]
+    )
