@@ -1,0 +1,225 @@
+"""Page objects for the pages that lead to articles: listings, sitemaps, RSS, the listing API.
+
+Pure over a response: no requests, no spider state. Each returns absolute URLs as the page
+writes them (the spider decides what to follow and where to fetch it). Selectors are class
+constants, ordered from the most stable source to the least.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any, ClassVar
+
+from parsel import Selector
+from scrapy.http import Response, TextResponse
+from scrapy.utils.gz import gunzip
+from scrapy.utils.sitemap import Sitemap
+
+
+def parse_when(text: str | None) -> datetime | None:
+    """An ISO 8601 or RFC 822 time as UTC; ``None`` when absent or unreadable."""
+    if not text:
+        return None
+    text = text.strip()
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            moment = parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError):
+            return None
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link a discovery page offers, with the date the page gives it (if any)."""
+
+    url: str
+    when: datetime | None = None
+    title: str | None = None
+
+
+class ListingPage:
+    """Home, group, section, region, tag and author pages: cards, menus and pagination."""
+
+    #: Article cards, most specific first; the first selector that finds cards wins.
+    CARD_SELECTORS: ClassVar[tuple[str, ...]] = (
+        "div.news-list div.news-card",
+        ".news-card",
+        "article.card",
+    )
+    CARD_LINK = "a[href]::attr(href)"
+    CARD_TITLE = "h3 ::text, a ::attr(title)"
+    CARD_TIME = "time::attr(datetime)"
+    #: The page's next-page link: rel=next first, then the pagination block's "Next".
+    NEXT_SELECTORS: ClassVar[tuple[str, ...]] = (
+        "link[rel=next]::attr(href)",
+        "a[rel~=next]::attr(href)",
+        "nav.pagination a.next::attr(href)",
+        ".pagination a[aria-label=Next]::attr(href)",
+    )
+    NEXT_TEXT = re.compile(r"^\s*(next|older|التالي|›|»)\s*$", re.IGNORECASE)
+    PAGINATION_LINKS = "nav.pagination a, .pagination a"
+    LOAD_MORE = "button.load-more, [data-load-more]"
+    #: Every link of the page: menus, tags, authors, cards, sidebars.
+    ALL_LINKS = "a[href]::attr(href)"
+
+    def __init__(self, response: TextResponse) -> None:
+        self.response = response
+        self.sel: Selector = response.selector
+
+    def _cards(self) -> list[Selector]:
+        for css in self.CARD_SELECTORS:
+            cards = self.sel.css(css)
+            if cards:
+                return list(cards)
+        return []
+
+    def cards(self) -> list[Link]:
+        """The listing's own article cards, in page order (not sidebars or tickers)."""
+        links: list[Link] = []
+        for card in self._cards():
+            href = card.css(self.CARD_LINK).get()
+            if not href:
+                continue
+            title = " ".join(t.strip() for t in card.css(self.CARD_TITLE).getall() if t.strip())
+            links.append(
+                Link(
+                    self.response.urljoin(href),
+                    parse_when(card.css(self.CARD_TIME).get()),
+                    title or None,
+                )
+            )
+        return links
+
+    def links(self) -> list[str]:
+        """Every link on the page, absolute, in page order, without repeats."""
+        seen: dict[str, None] = {}
+        for href in self.sel.css(self.ALL_LINKS).getall():
+            href = href.strip()
+            if href and not href.startswith(("#", "javascript:", "mailto:", "tel:")):
+                seen.setdefault(self.response.urljoin(href), None)
+        return list(seen)
+
+    def next_page(self) -> str | None:
+        """The next (older) page of this listing, if the page links one."""
+        for css in self.NEXT_SELECTORS:
+            href = self.sel.css(css).get()
+            if href:
+                return self.response.urljoin(href.strip())
+        for anchor in self.sel.css(self.PAGINATION_LINKS):
+            text = " ".join(anchor.css("::text").getall())
+            href = anchor.attrib.get("href")
+            if href and self.NEXT_TEXT.match(text):
+                return self.response.urljoin(href.strip())
+        return None
+
+    def load_more(self) -> str | None:
+        """The listing path a JS "Load more" button pages through (``data-section``)."""
+        button = self.sel.css(self.LOAD_MORE)
+        if not button:
+            return None
+        return button.attrib.get("data-section") or button.attrib.get("data-path") or None
+
+
+class ListingApiPage:
+    """The JSON a JS listing's "Load more" fetches: ``{"items": [...], "next_page": N|null}``."""
+
+    def __init__(self, response: Response) -> None:
+        self.response = response
+        try:
+            data: Any = json.loads(response.body)
+        except ValueError:
+            data = {}
+        self.data: dict[str, Any] = data if isinstance(data, dict) else {}
+
+    def cards(self) -> list[Link]:
+        links: list[Link] = []
+        for item in self.data.get("items") or []:
+            if isinstance(item, dict) and isinstance(item.get("url"), str):
+                links.append(
+                    Link(
+                        self.response.urljoin(item["url"]),
+                        parse_when(item.get("date")),
+                        item.get("title"),
+                    )
+                )
+        return links
+
+    def next_page(self) -> int | None:
+        value = self.data.get("next_page")
+        return value if isinstance(value, int) and value > 0 else None
+
+
+class SitemapPage:
+    """A sitemap index or a monthly ``urlset`` (plain or gzipped)."""
+
+    MONTHLY = re.compile(r"sitemap-(\d{4})-(\d{1,2})\.xml", re.IGNORECASE)
+
+    def __init__(self, response: Response) -> None:
+        self.response = response
+        body = response.body
+        if body[:2] == b"\x1f\x8b":
+            body = gunzip(body, max_size=50 * 1024 * 1024)
+        try:
+            self.sitemap: Sitemap | None = Sitemap(body)
+        except Exception:  # lxml raises several kinds on junk; all mean "not a sitemap"
+            self.sitemap = None
+
+    @property
+    def is_index(self) -> bool:
+        return self.sitemap is not None and self.sitemap.type == "sitemapindex"
+
+    @property
+    def is_urlset(self) -> bool:
+        return self.sitemap is not None and self.sitemap.type == "urlset"
+
+    def entries(self) -> list[Link]:
+        """``<loc>`` and ``<lastmod>`` of every entry, in document order."""
+        if self.sitemap is None:
+            return []
+        return [
+            Link(entry["loc"].strip(), parse_when(entry.get("lastmod")))
+            for entry in self.sitemap
+            if entry.get("loc")
+        ]
+
+    @classmethod
+    def month_of(cls, url: str) -> tuple[int, int] | None:
+        """``(year, month)`` of a monthly sitemap URL (``sitemap-2024-7.xml``)."""
+        match = cls.MONTHLY.search(url)
+        if not match:
+            return None
+        year, month = int(match.group(1)), int(match.group(2))
+        return (year, month) if 1 <= month <= 12 else None
+
+
+class RssPage:
+    """An RSS 2.0 feed: item links and their publication dates."""
+
+    def __init__(self, response: Response) -> None:
+        self.response = response
+        try:
+            self.sel: Selector | None = Selector(text=response.text, type="xml")
+        except (AttributeError, ValueError):
+            self.sel = None
+
+    def entries(self) -> list[Link]:
+        if self.sel is None:
+            return []
+        links: list[Link] = []
+        for item in self.sel.xpath("//*[local-name()='item']"):
+            href = item.xpath("./*[local-name()='link']/text()").get()
+            if not href:
+                continue
+            when = parse_when(item.xpath("./*[local-name()='pubDate']/text()").get())
+            title = item.xpath("./*[local-name()='title']/text()").get()
+            links.append(Link(href.strip(), when, title))
+        return links

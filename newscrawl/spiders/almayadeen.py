@@ -1,0 +1,334 @@
+"""The ``almayadeen`` spider: routes home → listings → pagination, sitemap index → monthly
+sitemaps, and RSS to article pages, and hands each article page to the item loader.
+
+It holds no selector and no URL pattern: pages are read by page objects
+(``newscrawl.pages``), URLs are classified by ``newscrawl.discovery``. Extension points for
+other crawl modes: ``follow_next_page`` (whether to go on paging a listing) and
+``wants_article`` (whether to request an article link).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any, Self
+from urllib.parse import urlencode, urlsplit
+
+from scrapy import Request, Spider
+from scrapy.crawler import Crawler
+from scrapy.http import Response, TextResponse
+
+from newscrawl.discovery.args import CrawlArgs, Source
+from newscrawl.discovery.classify import Site, classify, page_number, request_url, site_path
+from newscrawl.discovery.rules import UrlKind
+from newscrawl.extensions.profile import apply_profile
+from newscrawl.extensions.summary import failure_kind
+from newscrawl.pages.listing import Link, ListingApiPage, ListingPage, RssPage, SitemapPage
+from newscrawl.pipelines.output import configure_output
+
+logger = logging.getLogger(__name__)
+
+#: Request priorities: finish articles before opening more listings, so the frontier stays
+#: small and records flow from the first seconds.
+PRIORITY_ARTICLE = 20
+PRIORITY_SITEMAP = 10
+PRIORITY_LISTING = 0
+
+#: Slack around the date window when judging a card or sitemap date, which may be local time
+#: or a modification time; the item's own date decides in the end.
+WINDOW_SLACK = timedelta(days=1)
+
+SITEMAP_INDEX_PATH = "/sitemaps/all.xml"
+RSS_PATH = "/rss.xml"
+LISTING_API_PATH = "/api/listing"
+
+
+class AlmayadeenSpider(Spider):
+    name = "almayadeen"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Scrapyd and other schedulers pass private ``_job``-style arguments; they are not ours.
+        raw = {k: v for k, v in kwargs.items() if not k.startswith("_")}
+        self.args = CrawlArgs.parse(raw)
+        super().__init__(*args, **{k: v for k, v in kwargs.items() if k.startswith("_")})
+        self.edition = self.args.edition
+        self.site = Site.of(self.args.edition, self.args.base_url)
+        host = urlsplit(self.site.base_url).hostname or self.site.edition.host
+        self.allowed_domains = [host]
+        self.max_listing_pages = 1000
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        # Settings are not frozen yet: the profile and the default feed depend on arguments.
+        apply_profile(crawler.settings)
+        configure_output(crawler.settings, spider.edition)
+        spider.max_listing_pages = crawler.settings.getint("NEWSCRAWL_MAX_LISTING_PAGES", 1000)
+        return spider
+
+    # -- start -------------------------------------------------------------------------------
+
+    async def start(self) -> AsyncIterator[Request]:
+        for request in self.start_requests_for_sources():
+            yield request
+
+    def start_requests_for_sources(self) -> Iterator[Request]:
+        sources = self.args.discover
+        if Source.SITEMAPS in sources:
+            yield self._request(
+                self.site.url(SITEMAP_INDEX_PATH), self.parse_sitemap, PRIORITY_SITEMAP
+            )
+        if Source.RSS in sources:
+            yield self._request(self.site.url(RSS_PATH), self.parse_rss, PRIORITY_SITEMAP)
+        if Source.LISTINGS in sources:
+            starts = [f"/{s}" for s in self.args.sections] or ["/"]
+            for path in starts:
+                yield self._request(
+                    self.site.url(path), self.parse_listing, PRIORITY_LISTING, listing_page=1
+                )
+
+    # -- listings ----------------------------------------------------------------------------
+
+    def parse_listing(self, response: Response) -> Iterator[Any]:
+        if not isinstance(response, TextResponse):
+            self._count("not_html")
+            return
+        if self._is_article(response):
+            yield from self._article(response)
+            return
+        yield from self._listing(response)
+
+    def _listing(self, response: TextResponse) -> Iterator[Any]:
+        self._count("listing_pages")
+        page = ListingPage(response)
+        cards = page.cards()
+        for card in cards:
+            yield from self._follow_article(card)
+        for url in page.links():
+            yield from self._follow_link(url)
+        current = response.meta.get("listing_page") or page_number(response.url) or 1
+        next_url = page.next_page()
+        if next_url and self.follow_next_page(response, cards, current):
+            yield from self._follow_listing(next_url, current + 1, previous=cards)
+        load_more = page.load_more()
+        if load_more and self.follow_next_page(response, cards, current):
+            yield self._api_request(load_more, current + 1)
+
+    def parse_listing_api(self, response: Response) -> Iterator[Any]:
+        page = ListingApiPage(response)
+        self._count("listing_api_pages")
+        cards = page.cards()
+        for card in cards:
+            yield from self._follow_article(card)
+        current = response.meta["listing_page"]
+        next_page = page.next_page()
+        if next_page and self.follow_next_page(response, cards, current):
+            yield self._api_request(response.meta["listing_path"], next_page)
+
+    def follow_next_page(self, response: Response, cards: list[Link], page: int) -> bool:
+        """Whether to fetch the page after ``page`` of a listing whose cards are ``cards``.
+
+        Stops on an empty page, at the page cap, on a page that repeats the previous page's
+        cards (a pagination trap), and once every card is older than ``since``.
+        """
+        if not cards:
+            self._count("listing_stop/empty")
+            return False
+        if page >= self.max_listing_pages:
+            self._count("listing_stop/page_cap")
+            logger.warning("Listing page cap (%d) reached at %s", page, response.url)
+            return False
+        previous = response.meta.get("previous_cards")
+        if previous is not None and previous == [c.url for c in cards]:
+            self._count("listing_stop/repeated_page")
+            return False
+        since = self.args.since
+        if since is not None:
+            dates = [c.when for c in cards]
+            if all(d is not None and d < since - WINDOW_SLACK for d in dates):
+                self._count("listing_stop/before_since")
+                return False
+        return True
+
+    # -- sitemaps and RSS --------------------------------------------------------------------
+
+    def parse_sitemap(self, response: Response) -> Iterator[Request]:
+        page = SitemapPage(response)
+        if page.is_index:
+            self._count("sitemap_indexes")
+            for entry in page.entries():
+                if self._month_in_window(entry.url):
+                    yield from self._follow(
+                        entry.url, self.parse_sitemap, PRIORITY_SITEMAP, expect=UrlKind.SITEMAP
+                    )
+                else:
+                    self._count("filtered/sitemap_outside_window")
+        elif page.is_urlset:
+            self._count("sitemaps")
+            for entry in page.entries():
+                # lastmod is the modification time: at or after publication.
+                if self.args.since and entry.when and entry.when < self.args.since - WINDOW_SLACK:
+                    self._count("filtered/window")
+                    continue
+                yield from self._follow_article(Link(entry.url))
+        else:
+            self._count("errors/bad_sitemap")
+            logger.error("Not a sitemap: %s", response.url)
+
+    def parse_rss(self, response: Response) -> Iterator[Request]:
+        entries = RssPage(response).entries()
+        if not entries:
+            self._count("errors/bad_feed")
+            logger.error("No items in feed: %s", response.url)
+        self._count("feeds")
+        for entry in entries:
+            yield from self._follow_article(entry)
+
+    # -- articles ----------------------------------------------------------------------------
+
+    def parse_article(self, response: Response) -> Iterator[Any]:
+        if not isinstance(response, TextResponse):
+            self._count("not_html")
+            return
+        if not self._is_article(response):
+            # An article-shaped URL that serves a listing: a section the URL rules do not know.
+            self._count("not_article")
+            yield from self._listing(response)
+            return
+        yield from self._article(response)
+
+    def _article(self, response: TextResponse) -> Iterator[Any]:
+        from newscrawl.normalize.loader import load_article
+
+        item = load_article(response, self.site.edition, crawled_at=_now())
+        item.fetched_url = response.url
+        requested = response.request.url if response.request else response.url
+        seen = [*response.meta.get("redirect_urls", ()), requested]
+        item.alternate_urls = sorted({u for u in seen if u != response.url})
+        if not self._item_in_window(item.date_published):
+            self._count("filtered/window")
+            return
+        path = site_path(response.url, self.site)
+        canonical_path = urlsplit(item.url or "").path or path or "/"
+        if not (self.args.wants_path(canonical_path) or self.args.wants_path(path or "")):
+            self._count("filtered/section")
+            return
+        yield item
+
+    def wants_article(self, url: str, when: datetime | None) -> bool:
+        """Whether to request an article link (the window and the sections)."""
+        if not self.args.in_window(when) and when is not None:
+            since, until = self.args.since, self.args.until
+            if (since and when < since - WINDOW_SLACK) or (until and when > until + WINDOW_SLACK):
+                self._count("filtered/window")
+                return False
+        path = site_path(url, self.site) or "/"
+        if not self.args.wants_path(path):
+            self._count("filtered/section")
+            return False
+        return True
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    def _is_article(self, response: TextResponse) -> bool:
+        from newscrawl.pages.article import ArticlePage
+
+        return bool(ArticlePage(response).is_article())
+
+    def _follow_article(self, link: Link) -> Iterator[Request]:
+        kind = classify(link.url, self.site)
+        if kind is not UrlKind.ARTICLE:
+            self._count_link(kind)
+            if kind is UrlKind.LISTING and not self.args.sections:
+                yield from self._follow_link(link.url)
+            return
+        if self.wants_article(link.url, link.when):
+            yield from self._follow(
+                link.url, self.parse_article, PRIORITY_ARTICLE, expect=UrlKind.ARTICLE
+            )
+
+    def _follow_link(self, url: str) -> Iterator[Request]:
+        """Follow any link a listing shows: articles, and (crawling everything) listings."""
+        kind = classify(url, self.site)
+        if kind is UrlKind.ARTICLE:
+            yield from self._follow_article(Link(url))
+        elif kind is UrlKind.LISTING:
+            if page_number(url) is not None:
+                return  # pagination is followed one page at a time, by follow_next_page
+            if self.args.sections or Source.LISTINGS not in self.args.discover:
+                return
+            yield from self._follow_listing(url, 1)
+        else:
+            self._count_link(kind)
+
+    def _follow_listing(
+        self, url: str, page: int, previous: list[Link] | None = None
+    ) -> Iterator[Request]:
+        meta: dict[str, Any] = {"listing_page": page}
+        if previous is not None:
+            meta["previous_cards"] = [c.url for c in previous]
+        yield from self._follow(
+            url, self.parse_listing, PRIORITY_LISTING, expect=UrlKind.LISTING, **meta
+        )
+
+    def _follow(
+        self, url: str, callback: Any, priority: int, expect: UrlKind, **meta: Any
+    ) -> Iterator[Request]:
+        target = request_url(url, self.site)
+        if target is None:
+            self._count_link(UrlKind.OFFSITE)
+            return
+        yield self._request(target, callback, priority, kind_guess=expect, **meta)
+
+    def _api_request(self, path: str, page: int) -> Request:
+        query = urlencode({"path": path, "page": page})
+        return self._request(
+            self.site.url(f"{LISTING_API_PATH}?{query}"),
+            self.parse_listing_api,
+            PRIORITY_LISTING,
+            listing_page=page,
+            listing_path=path,
+        )
+
+    def _request(self, url: str, callback: Any, priority: int, **meta: Any) -> Request:
+        return Request(url, callback=callback, priority=priority, meta=meta, errback=self.on_error)
+
+    def on_error(self, failure: Any) -> None:
+        """Failed requests are counted by kind in the run summary (``newscrawl.extensions``)."""
+        kind = failure_kind(failure.value)
+        self._count(f"errors/{kind}")
+        request = getattr(failure, "request", None)
+        logger.info("Request failed (%s): %s: %s", kind, request, failure.value)
+
+    def _month_in_window(self, url: str) -> bool:
+        month = SitemapPage.month_of(url)
+        if month is None:
+            return True
+        start = datetime(month[0], month[1], 1, tzinfo=UTC)
+        end = datetime(month[0] + month[1] // 12, month[1] % 12 + 1, 1, tzinfo=UTC)
+        since, until = self.args.since, self.args.until
+        if since and end + WINDOW_SLACK <= since:
+            return False
+        return not (until and start - WINDOW_SLACK > until)
+
+    def _item_in_window(self, published: str | None) -> bool:
+        if not published:
+            return True
+        try:
+            moment = datetime.fromisoformat(published.replace("Z", "+00:00"))
+        except ValueError:
+            return True
+        return self.args.in_window(moment)
+
+    def _count(self, key: str, count: int = 1) -> None:
+        if self.crawler is not None and self.crawler.stats is not None:
+            self.crawler.stats.inc_value(f"newscrawl/{key}", count)
+
+    def _count_link(self, kind: UrlKind) -> None:
+        if kind in (UrlKind.OFFSITE, UrlKind.DISALLOWED, UrlKind.OTHER):
+            self._count(f"links/{kind.value}")
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
