@@ -1,0 +1,219 @@
+"""The item loader: page candidates in, one complete ``ArticleItem`` out.
+
+``ArticlePage`` hands over each scalar field as candidates in order of trust; the loader cleans
+every candidate with the field's input processors and its ``TakeFirst`` output keeps the first
+one that survives. A candidate that normalizes to nothing (a blank string, an unreadable date)
+therefore falls through to the next source. Fields computed from other fields (``word_count``,
+``content_type``, URL-derived sections, ``fingerprint``) are set after loading.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import asdict
+from datetime import UTC, datetime
+from functools import partial
+from urllib.parse import urljoin
+
+from itemloaders import ItemLoader
+from itemloaders.processors import Compose, Identity, MapCompose, TakeFirst
+from scrapy.http import TextResponse
+
+from newscrawl.editions import Edition
+from newscrawl.items import ArticleItem, Image, Link, Video
+from newscrawl.normalize.processors import (
+    ascii_digits,
+    clean_text,
+    count_words,
+    dedupe,
+    format_utc,
+    join_paragraphs,
+    parse_count,
+    split_authors,
+    split_keywords,
+    strip_label,
+    to_utc,
+)
+from newscrawl.normalize.urls import canonical_url, is_site_url, url_path
+from newscrawl.pages.article import ArticlePage, RawDate, RawImage, RawLink
+from newscrawl.pages.selectors import BYLINE_SOURCE_LABELS
+from newscrawl.schema import fingerprint
+
+#: First path segment → content type (both editions' spellings).
+CONTENT_TYPE_BY_SEGMENT: dict[str, str] = {
+    "infographs": "infograph",
+    "infograph": "infograph",
+    "in-pictures": "gallery",
+}
+VIDEO_PAGE_TYPES = ("videoobject", "video")
+
+
+def _digits_only(value: str) -> str | None:
+    text = ascii_digits(value).strip()
+    return text if text.isdigit() else None
+
+
+class ArticleLoader(ItemLoader):
+    """Field processors of ``ArticleItem``. Scalars: clean each candidate, keep the first."""
+
+    default_item_class = ArticleItem
+    default_input_processor = MapCompose(clean_text)
+    default_output_processor = TakeFirst()
+
+    post_id_in = MapCompose(clean_text, _digits_only)
+    authors_in = MapCompose(split_authors)
+    authors_out = Compose(dedupe)
+    source_in = MapCompose(partial(strip_label, labels=BYLINE_SOURCE_LABELS))
+    tags_out = Compose(dedupe)
+    keywords_in = MapCompose(split_keywords)
+    keywords_out = Compose(dedupe)
+    body_in = Identity()
+    body_out = Compose(join_paragraphs)
+    read_time_minutes_in = MapCompose(parse_count)
+    shares_in = MapCompose(parse_count)
+    date_published_in = Identity()
+    date_modified_in = Identity()
+    main_image_in = Identity()
+    images_in = Identity()
+    images_out = Identity()
+    related_in = Identity()
+    related_out = Identity()
+
+
+#: Scalar fields read from page candidates in order of trust.
+CANDIDATES: dict[str, Callable[[ArticlePage], list[str]]] = {
+    "language": ArticlePage.language,
+    "post_id": ArticlePage.post_id,
+    "section_group": ArticlePage.section_group,
+    "section": ArticlePage.section,
+    "region": ArticlePage.region,
+    "coverage": ArticlePage.coverage,
+    "title": ArticlePage.title,
+    "description": ArticlePage.description,
+    "source": ArticlePage.source,
+    "read_time_minutes": ArticlePage.read_time,
+    "shares": ArticlePage.shares,
+}
+
+
+def _dates(candidates: Iterable[RawDate], edition: Edition) -> tuple[str | None, str | None]:
+    """The first candidate that reads as a date: (UTC value, the string it was read from)."""
+    zones = {"tawsiyat": edition.local_tz, "meta": "UTC", "byline": edition.local_tz}
+    for candidate in candidates:
+        value = to_utc(candidate.text, zones[candidate.source])
+        if value is not None:
+            return value, clean_text(candidate.text)
+    return None, None
+
+
+def _absolute(url: str, edition: Edition) -> str:
+    """An image or video URL as written, made absolute on the production host if relative."""
+    text = url.strip()
+    if text.startswith("//"):
+        return f"https:{text}"
+    if "://" not in text:
+        return urljoin(f"{edition.base_url}/", text)
+    return text
+
+
+def _image(raw: RawImage, edition: Edition) -> Image:
+    return {"url": _absolute(raw.url, edition), "caption": clean_text(raw.caption)}
+
+
+def _images(raws: Iterable[RawImage], edition: Edition) -> list[Image]:
+    seen: set[str] = set()
+    images: list[Image] = []
+    for raw in raws:
+        image = _image(raw, edition)
+        if image["url"] not in seen:
+            seen.add(image["url"])
+            images.append(image)
+    return images
+
+
+def _related(raws: Iterable[RawLink], base_url: str, edition: Edition) -> list[Link]:
+    links: list[Link] = []
+    for raw in raws:
+        absolute = urljoin(base_url, raw.href.strip())
+        url = canonical_url(absolute, edition) if is_site_url(absolute, base_url) else absolute
+        links.append({"url": url, "title": clean_text(raw.title)})
+    return links
+
+
+def _canonical(candidates: Iterable[str], fetched: str, edition: Edition) -> str:
+    """The first candidate that is a plausible article URL, canonicalized."""
+    fetched_path = url_path(fetched)
+    for candidate in candidates:
+        url = canonical_url(urljoin(fetched, candidate.strip()), edition)
+        # A canonical link to the home page on an article is a template fault, not an answer.
+        if url_path(url) != "/" or fetched_path == "/":
+            return url
+    return canonical_url(fetched, edition)
+
+
+def _content_type(page_types: Iterable[str], path: str) -> str:
+    if any(t.strip().lower().startswith(VIDEO_PAGE_TYPES) for t in page_types):
+        return "video"
+    segment = path.strip("/").split("/", 1)[0].lower()
+    return CONTENT_TYPE_BY_SEGMENT.get(segment, "article")
+
+
+def _first(values: Iterable[str], processor: Callable[[str], int | None]) -> int | None:
+    for value in values:
+        result = processor(value)
+        if result is not None:
+            return result
+    return None
+
+
+def load_article(
+    response: TextResponse, edition: Edition, *, crawled_at: datetime | None = None
+) -> ArticleItem:
+    """A complete record of the article page ``response`` of ``edition``.
+
+    ``crawled_at`` defaults to now; a naive value is taken as UTC. Never raises on odd markup:
+    what the page does not yield is left unknown (``None`` / ``[]``).
+    """
+    page = ArticlePage(response)
+    loader = ArticleLoader()
+    for name, candidates in CANDIDATES.items():
+        loader.add_value(name, candidates(page))
+    loader.add_value("authors", page.authors())
+    loader.add_value("tags", page.tags())
+    keywords = next((c for c in page.keywords() if split_keywords(c)), None)
+    loader.add_value("keywords", keywords)
+    loader.add_value("body", page.body_paragraphs())
+    main_images = page.main_image()
+    if main_images:
+        loader.add_value("main_image", _image(main_images[0], edition))
+    loader.add_value("images", _images(page.images(), edition))
+    loader.add_value("related", _related(page.related(), response.url, edition))
+    item: ArticleItem = loader.load_item()
+
+    url = _canonical(page.url(), response.url, edition)
+    path = url_path(url)
+    segments = path.strip("/").split("/")
+    item.url = url
+    item.fetched_url = page.fetched_url()
+    item.site = edition.host
+    item.edition = edition.code
+    item.language = item.language or edition.language
+    item.content_type = _content_type(page.page_type(), path)
+    item.section_group = item.section_group or edition.groups.get(segments[0])
+    item.section = item.section or edition.sections.get("/".join(segments[:2]))
+    item.date_published, source_raw = _dates(page.date_published(), edition)
+    item.date_modified, _ = _dates(page.date_modified(), edition)
+    item.date_published_raw = clean_text(page.date_shown()) or source_raw
+    item.word_count = count_words(item.body)
+    if item.content_type == "video":
+        video: Video = {
+            "url": next((_absolute(u, edition) for u in page.video_url()), None),
+            "duration_seconds": _first(page.video_duration(), parse_count),
+        }
+        item.video = video
+    moment = crawled_at or datetime.now(UTC)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    item.crawled_at = format_utc(moment)
+    item.fingerprint = fingerprint(asdict(item))
+    return item

@@ -1,0 +1,232 @@
+"""Small pure processors: raw page strings in, record values out.
+
+Each function takes what a page object found (a string, a list of strings) and returns the
+normalized value, or ``None`` / ``[]`` when the input holds nothing usable. None of them raises
+on odd input: a value that cannot be read becomes unknown, and the loader falls through to the
+next source.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta, timezone
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+_WHITESPACE = re.compile(r"\s+")
+# C0/C1 control characters other than whitespace; they are never content.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+
+
+def clean_text(value: str | None) -> str | None:
+    """NFC, control characters dropped, whitespace collapsed and stripped; ``''`` → ``None``."""
+    if value is None:
+        return None
+    text = unicodedata.normalize("NFC", _CONTROL.sub("", str(value)))
+    text = _WHITESPACE.sub(" ", text).strip()
+    return text or None
+
+
+def ascii_digits(value: str) -> str:
+    """Arabic-Indic and Extended Arabic-Indic digits to ASCII digits."""
+    return value.translate(_DIGITS)
+
+
+def dedupe(values: Iterable[str | None]) -> list[str]:
+    """Cleaned, non-empty values, first occurrence kept, order kept."""
+    seen: set[str] = set()
+    out: list[str] = []
+    for value in values:
+        text = clean_text(value)
+        if text is not None and text not in seen:
+            seen.add(text)
+            out.append(text)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Counts: "1 Shares", "3 Min Read", "5 min read", "1.2K Shares", "١٢ مشاركة"
+
+_COUNT = re.compile(r"(\d+(?:[.,]\d+)*)\s*([kKmM])?(?![\w])")
+
+
+def parse_count(value: str | None) -> int | None:
+    """The first number in ``value`` as an int (``1,234`` → 1234, ``1.2K`` → 1200)."""
+    text = clean_text(value)
+    if text is None:
+        return None
+    match = _COUNT.search(ascii_digits(text))
+    if match is None:
+        return None
+    number, suffix = match.groups()
+    if suffix:
+        scaled = float(number.replace(",", "")) * (1000 if suffix in "kK" else 1_000_000)
+        return round(scaled)
+    return int(number.replace(",", "").replace(".", ""))
+
+
+# ---------------------------------------------------------------------------------------------
+# Dates
+
+_MONTHS: dict[str, int] = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("jan", "january", "كانون الثاني", "يناير"),
+            ("feb", "february", "شباط", "فبراير"),
+            ("mar", "march", "آذار", "اذار", "مارس"),
+            ("apr", "april", "نيسان", "أبريل", "ابريل"),
+            ("may", "أيار", "ايار", "مايو"),
+            ("jun", "june", "حزيران", "يونيو"),
+            ("jul", "july", "تموز", "يوليو"),
+            ("aug", "august", "آب", "اب", "أغسطس", "اغسطس"),
+            ("sep", "sept", "september", "أيلول", "ايلول", "سبتمبر"),
+            ("oct", "october", "تشرين الأول", "تشرين الاول", "أكتوبر", "اكتوبر"),
+            ("nov", "november", "تشرين الثاني", "نوفمبر"),
+            ("dec", "december", "كانون الأول", "كانون الاول", "ديسمبر"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_MONTH_NAMES = "|".join(sorted((re.escape(m) for m in _MONTHS), key=len, reverse=True))
+
+#: ``2024-08-12T23:18:00+03:00``, ``2024-08-15T23:32:00.0000000``, ``2024-01-15 12:24``, ``…Z``
+_ISO_DATE = re.compile(
+    r"(?P<y>\d{4})-(?P<mo>\d{1,2})-(?P<d>\d{1,2})"
+    r"(?:[T ](?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2})(?:[.,]\d+)?)?)?"
+    r"\s*(?P<tz>Z|[+-]\d{2}:?\d{2})?",
+    re.IGNORECASE,
+)
+#: ``29 Jul 2022 11:49``, ``29 July 2022``, ``15 آب 2024 12:24``
+_DAY_MONTH_DATE = re.compile(
+    rf"(?P<d>\d{{1,2}})\s+(?P<mon>{_MONTH_NAMES})\.?,?\s+(?P<y>\d{{4}})"
+    r"(?:,?\s+(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2}))?)?",
+    re.IGNORECASE,
+)
+#: ``Jul 29, 2022 11:49``
+_MONTH_DAY_DATE = re.compile(
+    rf"(?P<mon>{_MONTH_NAMES})\.?\s+(?P<d>\d{{1,2}}),?\s+(?P<y>\d{{4}})"
+    r"(?:,?\s+(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2}))?)?",
+    re.IGNORECASE,
+)
+
+
+@lru_cache(maxsize=8)
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+def _offset(text: str) -> timezone:
+    if text.upper() == "Z":
+        return UTC
+    sign = -1 if text[0] == "-" else 1
+    digits = text[1:].replace(":", "")
+    hours, minutes = int(digits[:2]), int(digits[2:])
+    return timezone(sign * timedelta(hours=hours, minutes=minutes))
+
+
+def parse_datetime(value: str | None, naive_zone: str = "UTC") -> datetime | None:
+    """Any date form the site shows, as an aware UTC ``datetime``; ``None`` if unreadable.
+
+    A written offset (``+03:00``, ``Z``) wins; a time without one is read in ``naive_zone``
+    (an IANA name: ``UTC`` for head meta times, ``Asia/Beirut`` for the visible byline). In a
+    zone's autumn overlap the earlier (summer) reading is taken; a wall time inside the spring
+    gap is read with the offset in force before the change.
+    """
+    text = clean_text(value)
+    if text is None:
+        return None
+    text = ascii_digits(text)
+    match = _ISO_DATE.search(text)
+    month: int | None
+    if match is not None:
+        month = int(match["mo"])
+    else:
+        match = _DAY_MONTH_DATE.search(text) or _MONTH_DAY_DATE.search(text)
+        if match is None:
+            return None
+        month = _MONTHS.get(match["mon"].lower())
+    if month is None:
+        return None
+    tz_text = match.groupdict().get("tz")
+    try:
+        naive = datetime(
+            int(match["y"]),
+            month,
+            int(match["d"]),
+            int(match["h"] or 0),
+            int(match["mi"] or 0),
+            int(match["s"] or 0),
+        )
+        tzinfo = _offset(tz_text) if tz_text else _zone(naive_zone)
+    except (ValueError, KeyError):
+        return None
+    return naive.replace(tzinfo=tzinfo).astimezone(UTC)
+
+
+def format_utc(moment: datetime | None) -> str | None:
+    """``YYYY-MM-DDTHH:MM:SSZ`` (seconds precision) of an aware ``datetime``."""
+    if moment is None:
+        return None
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def to_utc(value: str | None, naive_zone: str = "UTC") -> str | None:
+    """``parse_datetime`` then ``format_utc``: a raw date string to the record's UTC form."""
+    return format_utc(parse_datetime(value, naive_zone))
+
+
+# ---------------------------------------------------------------------------------------------
+# Byline parts, keywords, labels
+
+_BY_PREFIX = re.compile(r"^\s*(?:by|بقلم|كتب|كتبت)\s*[:：]?\s+", re.IGNORECASE)
+_AUTHOR_SPLIT = re.compile(r"\s*(?:,|،|;|&|\band\b)\s*", re.IGNORECASE)
+
+
+def split_authors(value: str | None) -> list[str]:
+    """``By A, B and C`` → ``["A", "B", "C"]``; a ``Source: …`` part is never an author."""
+    text = clean_text(value)
+    if text is None:
+        return []
+    text = re.split(r"\b(?:source|المصدر)\s*:", text, maxsplit=1, flags=re.IGNORECASE)[0]
+    text = _BY_PREFIX.sub("", text)
+    return dedupe(_AUTHOR_SPLIT.split(text))
+
+
+def split_keywords(value: str | None) -> list[str]:
+    """A comma-separated keyword string, split (also on the Arabic comma), de-duplicated."""
+    text = clean_text(value)
+    if text is None:
+        return []
+    return dedupe(re.split(r"[,،]", text))
+
+
+def strip_label(value: str | None, labels: Iterable[str]) -> str | None:
+    """``Source: Agencies`` → ``Agencies`` for any of ``labels`` (case-insensitive)."""
+    text = clean_text(value)
+    if text is None:
+        return None
+    for label in labels:
+        pattern = re.compile(rf"^{re.escape(label)}\s*[:：]\s*", re.IGNORECASE)
+        if pattern.match(text):
+            return clean_text(pattern.sub("", text, count=1))
+    return text
+
+
+# ---------------------------------------------------------------------------------------------
+# Body
+
+
+def join_paragraphs(paragraphs: Iterable[str | None]) -> str | None:
+    """Cleaned non-empty paragraphs joined by a blank line; ``None`` when there are none."""
+    kept = [text for text in (clean_text(p) for p in paragraphs) if text is not None]
+    return "\n\n".join(kept) or None
+
+
+def count_words(body: str | None) -> int:
+    """Whitespace-separated words of ``body`` (0 for ``None``)."""
+    return len(body.split()) if body else 0

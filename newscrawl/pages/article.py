@@ -1,0 +1,543 @@
+"""The article page object: raw field values from one response, no I/O, no engine.
+
+``ArticlePage(response)`` reads a saved or fetched page. Each field method returns what the page
+holds for that field, *before* normalization: scalar fields as a list of candidates in order of
+trust (the tawsiyat block, head metadata and the canonical link, the visible byline row, then
+layout CSS), list fields as the list from the most trusted source that has one. The item loader
+(``newscrawl.normalize.loader``) normalizes the candidates and keeps the first usable one, so a
+missing or broken source costs one field, never the item.
+
+The visible part is read by a layout parser chosen by what the page contains (2024, 2022 or a
+generic fallback); the selectors themselves are data in ``newscrawl.pages.selectors``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, ClassVar, Literal, NamedTuple
+
+from lxml import etree
+from parsel import Selector, SelectorList
+from scrapy.http import TextResponse
+
+from newscrawl.pages import selectors as S
+from newscrawl.pages.tawsiyat import parse_tawsiyat, tawsiyat_class, tawsiyat_string
+
+#: Where a date string came from; the loader reads each in its own zone.
+DateSource = Literal["tawsiyat", "meta", "byline"]
+
+
+class RawDate(NamedTuple):
+    text: str
+    source: DateSource
+
+
+class RawImage(NamedTuple):
+    url: str
+    caption: str | None
+
+
+class RawLink(NamedTuple):
+    href: str
+    title: str | None
+
+
+@dataclass(frozen=True)
+class Byline:
+    """The byline row's parts as shown (``text`` is the row as one line, items joined by •)."""
+
+    text: str | None = None
+    authors: list[str] = field(default_factory=list)
+    source: str | None = None
+    date: str | None = None
+    shares: str | None = None
+    read_time: str | None = None
+
+
+_BLOCK_TAGS = frozenset(
+    {
+        "p",
+        "div",
+        "li",
+        "ul",
+        "ol",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "figure",
+        "figcaption",
+        "blockquote",
+        "section",
+        "article",
+        "aside",
+        "tr",
+        "td",
+        "th",
+        "span",
+    }
+)
+_SKIP_TAGS = frozenset({"script", "style", "noscript", "template"})
+
+
+def select(node: Selector | SelectorList[Selector], query: str) -> SelectorList[Selector]:
+    """Run one query: XPath when it starts with ``/``, ``./`` or ``(``, else CSS."""
+    if query.startswith(("/", "./", "(")):
+        return node.xpath(query)
+    return node.css(query)
+
+
+def first(node: Selector, queries: tuple[str, ...]) -> SelectorList[Selector]:
+    """The result of the first query that finds something (an empty list if none does)."""
+    for query in queries:
+        found = select(node, query)
+        if found:
+            return found
+    return SelectorList()
+
+
+def first_text(node: Selector, queries: tuple[str, ...]) -> str | None:
+    """The first non-blank string the queries find, in order."""
+    for query in queries:
+        for value in select(node, query).getall():
+            if value and value.strip():
+                return str(value)
+    return None
+
+
+def element_text(element: Any) -> str:
+    """Visible text of an lxml element: ``<br>`` and block ends become spaces, scripts dropped."""
+    parts: list[str] = []
+
+    def walk(node: Any, top: bool) -> None:
+        tag = node.tag if isinstance(node.tag, str) else ""
+        if tag not in _SKIP_TAGS and isinstance(node.tag, str):
+            if tag == "br":
+                parts.append(" ")
+            if node.text:
+                parts.append(node.text)
+            for child in node:
+                walk(child, False)
+            if tag in _BLOCK_TAGS:
+                parts.append(" ")
+        if not top and node.tail:
+            parts.append(node.tail)
+
+    walk(element, True)
+    return "".join(parts)
+
+
+def text_of(node: Selector) -> str:
+    return element_text(node.root) if isinstance(node.root, etree._Element) else str(node.root)
+
+
+class LayoutParser:
+    """Reads the visible part of one layout. Subclasses set ``selectors``."""
+
+    selectors: ClassVar[S.LayoutSelectors] = S.LAYOUT_GENERIC
+
+    def __init__(self, root: Selector) -> None:
+        self.root = root
+
+    @classmethod
+    def matches(cls, root: Selector) -> bool:
+        return bool(cls.selectors.markers) and bool(first(root, cls.selectors.markers))
+
+    @cached_property
+    def container(self) -> Selector:
+        found = first(self.root, self.selectors.container)
+        return found[0] if found else self.root
+
+    @cached_property
+    def excluded(self) -> set[Any]:
+        """Elements whose contents are never body text: other page parts, embeds, boxes."""
+        nodes: list[Selector] = []
+        for query in (*S.NOT_ARTICLE, *S.EMBEDS):
+            nodes.extend(select(self.container, query))
+        nodes.extend(self.related_boxes)
+        nodes.extend(self.container.css("figure, figcaption"))
+        nodes.extend(first(self.container, self.selectors.tags))
+        return {node.root for node in nodes}
+
+    def _inside(self, element: Any, elements: set[Any]) -> bool:
+        return element in elements or any(a in elements for a in element.iterancestors())
+
+    @cached_property
+    def not_article(self) -> set[Any]:
+        return {n.root for q in S.NOT_ARTICLE for n in select(self.container, q)}
+
+    # --- headline and byline ------------------------------------------------------------
+
+    def title(self) -> str | None:
+        return first_text(self.container, self.selectors.title)
+
+    @cached_property
+    def byline_nodes(self) -> list[Selector]:
+        nodes: list[Selector] = []
+        for query in self.selectors.byline_items:
+            nodes.extend(
+                n
+                for n in select(self.container, query)
+                if not self._inside(n.root, self.not_article)
+            )
+        if not nodes:
+            nodes = list(first(self.container, S.BYLINE_BY_TEXT))
+        return nodes
+
+    def byline(self) -> Byline:
+        items = [text for text in (" ".join(text_of(n).split()) for n in self.byline_nodes) if text]
+        if not items:
+            return Byline(
+                source=first_text(self.container, self.selectors.source),
+                date=first_text(self.container, self.selectors.date),
+                shares=first_text(self.container, self.selectors.shares),
+                read_time=first_text(self.container, self.selectors.read_time),
+            )
+        line = S.BYLINE_SEPARATOR.join(items)
+        source = S.BYLINE_SOURCE.search(line)
+        date = S.BYLINE_DATE.search(line)
+        shares = S.BYLINE_SHARES.search(line)
+        read_time = S.BYLINE_READ_TIME.search(line)
+        return Byline(
+            text=line,
+            authors=self._authors(line),
+            source=source["value"] if source else first_text(self.container, self.selectors.source),
+            date=date.group(0) if date else first_text(self.container, self.selectors.date),
+            shares=shares["value"] if shares else first_text(self.container, self.selectors.shares),
+            read_time=(
+                read_time["value"]
+                if read_time
+                else first_text(self.container, self.selectors.read_time)
+            ),
+        )
+
+    def _authors(self, line: str) -> list[str]:
+        """Author links in the row; else the row's leading items (``By …`` or bare names)."""
+        links: list[str] = []
+        for node in self.byline_nodes:
+            for query in S.AUTHOR_LINKS:
+                links.extend(" ".join(text_of(a).split()) for a in select(node, query))
+        links = [name for name in links if name]
+        if links:
+            return links
+        parts = S.BYLINE_SPLIT.split(line)
+        if len(parts) > 1:
+            names: list[str] = []
+            for part in parts:
+                if self._is_byline_field(part):
+                    break
+                by = S.BYLINE_BY.match(part)
+                names.append(by["value"] if by else part)
+            return names
+        # One run of text with no item boundaries: names are what precedes "Source:".
+        leading = S.BYLINE_LEADING_AUTHORS.match(line)
+        value = leading["value"] if leading else line
+        by = S.BYLINE_BY.match(value)
+        if by:
+            return [by["value"]]
+        return [value] if leading else []
+
+    @staticmethod
+    def _is_byline_field(part: str) -> bool:
+        return bool(
+            S.BYLINE_SOURCE.match(part)
+            or S.BYLINE_DATE.match(part)
+            or S.BYLINE_SHARES.match(part)
+            or S.BYLINE_READ_TIME.match(part)
+        )
+
+    # --- standfirst, body, related, tags ------------------------------------------------
+
+    @cached_property
+    def standfirst_node(self) -> Selector | None:
+        found = first(self.container, self.selectors.standfirst)
+        return found[0] if found else None
+
+    def standfirst(self) -> str | None:
+        return text_of(self.standfirst_node) if self.standfirst_node is not None else None
+
+    @cached_property
+    def body_node(self) -> Selector | None:
+        found = first(self.container, self.selectors.body)
+        return found[0] if found else None
+
+    def body_paragraphs(self) -> list[str]:
+        if self.body_node is None:
+            return []
+        skip = self.excluded | (
+            {self.standfirst_node.root} if self.standfirst_node is not None else set()
+        )
+        paragraphs: list[str] = []
+        for node in self.body_node.xpath(".//p"):
+            if self._inside(node.root, skip):
+                continue
+            text = text_of(node)
+            if S.READ_MORE.match(text):
+                continue
+            paragraphs.append(text)
+        return paragraphs
+
+    @cached_property
+    def related_boxes(self) -> list[Selector]:
+        boxes = [*first(self.container, S.RELATED_BOX_BY_TEXT)]
+        if not boxes:
+            boxes = [*first(self.container, self.selectors.related_box)]
+        return boxes
+
+    def related(self) -> list[RawLink]:
+        """Related News box links and ``Read more:`` links, in page order."""
+        boxes = {box.root for box in self.related_boxes}
+        read_more = {
+            p.root
+            for p in self.container.xpath(".//p")
+            if S.READ_MORE.match(text_of(p)) and not self._inside(p.root, self.not_article)
+        }
+        links: list[RawLink] = []
+        for anchor in self.container.xpath(".//a[@href]"):
+            element = anchor.root
+            if self._inside(element, boxes) or self._inside(element, read_more):
+                href = anchor.attrib.get("href", "").strip()
+                if href and not href.startswith(("#", "javascript:")):
+                    links.append(RawLink(href, text_of(anchor)))
+        return links
+
+    def tags(self) -> list[str]:
+        nodes = first(self.container, self.selectors.tags)
+        return [text_of(n) for n in nodes if not self._inside(n.root, self.not_article)]
+
+    # --- images and video --------------------------------------------------------------
+
+    @staticmethod
+    def _figure_image(figure: Selector) -> RawImage | None:
+        img = figure.css("img")
+        if not img:
+            return None
+        attrs = img[0].attrib
+        url = next((attrs[a].strip() for a in S.IMG_URL_ATTRS if attrs.get(a, "").strip()), "")
+        if not url and attrs.get("srcset"):
+            url = attrs["srcset"].strip().split(",")[0].split()[0]
+        if not url:
+            return None
+        caption_nodes = figure.css("figcaption")
+        caption = text_of(caption_nodes[0]) if caption_nodes else None
+        if not (caption and caption.strip()):
+            caption = attrs.get("alt") or attrs.get("title")
+        return RawImage(url, caption)
+
+    @cached_property
+    def main_figure(self) -> Selector | None:
+        for query in self.selectors.main_figure:
+            for figure in select(self.container, query):
+                if not self._inside(
+                    figure.root, self.not_article | {b.root for b in self.related_boxes}
+                ):
+                    return figure
+        return None
+
+    def main_image(self) -> RawImage | None:
+        return self._figure_image(self.main_figure) if self.main_figure is not None else None
+
+    def images(self) -> list[RawImage]:
+        """Main figure first, then every other content figure in page order."""
+        skip = self.not_article | {b.root for b in self.related_boxes}
+        found: list[RawImage] = []
+        main = self.main_image()
+        if main is not None:
+            found.append(main)
+        for figure in self.container.xpath(".//figure[.//img]"):
+            if self._inside(figure.root, skip) or figure.xpath("ancestor::figure"):
+                continue
+            image = self._figure_image(figure)
+            if image is not None:
+                found.append(image)
+        return found
+
+
+class Layout2024Parser(LayoutParser):
+    """The next-en.almayadeen.net layout: ``article.article-page``, ``div.article-meta`` row."""
+
+    selectors = S.LAYOUT_2024
+
+
+class Layout2022Parser(LayoutParser):
+    """The long-standing layout (English and Arabic): ``details-white-box``, ``ul.post-info``."""
+
+    selectors = S.LAYOUT_2022
+
+
+#: Layout parsers in the order they are tried; ``LayoutParser`` reads any other page.
+PARSERS: tuple[type[LayoutParser], ...] = (Layout2024Parser, Layout2022Parser)
+
+
+class ArticlePage:
+    """Raw field values of one article, video, infograph or gallery page."""
+
+    def __init__(self, response: TextResponse) -> None:
+        self.response = response
+        self.root: Selector = response.selector
+
+    # --- sources ----------------------------------------------------------------------
+
+    @cached_property
+    def tawsiyat(self) -> dict[str, Any] | None:
+        """The tawsiyat block as a dict; ``None`` when absent or unreadable."""
+        for query in S.TAWSIYAT:
+            for raw in select(self.root, query).getall():
+                data = parse_tawsiyat(raw)
+                if data is not None:
+                    return data
+        return None
+
+    @cached_property
+    def layout(self) -> LayoutParser:
+        for parser in PARSERS:
+            if parser.matches(self.root):
+                return parser(self.root)
+        return LayoutParser(self.root)
+
+    @cached_property
+    def byline(self) -> Byline:
+        return self.layout.byline()
+
+    def _meta(self, queries: tuple[str, ...]) -> str | None:
+        return first_text(self.root, queries)
+
+    def _t(self, key: str) -> str | None:
+        return tawsiyat_string(self.tawsiyat, key)
+
+    @staticmethod
+    def _present(*values: str | None) -> list[str]:
+        return [v for v in values if v is not None and v.strip()]
+
+    # --- routing ----------------------------------------------------------------------
+
+    def is_article(self) -> bool:
+        """True for article, video, infograph and gallery pages; false for listings and others."""
+        kind = (self._t("type") or "").strip().lower()
+        if kind in ("article", "videoobject", "video", "newsarticle"):
+            return True
+        og_type = (self._meta(S.OG_TYPE) or "").strip().lower()
+        if og_type == "article" or og_type.startswith("video"):
+            return True
+        if kind == "page" or og_type == "website":
+            return False
+        byline = self.byline
+        if byline.source or (byline.authors and byline.date):
+            return True
+        # A standfirst counts only inside a known article layout: listings have summaries too.
+        return bool(self.layout.selectors.markers) and self.layout.standfirst_node is not None
+
+    # --- fields: candidates in order of trust ----------------------------------------
+
+    def fetched_url(self) -> str:
+        return self.response.url
+
+    def url(self) -> list[str]:
+        return self._present(
+            first_text(self.root, S.CANONICAL),
+            self._meta(S.OG_URL),
+            self._t("url"),
+            self.response.url,
+        )
+
+    def language(self) -> list[str]:
+        return self._present(self._t("lang"), first_text(self.root, S.HTML_LANG))
+
+    def post_id(self) -> list[str]:
+        return self._present(self._meta(S.META_POSTID), self._t("postid"))
+
+    def page_type(self) -> list[str]:
+        """tawsiyat ``type`` (``article``, ``videoobject``), then ``og:type``."""
+        return self._present(self._t("type"), self._meta(S.OG_TYPE))
+
+    def section_group(self) -> list[str]:
+        return self._present(tawsiyat_class(self.tawsiyat, "posttype"))
+
+    def section(self) -> list[str]:
+        return self._present(tawsiyat_class(self.tawsiyat, "category"))
+
+    def region(self) -> list[str]:
+        return self._present(tawsiyat_class(self.tawsiyat, "country"))
+
+    def coverage(self) -> list[str]:
+        return self._present(tawsiyat_class(self.tawsiyat, "coverage"))
+
+    def title(self) -> list[str]:
+        document_title = first_text(self.root, S.DOCUMENT_TITLE)
+        if document_title is not None:
+            document_title = S.DOCUMENT_TITLE_SUFFIX.sub("", document_title)
+        return self._present(
+            self._t("title"), self._meta(S.OG_TITLE), self.layout.title(), document_title
+        )
+
+    def description(self) -> list[str]:
+        return self._present(
+            self._t("description"), self._meta(S.META_DESCRIPTION), self.layout.standfirst()
+        )
+
+    def authors(self) -> list[str]:
+        """Raw author strings of the most trusted source that names any (may need splitting)."""
+        if self.byline.authors:
+            return self.byline.authors
+        return self._present(self._t("author"), self._meta(S.META_AUTHOR))[:1]
+
+    def source(self) -> list[str]:
+        return self._present(self.byline.source)
+
+    def date_published(self) -> list[RawDate]:
+        return self._dates(
+            self._t("published_time"), self._meta(S.META_PUBLISHED), self.byline.date
+        )
+
+    def date_modified(self) -> list[RawDate]:
+        return self._dates(self._t("last_updated"), self._meta(S.META_MODIFIED), None)
+
+    def date_shown(self) -> str | None:
+        """The publication date exactly as the byline shows it."""
+        return self.byline.date
+
+    def _dates(self, tawsiyat: str | None, meta: str | None, byline: str | None) -> list[RawDate]:
+        candidates = (
+            RawDate(tawsiyat or "", "tawsiyat"),
+            RawDate(meta or "", "meta"),
+            RawDate(byline or "", "byline"),
+        )
+        return [c for c in candidates if c.text.strip()]
+
+    def tags(self) -> list[str]:
+        return self.layout.tags()
+
+    def keywords(self) -> list[str]:
+        return self._present(self._meta(S.META_KEYWORDS), self._t("keywords"))
+
+    def body_paragraphs(self) -> list[str]:
+        return self.layout.body_paragraphs()
+
+    def read_time(self) -> list[str]:
+        return self._present(self.byline.read_time)
+
+    def shares(self) -> list[str]:
+        return self._present(self.byline.shares)
+
+    def main_image(self) -> list[RawImage]:
+        candidates = [
+            self.layout.main_image(),
+            RawImage(self._meta(S.OG_IMAGE) or "", None),
+            RawImage(self._t("thumbnail") or "", None),
+        ]
+        return [c for c in candidates if c is not None and c.url.strip()]
+
+    def images(self) -> list[RawImage]:
+        return self.layout.images()
+
+    def video_url(self) -> list[str]:
+        return self._present(first_text(self.root, S.VIDEO_SRC), self._meta(S.OG_VIDEO))
+
+    def video_duration(self) -> list[str]:
+        return self._present(self._t("video_duration"), first_text(self.root, S.VIDEO_DURATION))
+
+    def related(self) -> list[RawLink]:
+        return self.layout.related()

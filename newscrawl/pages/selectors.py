@@ -1,0 +1,207 @@
+"""Every selector and text pattern the article page object uses, as data, in one place.
+
+Order inside each tuple is order of trust: the first query that finds something wins. Queries
+starting with ``/``, ``./`` or ``(`` are XPath, the others CSS. Head metadata and the tawsiyat
+block come first; visible text patterns next; layout CSS classes last.
+
+A page layout is a ``LayoutSelectors`` value. A new layout of the site is a new value added to
+``LAYOUTS`` (and, if its byline reads differently, a new parser in ``article.py``), never an edit
+that changes how an existing layout is read.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# --- head metadata and site JSON --------------------------------------------------------------
+
+TAWSIYAT: tuple[str, ...] = (
+    "script#tawsiyat-metadata::text",
+    'script[type="text/tawsiyat"]::text',
+    "//script[contains(., '\"postid\"') and contains(., '\"published_time\"')]/text()",
+)
+CANONICAL: tuple[str, ...] = ('link[rel="canonical"]::attr(href)',)
+HTML_LANG: tuple[str, ...] = ("html::attr(lang)", "body::attr(lang)")
+DOCUMENT_TITLE: tuple[str, ...] = ("title::text",)
+#: ``<title>`` carries the site name after the headline.
+DOCUMENT_TITLE_SUFFIX = re.compile(r"\s*[|\-–—]\s*(?:Al Mayadeen|الميادين)[^|]*$", re.IGNORECASE)
+
+
+def meta(key: str) -> tuple[str, ...]:
+    """Queries for a ``<meta>`` value by ``name`` or ``property`` (either attribute is seen)."""
+    return (
+        f'meta[name="{key}"]::attr(content)',
+        f'meta[property="{key}"]::attr(content)',
+    )
+
+
+META_POSTID = meta("postid")
+META_KEYWORDS = meta("keywords")
+META_AUTHOR = meta("author")
+META_DESCRIPTION = meta("description")
+OG_TYPE = meta("og:type")
+OG_TITLE = meta("og:title")
+OG_URL = meta("og:url")
+OG_IMAGE = meta("og:image")
+OG_VIDEO = (*meta("og:video"), *meta("og:video:url"), *meta("og:video:secure_url"))
+META_PUBLISHED = meta("article:published_time")
+META_MODIFIED = meta("article:modified_time")
+
+# --- visible text patterns (the byline row, in any layout) -----------------------------------
+
+#: Separators between byline items when the row is read as one line of text.
+BYLINE_SEPARATOR = " • "
+BYLINE_SPLIT = re.compile(r"\s*[•|·]\s*")
+BYLINE_BY = re.compile(r"^\s*(?:by|بقلم|كتب|كتبت)\b\s*:?\s*(?P<value>.+)$", re.IGNORECASE)
+BYLINE_SOURCE_LABELS: tuple[str, ...] = ("Source", "المصدر")
+_VISIBLE_DATE = (
+    r"\d{4}-\d{1,2}-\d{1,2}(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?"
+    r"|\d{1,2}\s+[^\W\d_]{3,}(?:\s[^\W\d_]{3,})?\.?,?\s+\d{4}(?:,?\s+\d{1,2}:\d{2})?"
+)
+BYLINE_DATE = re.compile(rf"(?<!\d)(?:{_VISIBLE_DATE})")
+_COUNTED = r"\d[\d.,]*(?:\s?[KkMm](?![a-z]))?"
+BYLINE_SHARES = re.compile(rf"(?P<value>{_COUNTED})\s*(?:shares?|مشاركة|مشاركات)", re.IGNORECASE)
+BYLINE_READ_TIME = re.compile(
+    r"(?P<value>\d+)\s*(?:min(?:ute)?s?\.?\s*(?:read|reading)|دقائق|دقيقة|د\s*قراءة)",
+    re.IGNORECASE,
+)
+BYLINE_SOURCE = re.compile(
+    r"(?:source|المصدر)\s*:\s*(?P<value>.+?)\s*"
+    rf"(?=[•|·]|(?<!\d)(?:{_VISIBLE_DATE})|{_COUNTED}\s*(?:shares?|مشاركة)|\d+\s*min|$)",
+    re.IGNORECASE,
+)
+#: Text before ``Source:`` in a row without ``By`` (the 2024 layout): the author names.
+BYLINE_LEADING_AUTHORS = re.compile(r"^(?P<value>.+?)\s*(?:source|المصدر)\s*:", re.IGNORECASE)
+#: An element whose text looks like a byline row, when no layout class is present.
+BYLINE_BY_TEXT: tuple[str, ...] = (
+    "(//*[self::ul or self::div or self::p][contains(., 'Source:') or contains(., 'المصدر:')]"
+    "[not(.//*[self::ul or self::div or self::p]"
+    "[contains(., 'Source:') or contains(., 'المصدر:')])])[1]",
+)
+
+#: Author pages: links to them in the byline row are the authors.
+AUTHOR_LINKS: tuple[str, ...] = ('.//a[contains(@href, "/authors/")]',)
+#: A ``Read more: <a>title</a>`` line inside the body.
+READ_MORE = re.compile(
+    r"^\s*(?:read more|read also|اقرأ أيضا|اقرأ أيضاً|اقرأ ايضا|اقرأ المزيد)\s*:", re.IGNORECASE
+)
+#: Headings that open a Related News box.
+RELATED_HEADINGS = re.compile(
+    r"^\s*(?:related news|related|أخبار ذات صلة|اقرأ أيضاً)\s*$", re.IGNORECASE
+)
+#: Related boxes found by their heading text (any layout), then by class.
+RELATED_BOX_BY_TEXT: tuple[str, ...] = (
+    ".//*[self::div or self::aside or self::section][*[1][self::h2 or self::h3 or self::h4"
+    " or self::h5 or self::span or self::strong or self::p]"
+    "[normalize-space()='Related News' or normalize-space()='أخبار ذات صلة']]",
+)
+#: Embedded posts of social networks: not body text.
+EMBEDS: tuple[str, ...] = (
+    "blockquote.twitter-tweet",
+    "blockquote.instagram-media",
+    "blockquote.tiktok-embed",
+    ".//blockquote[.//a[contains(@href, 'twitter.com/') or contains(@href, '//x.com/')]]",
+)
+#: Page sections that are never part of the article, whatever the layout.
+NOT_ARTICLE: tuple[str, ...] = (
+    "aside.most-read",
+    "section.coverage",
+    "section.read-next",
+    "header",
+    "footer",
+    "nav",
+    "script",
+    "style",
+)
+#: Video player parts.
+VIDEO_SRC: tuple[str, ...] = ("video::attr(src)", "video source::attr(src)")
+VIDEO_DURATION: tuple[str, ...] = (
+    "video::attr(data-duration)",
+    "[data-duration]::attr(data-duration)",
+)
+#: Image URL attributes, most trusted first (lazy-loading pages put the URL in data-src).
+IMG_URL_ATTRS: tuple[str, ...] = ("src", "data-src", "data-original", "data-lazy-src")
+
+
+@dataclass(frozen=True)
+class LayoutSelectors:
+    """Where one layout keeps each visible part. Every entry is a fallback chain."""
+
+    name: str
+    #: The layout is chosen when one of these finds something.
+    markers: tuple[str, ...]
+    #: The article's own container; the other queries are run inside it.
+    container: tuple[str, ...]
+    title: tuple[str, ...]
+    #: The byline row's items (one element per item), read as one line of text.
+    byline_items: tuple[str, ...]
+    source: tuple[str, ...]
+    date: tuple[str, ...]
+    shares: tuple[str, ...]
+    read_time: tuple[str, ...]
+    standfirst: tuple[str, ...]
+    main_figure: tuple[str, ...]
+    body: tuple[str, ...]
+    related_box: tuple[str, ...]
+    tags: tuple[str, ...]
+    gallery_figures: tuple[str, ...]
+
+
+LAYOUT_2024 = LayoutSelectors(
+    name="2024",
+    markers=("article.article-page", "div.article-meta", "h1.article-title"),
+    container=("article.article-page", "article", "main", "body"),
+    title=("h1.article-title::text", "h1::text"),
+    byline_items=("div.article-meta > *",),
+    source=("span.meta-source::text", "[class*=source]::text"),
+    date=("span.meta-date::text", "time::text"),
+    shares=("span.meta-shares::text", "[class*=share]::text"),
+    read_time=("span.meta-read::text", "[class*=read]::text"),
+    standfirst=("div.article-summary", "[class*=summary]"),
+    main_figure=("figure.article-image", "figure"),
+    body=("div.article-body", "[class*=article-body]", "[itemprop=articleBody]"),
+    related_box=("aside.related-box", "[class*=related]"),
+    tags=("div.article-tags a", ".//a[contains(@href, '/tags/')]"),
+    gallery_figures=("div.gallery figure", "[class*=gallery] figure"),
+)
+
+LAYOUT_2022 = LayoutSelectors(
+    name="2022",
+    markers=("div.details-white-box", "ul.post-info", "div.p-content"),
+    container=("div.details-white-box", "main", "body"),
+    title=("div.details-white-box h2::text", "h2::text", "h1::text"),
+    byline_items=("ul.post-info > li", "span.read-time"),
+    source=("li.post-source::text", "[class*=source]::text"),
+    date=("li.post-date::text", "time::text"),
+    shares=("li.post-shares::text", "[class*=share]::text"),
+    read_time=("span.read-time::text", "[class*=read-time]::text"),
+    standfirst=("p.lg_para.summary", "p.summary", "p.lg_para"),
+    main_figure=("figure.main-image", "figure"),
+    body=("div.p-content", "[itemprop=articleBody]"),
+    related_box=("div.related-news", "[class*=related]"),
+    tags=("ul.tags a", ".//a[contains(@href, '/tags/')]"),
+    gallery_figures=("div.gallery figure", "[class*=gallery] figure"),
+)
+
+#: For pages of neither layout: headline, text patterns and generic structure only.
+LAYOUT_GENERIC = LayoutSelectors(
+    name="generic",
+    markers=(),
+    container=("article", "main", "body"),
+    title=("h1::text", "h2::text"),
+    byline_items=BYLINE_BY_TEXT,
+    source=(),
+    date=("time::text",),
+    shares=(),
+    read_time=(),
+    standfirst=("[class*=summary]", "[class*=standfirst]", "[class*=lead]"),
+    main_figure=("figure",),
+    body=("[itemprop=articleBody]", "[class*=body]", "[class*=content]"),
+    related_box=("[class*=related]",),
+    tags=(".//a[contains(@href, '/tags/')]",),
+    gallery_figures=("[class*=gallery] figure",),
+)
+
+#: Layouts tried in order; the first whose marker is present reads the page.
+LAYOUTS: tuple[LayoutSelectors, ...] = (LAYOUT_2024, LAYOUT_2022)

@@ -1,0 +1,225 @@
+"""The article page object and loader on saved pages, compared field by field to expected JSON.
+
+Each ``tests/fixtures/articles/NAME.html`` is a saved page following the replica's markup model;
+``NAME.json`` beside it holds the record it must yield (every schema field but ``crawled_at`` and
+``fingerprint``), the URL it was fetched from and the edition. An expected value that is empty
+(``null``, ``[]``) must be declared in ``_empty``, so a field that silently yields nothing cannot
+pass by matching an empty expectation by accident.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+from scrapy.http import HtmlResponse
+
+from newscrawl.editions import EDITIONS, EN
+from newscrawl.items import ArticleItem
+from newscrawl.normalize.loader import load_article
+from newscrawl.pages.article import ArticlePage, select
+from newscrawl.schema import FIELDS, fingerprint, json_schema
+
+FIXTURES = Path(__file__).parent / "fixtures"
+ARTICLES = sorted((FIXTURES / "articles").glob("*.json"))
+CRAWLED_AT = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+UNCHECKED = {"crawled_at", "fingerprint"}
+
+
+def _expected(path: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(path.read_text("utf-8"))
+    return data
+
+
+def _response(html: Path, url: str) -> HtmlResponse:
+    return HtmlResponse(url=url, body=html.read_bytes(), encoding="utf-8")
+
+
+def _record(path: Path) -> dict[str, Any]:
+    expected = _expected(path)
+    response = _response(path.with_suffix(".html"), expected["_fetched_url"])
+    item = load_article(response, EDITIONS[expected["_edition"]], crawled_at=CRAWLED_AT)
+    return asdict(item)
+
+
+CASES = [
+    pytest.param(path, name, id=f"{path.stem}:{name}")
+    for path in ARTICLES
+    for name in FIELDS
+    if name not in UNCHECKED
+]
+
+
+def test_fixtures_exist() -> None:
+    names = {p.stem for p in ARTICLES}
+    assert {
+        "en-2022-reference",
+        "en-2024-layout",
+        "en-video",
+        "en-gallery",
+        "ar-article",
+        "en-malformed-tawsiyat",
+        "en-no-head-times",
+    } <= names
+    for path in ARTICLES:
+        assert path.with_suffix(".html").is_file(), path
+
+
+@pytest.mark.parametrize("path", ARTICLES, ids=lambda p: p.stem)
+def test_expected_files_are_complete_and_declare_empties(path: Path) -> None:
+    expected = _expected(path)
+    fields = {k for k in expected if not k.startswith("_")}
+    assert fields == set(FIELDS) - UNCHECKED
+    empty = {k for k in fields if expected[k] is None or expected[k] == [] or expected[k] == ""}
+    assert empty == set(expected["_empty"]), "declare every empty expected value in _empty"
+    # The content fields that every page of this site has are never expected empty.
+    assert not empty & {"url", "title", "date_published", "content_type", "site", "language"}
+
+
+@pytest.mark.parametrize(("path", "name"), CASES)
+def test_field(path: Path, name: str) -> None:
+    record = _record(path)
+    assert record[name] == _expected(path)[name]
+
+
+@pytest.mark.parametrize("path", ARTICLES, ids=lambda p: p.stem)
+def test_record_is_valid_and_fingerprinted(path: Path) -> None:
+    record = _record(path)
+    jsonschema.validate(record, json_schema())
+    assert list(record) == list(FIELDS)
+    assert record["crawled_at"] == "2026-01-02T03:04:05Z"
+    assert record["fingerprint"] == fingerprint(record)
+    expected = _expected(path)
+    assert fingerprint(expected) == record["fingerprint"]
+
+
+def test_fingerprint_ignores_crawl_fields_and_follows_content() -> None:
+    path = FIXTURES / "articles" / "en-2022-reference.json"
+    expected = _expected(path)
+    html = path.with_suffix(".html")
+    first = load_article(_response(html, expected["_fetched_url"]), EN, crawled_at=CRAWLED_AT)
+    again = load_article(_response(html, "http://127.0.0.1:9/other/url"), EN)
+    assert again.crawled_at != first.crawled_at or again.fetched_url != first.fetched_url
+    assert again.fingerprint == first.fingerprint
+    edited = html.read_text("utf-8").replace("Kirby reiterated", "Kirby repeated")
+    changed = load_article(
+        HtmlResponse(url=expected["_fetched_url"], body=edited.encode(), encoding="utf-8"), EN
+    )
+    assert changed.body != first.body
+    assert changed.fingerprint != first.fingerprint
+
+
+@pytest.mark.parametrize(
+    ("stem", "layout"),
+    [
+        ("en-2022-reference", "2022"),
+        ("en-2024-layout", "2024"),
+        ("en-video", "2022"),
+        ("en-gallery", "2022"),
+        ("ar-article", "2022"),
+    ],
+)
+def test_layout_is_chosen_by_what_the_page_contains(stem: str, layout: str) -> None:
+    expected = _expected(FIXTURES / "articles" / f"{stem}.json")
+    page = ArticlePage(_response(FIXTURES / "articles" / f"{stem}.html", expected["_fetched_url"]))
+    assert page.layout.selectors.name == layout
+
+
+@pytest.mark.parametrize("path", ARTICLES, ids=lambda p: p.stem)
+def test_article_pages_are_articles(path: Path) -> None:
+    page = ArticlePage(_response(path.with_suffix(".html"), _expected(path)["_fetched_url"]))
+    assert page.is_article()
+
+
+@pytest.mark.parametrize("name", ["listing-section.html", "about.html"])
+def test_other_pages_are_not_articles(name: str) -> None:
+    page = ArticlePage(_response(FIXTURES / "pages" / name, "http://127.0.0.1:8123/news/politics"))
+    assert not page.is_article()
+
+
+def test_byline_parts_of_the_2022_row() -> None:
+    path = FIXTURES / "articles" / "en-2022-reference.html"
+    page = ArticlePage(_response(path, "http://127.0.0.1:8123/x"))
+    byline = page.byline
+    assert byline.text == (
+        "By Al Mayadeen English • Source: Agencies • 29 Jul 2022 11:49 • 1 Shares • 3 Min Read"
+    )
+    assert (byline.authors, byline.source, byline.date, byline.shares, byline.read_time) == (
+        ["Al Mayadeen English"],
+        "Agencies",
+        "29 Jul 2022 11:49",
+        "1",
+        "3",
+    )
+
+
+GENERIC_PAGE = """<html lang="en"><head><title>Unknown layout | Al Mayadeen English</title></head>
+<body><header><a href="/tags/Menu">Menu</a></header><main>
+<h1>A page of a layout nobody has seen</h1>
+<div class="row"><p>By Jane Roe and John Doe | Source: Agencies | 2024-10-26 23:30 | 7 Shares |
+4 min read</p></div>
+<div class="content"><p>First paragraph.</p><p>Read more: <a href="/news/x">X</a></p>
+<p>Second   paragraph.</p></div>
+</main><footer><p>All Rights Reserved</p></footer></body></html>"""
+
+
+def test_unknown_layout_is_read_from_text_patterns() -> None:
+    response = HtmlResponse(
+        url="http://127.0.0.1:8123/news/politics/unknown",
+        body=GENERIC_PAGE.encode(),
+        encoding="utf-8",
+    )
+    page = ArticlePage(response)
+    assert page.layout.selectors.name == "generic"
+    assert page.is_article()
+    item = load_article(response, EN)
+    assert item.title == "A page of a layout nobody has seen"
+    assert item.authors == ["Jane Roe", "John Doe"]
+    assert item.source == "Agencies"
+    # 26 Oct 2024 23:30 in Beirut is in the autumn overlap: the summer (UTC+3) reading is taken.
+    assert item.date_published == "2024-10-26T20:30:00Z"
+    assert item.date_published_raw == "2024-10-26 23:30"
+    assert (item.shares, item.read_time_minutes) == (7, 4)
+    assert item.body == "First paragraph.\n\nSecond paragraph."
+    assert item.related == [{"url": "https://english.almayadeen.net/news/x", "title": "X"}]
+    assert item.url == "https://english.almayadeen.net/news/politics/unknown"
+    assert (item.section_group, item.section) == ("News", "Politics")
+
+
+def test_an_empty_page_degrades_to_unknown_values_without_error() -> None:
+    response = HtmlResponse(url="http://127.0.0.1:8123/news/politics/x", body=b"<html></html>")
+    item = load_article(response, EN)
+    assert isinstance(item, ArticleItem)
+    record = asdict(item)
+    assert list(record) == list(FIELDS)
+    assert record["url"] == "https://english.almayadeen.net/news/politics/x"
+    assert record["title"] is None and record["body"] is None and record["authors"] == []
+    assert not ArticlePage(response).is_article()
+
+
+def _all_queries() -> list[str]:
+    from dataclasses import fields
+
+    from newscrawl.pages import selectors
+
+    queries: list[str] = []
+    for value in vars(selectors).values():
+        if isinstance(value, tuple) and all(isinstance(q, str) for q in value):
+            queries.extend(value)
+        if isinstance(value, selectors.LayoutSelectors):
+            for f in fields(value):
+                entry = getattr(value, f.name)
+                if isinstance(entry, tuple):
+                    queries.extend(entry)
+    return queries
+
+
+@pytest.mark.parametrize("query", _all_queries())
+def test_every_selector_is_valid(query: str) -> None:
+    page = FIXTURES / "articles" / "en-2022-reference.html"
+    select(_response(page, "http://127.0.0.1:8123/x").selector, query)
