@@ -1,0 +1,134 @@
+"""Learning the JSON request behind "Load more" from recorded calls: pure, no browser."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from newscrawl.browser.loadmore import JsonEndpoint, RecordedCall, learn_endpoint
+
+BASE = "http://127.0.0.1:8080"
+
+
+def call(url: str, payload: Any, method: str = "GET", status: int = 200) -> RecordedCall:
+    return RecordedCall(BASE + url, method, status, payload)
+
+
+def replica_answer(page: int, next_page: int | None) -> dict[str, Any]:
+    return {
+        "items": [
+            {"url": f"/news/politics/story-{page}-{i}", "title": f"Story {page}.{i}",
+             "section": "Politics", "date": "2024-01-15T09:24:00Z"}
+            for i in range(3)
+        ],
+        "next_page": next_page,
+    }  # fmt: skip
+
+
+def test_replica_shape_two_clicks() -> None:
+    endpoint = learn_endpoint(
+        BASE + "/news/politics",
+        [
+            call("/api/listing?path=%2Fnews%2Fpolitics&page=2", replica_answer(2, 3)),
+            call("/api/listing?path=%2Fnews%2Fpolitics&page=3", replica_answer(3, 4)),
+        ],
+    )
+    assert endpoint is not None
+    assert (endpoint.page_param, endpoint.first_page, endpoint.step) == ("page", 2, 1)
+    assert (endpoint.listing_param, endpoint.listing_form) == ("path", "path")
+    assert (endpoint.items_path, endpoint.url_key) == (("items",), "url")
+    assert (endpoint.title_key, endpoint.date_key, endpoint.next_key) == (
+        "title",
+        "date",
+        "next_page",
+    )
+    # The same endpoint pages another listing.
+    assert endpoint.serves(BASE + "/tags/Drone%20sale")
+    assert endpoint.url_for(BASE + "/tags/Drone%20sale", 2) == (
+        BASE + "/api/listing?path=%2Ftags%2FDrone+sale&page=2"
+    )
+    page = endpoint.read(replica_answer(2, 3), 2, BASE + "/api/listing")
+    assert [c.url for c in page.cards][:1] == [BASE + "/news/politics/story-2-0"]
+    assert page.cards[0].title == "Story 2.0" and page.cards[0].date == "2024-01-15T09:24:00Z"
+    assert page.next_page == 3
+    assert endpoint.read(replica_answer(9, None), 9, BASE).next_page is None
+
+
+def test_nested_items_boolean_more_and_last_segment() -> None:
+    def answer(n: int, more: bool) -> dict[str, Any]:
+        entries = [{"link": f"/story/alpha-{n}{i}", "headline": "H", "published": "2026-01-01"}
+                   for i in range(5)]  # fmt: skip
+        return {"data": {"entries": entries, "count": 5}, "has_more": more}
+
+    endpoint = learn_endpoint(
+        BASE + "/list/alpha",
+        [
+            call("/api/feed?topic=alpha&p=2&size=5", answer(2, True)),
+            call("/api/feed?topic=alpha&p=3&size=5", answer(3, True)),
+        ],
+    )
+    assert endpoint is not None
+    assert (endpoint.page_param, endpoint.listing_param, endpoint.listing_form) == (
+        "p", "topic", "last_segment")  # fmt: skip
+    assert endpoint.items_path == ("data", "entries")
+    assert (endpoint.url_key, endpoint.title_key, endpoint.date_key) == ("link", "headline",
+                                                                         "published")  # fmt: skip
+    assert endpoint.more_key == "has_more"
+    assert endpoint.url_for(BASE + "/list/beta", 2) == BASE + "/api/feed?topic=beta&p=2&size=5"
+    assert endpoint.read(answer(3, True), 3, BASE).next_page == 4
+    assert endpoint.read(answer(4, False), 4, BASE).next_page is None
+
+
+def test_offset_paging() -> None:
+    items = {"results": [{"href": "/a/1", "name": "x"}]}
+    endpoint = learn_endpoint(
+        BASE + "/news",
+        [call("/json/more?offset=20&section=news", items),
+         call("/json/more?offset=40&section=news", items)],
+    )  # fmt: skip
+    assert endpoint is not None
+    assert (endpoint.page_param, endpoint.first_page, endpoint.step) == ("offset", 20, 20)
+    assert endpoint.read(items, 20, BASE).next_page == 40
+    assert endpoint.read({"results": []}, 60, BASE).next_page is None
+
+
+def test_one_click_is_enough_when_the_parameter_is_named_like_a_page() -> None:
+    endpoint = learn_endpoint(
+        BASE + "/news/politics",
+        [call("/api/listing?path=/news/politics&page=2&size=20", replica_answer(2, None))],
+    )
+    assert endpoint is not None
+    assert (endpoint.page_param, endpoint.first_page, endpoint.step) == ("page", 2, 1)
+
+
+def test_listing_not_in_the_query_serves_only_its_own_listing() -> None:
+    endpoint = learn_endpoint(
+        BASE + "/news/politics",
+        [call("/api/x?id=77&page=2", replica_answer(2, 3)),
+         call("/api/x?id=77&page=3", replica_answer(3, 4))],
+    )  # fmt: skip
+    assert isinstance(endpoint, JsonEndpoint)
+    assert endpoint.listing_param is None
+    assert endpoint.serves(BASE + "/news/politics/")
+    assert not endpoint.serves(BASE + "/news/economy")
+
+
+@pytest.mark.parametrize(
+    "calls",
+    [
+        [],
+        # An opaque cursor: nothing to extrapolate.
+        [call("/api/feed?after=ab12", replica_answer(2, 3)),
+         call("/api/feed?after=cd34", replica_answer(3, 4))],
+        # A POST body carries the page.
+        [call("/api/feed", replica_answer(2, 3), method="POST")],
+        # The answer holds no links.
+        [call("/api/feed?page=2", {"items": [{"title": "x"}]}),
+         call("/api/feed?page=3", {"items": [{"title": "y"}]})],
+        # A failed request.
+        [call("/api/feed?page=2", None, status=500)],
+    ],
+)  # fmt: skip
+def test_unlearnable(calls: list[RecordedCall]) -> None:
+    assert learn_endpoint(BASE + "/news/politics", calls) is None
