@@ -1,0 +1,241 @@
+"""The Arabic edition's content, built from real records of www.almayadeen.net.
+
+``build_dataset`` merges the public scraper outputs (``shared/data/arabic/*.json``) by post id into
+one compact file shipped with the package (``data/arabic.jsonl.gz``), so the replica does not need
+the shared folder at run time. Each merged record keeps the raw values the CMS writes (class values
+with stray spaces, keywords with repeats, times with their Beirut offset); the truth normalizes
+them.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import random
+import uuid
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import UTC, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from newscrawl.replica.model import BEIRUT, Article, Block, Image, Meta, clean, slugify
+
+DATASET = Path(__file__).with_name("data") / "arabic.jsonl.gz"
+MEDIA_HOST = "https://alpha-ar-media.almayadeen.net"
+UPDATES = (
+    "الميادين تتابع التطورات لحظة بلحظة.",
+    "مراسل الميادين: استمرار الغارات على المنطقة منذ ساعات الصباح.",
+    "مصادر محلية تؤكد ارتفاع عدد الضحايا.",
+    "المقاومة تعلن استهداف تجمع لجنود الاحتلال.",
+)
+#: Prefer the files whose fields are richest, in this order.
+_FILE_ORDER = (
+    "ayahzm__output_2024_08__raw_tawsiyat.json",
+    "ayahzm__output_2024_05__raw_tawsiyat.json",
+    "hadialshaer__articles_2024_08.json",
+    "hadialshaer__articles_2023_01.json",
+    "sayedalimohamad__dbJSON_articles_2024_9.xml.json",
+    "sayedalimohamad__articles_v1_meta_tags.json",
+)
+
+
+def _utc_to_beirut(value: str) -> str:
+    naive = datetime.fromisoformat(value[:19]).replace(tzinfo=UTC)
+    return naive.astimezone(BEIRUT).isoformat()
+
+
+def _with_offset(value: str) -> str:
+    """A time as tawsiyat writes it; values without an offset are UTC (head meta style)."""
+    if "+" in value[10:] or value.endswith("Z"):
+        return value
+    return _utc_to_beirut(value)
+
+
+def _paragraphs(full_text: str, description: str) -> list[str]:
+    lines = [line for line in full_text.split("\n") if clean(line)]
+    if lines and clean(lines[0]) == clean(description):
+        lines = lines[1:]
+    return lines
+
+
+def build_dataset(source_dir: Path, out: Path = DATASET) -> int:
+    """Merge the raw scraper outputs into ``out``; returns the number of articles."""
+    merged: dict[str, dict[str, Any]] = {}
+    for name in _FILE_ORDER:
+        rows = json.loads((source_dir / name).read_text("utf-8"))
+        for row in rows:
+            pid = str(row.get("post_id") or row.get("postId"))
+            rec = merged.setdefault(pid, {"post_id": pid})
+            if name.startswith("ayahzm"):
+                tw = json.loads(row["full_text"])
+                fields = {
+                    "type": tw["type"],
+                    "url": tw["url"],
+                    "title": tw["title"],
+                    "keywords": tw["keywords"],
+                    "thumbnail": tw["thumbnail"],
+                    "video_duration": tw["video_duration"],
+                    "published_time": tw["published_time"],
+                    "last_updated": tw["last_updated"],
+                    "description": tw["description"],
+                    "author": tw["author"],
+                    "classes": [[c["mapping"], c["value"]] for c in tw["classes"]],
+                }
+            else:
+                kw = row.get("keywords")
+                fields = {
+                    "url": row["url"],
+                    "title": row["title"],
+                    "keywords": ",".join(kw) if isinstance(kw, list) else kw,
+                    "thumbnail": row.get("thumbnail"),
+                    "author": row.get("author"),
+                }
+                if "published_time" in row:
+                    fields["published_time"] = _with_offset(row["published_time"])
+                    fields["last_updated"] = _with_offset(row["last_updated"])
+                elif str(row.get("publication_date", ""))[:2] == "20":
+                    fields["published_time"] = _utc_to_beirut(row["publication_date"])
+                    last = str(row.get("last_updated_date", ""))
+                    fields["last_updated"] = _utc_to_beirut(
+                        last if last[:2] == "20" else row["publication_date"]
+                    )
+                for key in ("video_duration", "description"):
+                    if key in row:
+                        fields[key] = row[key]
+                if "classes" in row:
+                    fields["classes"] = [[c["mapping"], c["value"]] for c in row["classes"]]
+                if name.startswith("hadialshaer") and row.get("full_text"):
+                    fields["paragraphs"] = _paragraphs(
+                        row["full_text"], row.get("description") or ""
+                    )
+            for key, value in fields.items():
+                if rec.get(key) in (None, "", []) and value not in (None, ""):
+                    rec[key] = value
+    records = [r for r in merged.values() if r.get("title") and r.get("published_time")]
+    records.sort(
+        key=lambda r: (datetime.fromisoformat(r["published_time"]).timestamp(), r["post_id"]),
+        reverse=True,
+    )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    text = "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in records)
+    out.write_bytes(gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0))
+    return len(records)
+
+
+@lru_cache(maxsize=1)
+def records() -> tuple[dict[str, Any], ...]:
+    """The shipped Arabic records, newest first."""
+    with gzip.open(DATASET, "rt", encoding="utf-8") as fh:
+        return tuple(json.loads(line) for line in fh)
+
+
+def class_value(rec: dict[str, Any], mapping: str) -> str | None:
+    for m, v in rec.get("classes") or ():
+        if m == mapping:
+            return str(v)
+    return None
+
+
+def kind_of(rec: dict[str, Any], path: str) -> str:
+    if rec.get("type") == "videoobject" or rec.get("video_duration"):
+        return "video"
+    if path.startswith("/infograph/"):
+        return "infograph"
+    return "article"
+
+
+def section_of(path: str) -> str:
+    """Listing key of an Arabic path: ``news/politics`` for 3 segments, else the first one."""
+    parts = path.strip("/").split("/")
+    return "/".join(parts[:2]) if len(parts) == 3 else parts[0]
+
+
+def make_metas(count: int) -> list[Meta]:
+    """Fresh metadata of the ``count`` newest records (keys 0..count-1)."""
+    return [replace(m) for m in _all_metas()[:count]]
+
+
+@lru_cache(maxsize=1)
+def _all_metas() -> tuple[Meta, ...]:
+    recs = records()
+    metas: list[Meta] = []
+    for i, rec in enumerate(recs):
+        path = unquote(urlsplit(rec["url"]).path).rstrip("/")
+        published = int(datetime.fromisoformat(rec["published_time"]).timestamp())
+        modified = int(
+            datetime.fromisoformat(rec.get("last_updated") or rec["published_time"]).timestamp()
+        )
+        author = clean(rec.get("author")) or "الميادين نت"
+        tags = tuple(
+            dict.fromkeys(
+                k for k in (clean(x) for x in (rec.get("keywords") or "").split(",")) if k
+            )
+        )
+        metas.append(
+            Meta(
+                key=i,
+                post_id=int(rec["post_id"]),
+                kind=kind_of(rec, path),
+                section=section_of(path),
+                path=path,
+                title=rec["title"],
+                published=published,
+                modified=max(modified, published),
+                region=clean(class_value(rec, "country")),
+                coverage=clean(class_value(rec, "coverage")),
+                authors=(author,),
+                tags=tags[:8],
+                record=i,
+            )
+        )
+    return tuple(metas)
+
+
+def make_article(seed: int, meta: Meta, link_pool: Sequence[Meta]) -> Article:
+    rec = records()[meta.record]
+    rng = random.Random(f"ar-body:{seed}:{meta.key}:{meta.body_version}")
+    pars = list(rec.get("paragraphs") or [])
+    for n in range(1, meta.body_version + 1):
+        # An edit appends an update paragraph, as live coverage does.
+        pars.append(f"تحديث {n}: {rng.choice(UPDATES)}")
+    blocks: list[Block] = [("p", p) for p in pars]
+    if len(pars) >= 3 and len(link_pool) > 1 and rng.random() < 0.5:
+        others = [link_pool[rng.randrange(len(link_pool))] for _ in range(2)]
+        links = tuple(dict.fromkeys((m.path, m.title) for m in others if m.key != meta.key))
+        if links:
+            blocks.insert(2, ("related", links))
+    thumb = rec.get("thumbnail")
+    main_image = Image(thumb, None) if thumb else None
+    video_url = None
+    duration = None
+    if meta.kind == "video":
+        uid = uuid.UUID(int=rng.getrandbits(128), version=4)
+        video_url = f"{MEDIA_HOST}/media/video/{uid}.mp4"
+        raw = rec.get("video_duration")
+        duration = int(raw) if raw and str(raw).isdigit() else None
+    classes = tuple((str(m), str(v)) for m, v in rec.get("classes") or ())
+    return Article(
+        meta=meta,
+        lang="ar",
+        layout="2022",
+        tawsiyat_type="videoobject" if meta.kind == "video" else "article",
+        title=meta.title,
+        description=rec.get("description") or None,
+        authors=meta.authors,
+        source=None,
+        tags=meta.tags,
+        keywords_raw=rec.get("keywords") or "",
+        blocks=blocks,
+        main_image=main_image,
+        video_url=video_url,
+        video_duration=duration,
+        head_times=rng.random() < 0.93,
+        classes=classes,
+    )
+
+
+def author_slug(name: str) -> str:
+    return slugify(name).strip("-") or "author"

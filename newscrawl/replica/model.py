@@ -1,0 +1,144 @@
+"""The replica's content model: compact per-article metadata and the full article built on demand.
+
+``Meta`` is what the site keeps in memory for every article (a few hundred bytes); ``Article`` is
+everything a page shows, generated from the seed and the article's key when a page is rendered or
+the truth is written, then dropped.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+BEIRUT = ZoneInfo("Asia/Beirut")
+
+
+@dataclass(slots=True)
+class Meta:
+    """What listings, sitemaps and links need to know about one article."""
+
+    key: int
+    post_id: int
+    kind: str  # article | video | infograph | gallery
+    section: str  # section key, e.g. "news/politics", "infographs"
+    path: str  # canonical path, percent-decoded
+    title: str  # current title (the slug in ``path`` comes from the first one)
+    published: int  # epoch seconds, UTC
+    modified: int
+    region: str | None
+    coverage: str | None
+    authors: tuple[str, ...]
+    tags: tuple[str, ...]
+    #: Bumped by each edit that rewrites the body; the body generator is seeded with it.
+    body_version: int = 0
+    #: Index of the source record (Arabic edition); -1 for generated articles.
+    record: int = -1
+
+
+#: One block of the body container, in page order.
+#: ("p", text) | ("related", ((path, title), ...)) | ("readmore", ((path, title),))
+#: | ("figure", ((url, caption),)) | ("tweet", text)
+Block = tuple[str, object]
+
+
+@dataclass
+class Image:
+    url: str
+    caption: str | None
+
+
+@dataclass
+class Article:
+    """Everything one article page shows, in raw (un-normalized) form."""
+
+    meta: Meta
+    lang: str
+    layout: str  # "2022" | "2024"
+    tawsiyat_type: str  # article | videoobject
+    title: str
+    description: str | None
+    authors: tuple[str, ...]
+    source: str | None
+    tags: tuple[str, ...]
+    keywords_raw: str
+    blocks: list[Block]
+    main_image: Image | None
+    gallery: list[Image] = field(default_factory=list)
+    video_url: str | None = None
+    video_duration: int | None = None
+    shares: int | None = None
+    read_time: int | None = None
+    head_times: bool = True
+    show_date: bool = True
+    #: tawsiyat classes as the CMS writes them: (mapping, value) pairs, values raw.
+    classes: tuple[tuple[str, str], ...] = ()
+
+    def paragraphs(self) -> list[str]:
+        return [str(text) for kind, text in self.blocks if kind == "p"]
+
+    def links(self) -> list[tuple[str, str]]:
+        """Related News and Read more links, in page order."""
+        out: list[tuple[str, str]] = []
+        for kind, value in self.blocks:
+            if kind in ("related", "readmore"):
+                out.extend(value)  # type: ignore[arg-type]
+        return out
+
+    def figures(self) -> list[Image]:
+        out: list[Image] = []
+        for kind, value in self.blocks:
+            if kind == "figure":
+                for url, caption in value:  # type: ignore[attr-defined]
+                    out.append(Image(url, caption))
+        return out
+
+
+def slugify(title: str) -> str:
+    """The CMS slug: non letters/digits/':' become '-', lowercased, cut to 60 characters."""
+    return "".join(c if c.isalnum() or c == ":" else "-" for c in title).lower()[:60]
+
+
+def clean(text: str | None) -> str | None:
+    """A record string: NFC, whitespace collapsed and stripped, empty -> None."""
+    if text is None:
+        return None
+    out = " ".join(unicodedata.normalize("NFC", text).split())
+    return out or None
+
+
+def utc(ts: int) -> datetime:
+    return datetime.fromtimestamp(ts, tz=UTC)
+
+
+def iso_z(ts: int) -> str:
+    return utc(ts).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def iso_beirut(ts: int) -> str:
+    """Beirut local time with its offset, as tawsiyat writes it: 2024-08-12T23:18:00+03:00."""
+    return utc(ts).astimezone(BEIRUT).isoformat()
+
+
+def head_time(ts: int) -> str:
+    """UTC without offset, as the head meta writes it: 2024-08-15T23:32:00.0000000."""
+    return utc(ts).strftime("%Y-%m-%dT%H:%M:%S.0000000")
+
+
+def byline_date(ts: int, layout: str) -> str:
+    """The visible byline date, Beirut local time: '29 Jul 2022 11:49' or '2024-01-15 12:24'."""
+    local = utc(ts).astimezone(BEIRUT)
+    if layout == "2024":
+        return local.strftime("%Y-%m-%d %H:%M")
+    return local.strftime("%d %b %Y %H:%M")
+
+
+def card_date(ts: int) -> str:
+    return utc(ts).astimezone(BEIRUT).strftime("%d %b %Y").lstrip("0")
+
+
+def month_of(ts: int) -> tuple[int, int]:
+    """The sitemap month of a publication time (Beirut local calendar)."""
+    local = utc(ts).astimezone(BEIRUT)
+    return local.year, local.month

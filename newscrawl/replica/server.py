@@ -1,0 +1,349 @@
+"""The replica's aiohttp application: routes, the challenge and the fault modes.
+
+Pages are rendered on request from the site's state; nothing is pre-rendered.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from aiohttp import web
+
+from newscrawl.replica import render
+from newscrawl.replica.challenge import COOKIE, Challenge
+from newscrawl.replica.faults import (
+    OVERSIZED_BYTES,
+    TRAP_LINKS,
+    Hostile,
+    flaky_fault,
+    gzip_bomb,
+    malform,
+)
+from newscrawl.replica.model import Meta
+from newscrawl.replica.site import Site, href
+from newscrawl.replica.truth import write_truth
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+HTML = "text/html; charset=utf-8"
+_SITEMAP = re.compile(r"^/sitemaps/all/sitemap-(\d{4})-(\d{1,2})\.xml$")
+_CALENDAR = re.compile(r"^/archive/calendar/(\d{1,6})/(\d{1,2})/(\d{1,2})$")
+#: Paths no mode touches: control endpoints and robots.txt (served even behind the challenge).
+_EXEMPT = ("/__replica__/", "/robots.txt")
+
+
+@dataclass
+class Options:
+    listing: str = "static"  # static | js
+    challenge: str = "off"  # off | on
+    faults: str = "none"  # none | flaky | hostile
+    clearance_ttl: int = 300
+    slow_seconds: float = 30.0
+    truth: Path | None = None
+
+
+class Replica:
+    def __init__(self, site: Site, options: Options) -> None:
+        for name, value, allowed in (
+            ("listing", options.listing, ("static", "js")),
+            ("challenge", options.challenge, ("off", "on")),
+            ("faults", options.faults, ("none", "flaky", "hostile")),
+        ):
+            if value not in allowed:
+                raise ValueError(f"--{name} must be one of {', '.join(allowed)}, not {value!r}")
+        self.site = site
+        self.opts = options
+        self.challenge = (
+            Challenge(site.seed, options.clearance_ttl) if options.challenge == "on" else None
+        )
+        self.hostile = Hostile.choose(site) if options.faults == "hostile" else Hostile()
+        self.traps = TRAP_LINKS if options.faults == "hostile" else ()
+        self.attempts: Counter[str] = Counter()
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="truth")
+        self._truth_job: asyncio.Future[int] | None = None
+        self._lock = asyncio.Lock()
+
+    # --- application ------------------------------------------------------------------------
+
+    def app(self) -> web.Application:
+        middlewares = []
+        if self.challenge:
+            middlewares.append(self._challenge_mw)
+        if self.opts.faults != "none":
+            middlewares.append(self._faults_mw)
+        app = web.Application(middlewares=middlewares)
+        app.router.add_route("*", "/{tail:.*}", self.handle)
+        app.on_startup.append(self._on_startup)
+        app.on_cleanup.append(self._on_cleanup)
+        return app
+
+    async def _on_startup(self, app: web.Application) -> None:
+        self.start_truth()
+
+    async def _on_cleanup(self, app: web.Application) -> None:
+        if self._truth_job:
+            await asyncio.shield(self._truth_job)
+        self._executor.shutdown(wait=True)
+
+    def start_truth(self) -> asyncio.Future[int] | None:
+        if self.opts.truth is None:
+            return None
+        loop = asyncio.get_running_loop()
+        path = self.opts.truth
+        self._truth_job = loop.run_in_executor(
+            self._executor, write_truth, self.site, path, self.hostile.reachable
+        )
+        return self._truth_job
+
+    # --- middlewares ------------------------------------------------------------------------
+
+    @web.middleware
+    async def _challenge_mw(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        assert self.challenge is not None
+        if not request.path.startswith(_EXEMPT) and not self.challenge.valid(
+            request.cookies.get(COOKIE)
+        ):
+            return web.Response(
+                status=403,
+                text=self.challenge.page(),
+                content_type="text/html",
+                charset="utf-8",
+                headers={
+                    "Server": "cloudflare",
+                    "cf-ray": self.challenge.ray(),
+                    "cf-mitigated": "challenge",
+                    "Cache-Control": "private, no-store",
+                },
+            )
+        resp = await handler(request)
+        if not resp.prepared:
+            resp.headers["Server"] = "cloudflare"
+            resp.headers["cf-ray"] = self.challenge.ray()
+        return resp
+
+    @web.middleware
+    async def _faults_mw(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        if request.path.startswith(_EXEMPT):
+            return await handler(request)
+        key = request.path_qs
+        self.attempts[key] += 1
+        fault = flaky_fault(self.site.seed, key, self.attempts[key])
+        if fault in ("500", "503"):
+            return web.Response(status=int(fault), text=f"{fault} Server Error\n")
+        if fault == "429":
+            return web.Response(
+                status=429, text="Too Many Requests\n", headers={"Retry-After": "1"}
+            )
+        if fault == "slow":
+            await asyncio.sleep(self.opts.slow_seconds)
+        resp = await handler(request)
+        if fault == "truncate" and isinstance(resp, web.Response) and resp.body:
+            return await self._truncated(request, resp)
+        return resp
+
+    async def _truncated(self, request: web.Request, resp: web.Response) -> web.StreamResponse:
+        body = bytes(resp.body)  # type: ignore[arg-type]
+        out = web.StreamResponse(status=resp.status, headers={"Content-Type": resp.content_type})
+        out.content_length = len(body)
+        await out.prepare(request)
+        await out.write(body[: len(body) // 3])
+        if request.transport is not None:
+            request.transport.close()
+        return out
+
+    # --- routes -----------------------------------------------------------------------------
+
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        path = request.path
+        site = self.site
+        if path.startswith("/__replica__/"):
+            return await self._control(request)
+        if request.method not in ("GET", "HEAD"):
+            return web.Response(status=405, text="Method Not Allowed\n")
+        if path == "/robots.txt":
+            return web.Response(text=render.robots(site))
+        if path == "/rss.xml":
+            return web.Response(text=render.rss(site), content_type="application/rss+xml")
+        if path == "/sitemaps/all.xml":
+            return web.Response(text=render.sitemap_index(site), content_type="application/xml")
+        m = _SITEMAP.match(path)
+        if m:
+            keys = site.months.get((int(m[1]), int(m[2])))
+            if keys is None:
+                return self._not_found()
+            return web.Response(
+                text=render.sitemap_month(site, keys), content_type="application/xml"
+            )
+        if path == "/api/listing":
+            return self._api_listing(request)
+        if path.startswith("/article/") and path[9:].isdigit():
+            key = site.by_post.get(int(path[9:]))
+            if key is None:
+                return self._not_found()
+            raise web.HTTPMovedPermanently(href(site.metas[key].path))
+        stripped = path.rstrip("/") or "/"
+        meta = site.lookup(stripped)
+        if meta is not None:
+            return await self._article(request, meta)
+        if stripped in site.listings:
+            return self._listing(request, stripped)
+        if self.traps:
+            trap = await self._trap(request, stripped)
+            if trap is not None:
+                return trap
+        if path in ("/search", "/privacy-policy", "/about-us", "/contact-us") or path.startswith(
+            "/print/"
+        ):
+            title = path.strip("/").split("/")[0].replace("-", " ").title()
+            return self._html(render.simple_page(site, title, "Al Mayadeen English.", self.traps))
+        return self._not_found()
+
+    def _html(self, text: str, status: int = 200) -> web.Response:
+        return web.Response(
+            status=status, body=text.encode("utf-8"), content_type="text/html", charset="utf-8"
+        )
+
+    def _not_found(self) -> web.Response:
+        return self._html(
+            render.simple_page(self.site, "Page not found", "The page does not exist."), 404
+        )
+
+    def _page_number(self, request: web.Request) -> int:
+        raw = request.query.get("page", "1")
+        if not raw.isdigit() or int(raw) < 1:
+            raise web.HTTPBadRequest(text=f"page must be a positive integer, not {raw!r}\n")
+        return int(raw)
+
+    def _listing(self, request: web.Request, path: str) -> web.Response:
+        page_no = self._page_number(request)
+        _, pages = self.site.page(path, 1)
+        if page_no > pages:
+            return self._not_found()
+        js = self.opts.listing == "js"
+        return self._html(render.listing_page(self.site, path, page_no, js, self.traps))
+
+    def _api_listing(self, request: web.Request) -> web.Response:
+        path = request.query.get("path", "")
+        if path not in self.site.listings:
+            raise web.HTTPNotFound(
+                text=json.dumps({"error": f"no listing {path!r}"}), content_type="application/json"
+            )
+        page_no = self._page_number(request)
+        return web.json_response(render.listing_json(self.site, path, page_no))
+
+    async def _article(self, request: web.Request, meta: Meta) -> web.StreamResponse:
+        site = self.site
+        kind = self.hostile.kind(meta)
+        if kind == "loop":
+            raise web.HTTPFound(f"/redirect/{meta.post_id}")
+        if kind == "bomb":
+            return web.Response(
+                body=gzip_bomb(), headers={"Content-Type": HTML, "Content-Encoding": "gzip"}
+            )
+        charset = "windows-1252" if kind == "charset" else "utf-8"
+        text = render.article_page(site, site.article(meta), self.traps, charset)
+        if kind == "malformed":
+            text = malform(text)
+        if kind == "oversized":
+            return await self._oversized(request, text)
+        return self._html(text)
+
+    async def _oversized(self, request: web.Request, text: str) -> web.StreamResponse:
+        head, tail = text.rsplit("</body>", 1)
+        filler = ("<!-- " + "x" * (1024 * 1024 - 9) + " -->").encode()
+        n = OVERSIZED_BYTES // len(filler) + 1
+        head_b, tail_b = head.encode(), ("</body>" + tail).encode()
+        resp = web.StreamResponse(headers={"Content-Type": HTML})
+        resp.content_length = len(head_b) + n * len(filler) + len(tail_b)
+        await resp.prepare(request)
+        await resp.write(head_b)
+        for _ in range(n):
+            await resp.write(filler)
+        await resp.write(tail_b)
+        await resp.write_eof()
+        return resp
+
+    async def _trap(self, request: web.Request, path: str) -> web.StreamResponse | None:
+        site = self.site
+        m = _CALENDAR.match(path)
+        if m:
+            y, mo, d = int(m[1]), int(m[2]), int(m[3])
+            prev_d, next_d = (
+                (y, mo, d - 1) if d > 1 else (y, mo - 1 or 12, 28),
+                (y, mo, d + 1) if d < 28 else (y + (mo == 12), mo % 12 + 1, 1),
+            )
+            links = "".join(
+                f'<a href="/archive/calendar/{a}/{b}/{c}">{label}</a>'
+                for (a, b, c), label in ((prev_d, "Previous day"), (next_d, "Next day"))
+            )
+            return self._html(
+                render.page(
+                    site, f"Archive {y}-{mo}-{d}", "", f"<h1>Archive</h1>{links}", self.traps
+                )
+            )
+        if path == "/most-popular":
+            page_no = self._page_number(request)
+            cards = "".join(render.card(site, m) for m in site.newest(5))
+            nxt = f"/most-popular?page={page_no + 1}"
+            nav = f'<nav class="pagination"><a rel="next" href="{nxt}">Next</a></nav>'
+            return self._html(
+                render.page(
+                    site,
+                    "Most popular",
+                    "",
+                    f'<div class="news-list">{cards}</div>{nav}',
+                    self.traps,
+                )
+            )
+        if path == "/redirect/loop":
+            raise web.HTTPFound("/redirect/loop-again")
+        if path == "/redirect/loop-again":
+            raise web.HTTPFound("/redirect/loop")
+        if path.startswith("/redirect/") and path[10:].isdigit():
+            key = site.by_post.get(int(path[10:]))
+            if key is not None:
+                raise web.HTTPFound(href(site.metas[key].path))
+        if path == "/media/archive.html":
+            return web.Response(
+                body=gzip_bomb(), headers={"Content-Type": HTML, "Content-Encoding": "gzip"}
+            )
+        if path == "/downloads/full-archive.html":
+            text = render.simple_page(site, "Full archive", "Everything.", self.traps)
+            return await self._oversized(request, text)
+        return None
+
+    # --- control ----------------------------------------------------------------------------
+
+    async def _control(self, request: web.Request) -> web.StreamResponse:
+        if request.path == "/__replica__/health":
+            return web.json_response(
+                {"ok": True, "articles": len(self.site), "edition": self.site.code}
+            )
+        if request.path != "/__replica__/publish":
+            return self._not_found()
+        if request.method != "POST":
+            return web.Response(status=405, text="POST /__replica__/publish?new=N&edit=M\n")
+        try:
+            new = int(request.query.get("new", "0"))
+            edit = int(request.query.get("edit", "0"))
+            if new < 0 or edit < 0:
+                raise ValueError
+        except ValueError:
+            raise web.HTTPBadRequest(text="new and edit must be non-negative integers\n") from None
+        async with self._lock:
+            if self._truth_job:
+                await self._truth_job
+            result = self.site.publish(new, edit)
+            job = self.start_truth()
+            if job is not None:
+                await job
+        return web.json_response(result)

@@ -1,0 +1,236 @@
+"""The site's state: every article's metadata, the listings, sitemaps by month, and publishing.
+
+Only compact metadata lives here (``Meta``); full articles are built on demand by the edition's
+generator. Listings are arrays of article keys, newest first.
+"""
+
+from __future__ import annotations
+
+import random
+from array import array
+from collections.abc import Iterator
+from dataclasses import replace
+from urllib.parse import quote
+
+from newscrawl.editions import EDITIONS, Edition
+from newscrawl.replica import arabic, english, reference
+from newscrawl.replica.model import Article, Meta, month_of, slugify
+
+PAGE_SIZE = 20
+#: Publishing advances the site's clock by this much per new article.
+PUBLISH_STEP = 7 * 60
+
+
+def href(path: str) -> str:
+    """A path as it appears in links: percent-encoded, ``/`` and ``:`` kept."""
+    return quote(path, safe="/:")
+
+
+def author_path(name: str) -> str:
+    return "/authors/" + "-".join(p for p in slugify(name).split("-") if p)
+
+
+def tag_path(name: str) -> str:
+    return "/tags/" + name
+
+
+class Site:
+    def __init__(self, edition: str = "en", articles: int = 500, seed: int = 1) -> None:
+        if edition not in ("en", "ar"):
+            raise ValueError(f"edition must be 'en' or 'ar', not {edition!r}")
+        if edition == "en" and articles < 10:
+            raise ValueError("the English edition needs at least 10 articles")
+        if articles < 1:
+            raise ValueError("--articles must be at least 1")
+        self.edition: Edition = EDITIONS[edition]
+        self.code = edition
+        self.seed = seed
+        self.base_count = articles
+        self.metas: list[Meta] = []
+        self.by_path: dict[str, int] = {}
+        self.by_post: dict[int, int] = {}
+        self.listings: dict[str, array[int]] = {}
+        self.listing_titles: dict[str, str] = {}
+        self.months: dict[tuple[int, int], array[int]] = {}
+        #: Keys that publishing never edits (the reference page and the pages it links to).
+        self.pinned: set[int] = set()
+        self.publish_calls = 0
+        #: Bumped on every change; caches key on it.
+        self.version = 0
+        if edition == "en":
+            self._build_english()
+        else:
+            self._build_arabic()
+        self.clock = max(m.published for m in self.metas)
+
+    # --- building ---------------------------------------------------------------------------
+
+    def _build_english(self) -> None:
+        n = self.base_count
+        ref = english.reference_index(n)
+        companions = english.companion_indices(n)
+        self.pinned = {ref, *companions}
+        for i in range(n):
+            published = english.base_time(self.seed, i, n)
+            post_id = english.base_post_id(self.seed, i, n)
+            if i == ref:
+                meta = english.reference_meta(i)
+            else:
+                meta = english.make_meta(
+                    self.seed, i, self.by_path.__contains__, published, post_id
+                )
+                if i in companions:
+                    title = english.companion_title(companions.index(i))
+                    meta = replace(
+                        meta,
+                        title=title,
+                        section="news/politics",
+                        kind="article",
+                        path=f"/news/politics/{slugify(title)}",
+                        region="Europe",
+                    )
+                if meta.post_id == reference.POST_ID:
+                    meta.post_id += 1
+            self._add(meta)
+
+    def _build_arabic(self) -> None:
+        available = len(arabic.records())
+        if self.base_count > available:
+            raise ValueError(f"the Arabic edition holds at most {available} real articles")
+        for meta in arabic.make_metas(self.base_count):
+            self._add(meta)
+
+    def _add(self, meta: Meta, newest: bool = False) -> None:
+        key = meta.key
+        assert key == len(self.metas)
+        self.metas.append(meta)
+        self.by_path[meta.path] = key
+        self.by_post[meta.post_id] = key
+        for path, title in self.listings_of(meta):
+            arr = self.listings.get(path)
+            if arr is None:
+                arr = self.listings[path] = array("i")
+                self.listing_titles[path] = title
+            if newest:
+                arr.insert(0, key)
+            else:
+                arr.append(key)
+        month = self.months.setdefault(month_of(meta.published), array("i"))
+        if newest:
+            month.insert(0, key)
+        else:
+            month.append(key)
+
+    def listings_of(self, meta: Meta) -> list[tuple[str, str]]:
+        """Listing paths (decoded) that link ``meta``, with the names the pages show."""
+        ed = self.edition
+        group = meta.section.split("/")[0]
+        out = [("/", "Home"), (f"/{group}", ed.groups.get(group, group))]
+        if "/" in meta.section:
+            out.append((f"/{meta.section}", ed.sections.get(meta.section, meta.section)))
+        if meta.region and self.code == "en":
+            for path, name in ed.regions.items():
+                if name == meta.region:
+                    out.append((f"/{path}", name))
+        out.extend((tag_path(t), t) for t in meta.tags)
+        out.extend((author_path(a), a) for a in meta.authors)
+        return list(dict.fromkeys(out))
+
+    # --- reading ----------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self.metas)
+
+    def lookup(self, path: str) -> Meta | None:
+        key = self.by_path.get(path)
+        return None if key is None else self.metas[key]
+
+    def link_pool(self, meta: Meta) -> list[Meta]:
+        """Articles ``meta``'s body may link: base ones for base articles, so publishing never
+        changes an existing body's links."""
+        if meta.key < self.base_count:
+            return self.metas[: self.base_count]
+        return self.metas[: meta.key]
+
+    def article(self, meta: Meta) -> Article:
+        if self.code == "ar":
+            return arabic.make_article(self.seed, meta, self.link_pool(meta))
+        if meta.path == reference.PATH:
+            companions = [self.metas[k] for k in english.companion_indices(self.base_count)]
+            return english.make_reference(meta, companions)
+        return english.make_article(self.seed, meta, self.link_pool(meta))
+
+    def page(self, path: str, page: int) -> tuple[list[Meta], int]:
+        """Cards of listing ``path`` page ``page`` (1-based) and the number of pages."""
+        keys = self.listings[path]
+        pages = max(1, -(-len(keys) // PAGE_SIZE))
+        start = (page - 1) * PAGE_SIZE
+        return [self.metas[k] for k in keys[start : start + PAGE_SIZE]], pages
+
+    def newest(self, n: int) -> list[Meta]:
+        return [self.metas[k] for k in self.listings["/"][:n]]
+
+    def iter_metas(self) -> Iterator[Meta]:
+        yield from self.metas
+
+    # --- publishing -------------------------------------------------------------------------
+
+    def publish(self, new: int, edit: int) -> dict[str, list[str]]:
+        """Publish ``new`` articles and edit ``edit`` existing ones; deterministic per call."""
+        if new < 0 or edit < 0:
+            raise ValueError("new and edit must be non-negative")
+        self.publish_calls += 1
+        rng = random.Random(f"publish:{self.seed}:{self.code}:{self.publish_calls}")
+        host = self.edition.base_url
+        added: list[str] = []
+        for _ in range(new):
+            self.clock += PUBLISH_STEP + rng.randint(0, 300)
+            self.clock -= self.clock % 60
+            key = len(self.metas)
+            post_id = max(self.by_post) + rng.randint(1, 9)
+            meta = self._new_meta(key, post_id, rng)
+            self._add(meta, newest=True)
+            added.append(host + meta.path)
+        candidates = [k for k in range(len(self.metas)) if k not in self.pinned]
+        edited: list[str] = []
+        for key in sorted(rng.sample(candidates, min(edit, len(candidates)))):
+            meta = self.metas[key]
+            self.clock += 60 + rng.randint(0, 120)
+            if rng.random() < 0.5:
+                meta.title = self._edited_title(meta, rng)
+            else:
+                meta.body_version += 1
+            meta.modified = max(self.clock, meta.modified + 60)
+            edited.append(host + meta.path)
+        self.version += 1
+        return {"new": added, "edited": edited}
+
+    def _new_meta(self, key: int, post_id: int, rng: random.Random) -> Meta:
+        if self.code == "en":
+            return english.make_meta(self.seed, key, self.by_path.__contains__, self.clock, post_id)
+        recs = arabic.records()
+        record = (self.base_count + key) % len(recs)
+        base = arabic.make_metas(len(recs))[record]
+        title = base.title
+        path = f"/{base.section}/{slugify(title)}"
+        n = 1
+        while path in self.by_path:
+            n += 1
+            title = f"{base.title} ({n})"
+            path = f"/{base.section}/{slugify(title)}"
+        return replace(
+            base,
+            key=key,
+            post_id=post_id,
+            path=path,
+            title=title,
+            published=self.clock,
+            modified=self.clock + rng.randint(0, 600),
+            record=record,
+            body_version=0,
+        )
+
+    def _edited_title(self, meta: Meta, rng: random.Random) -> str:
+        if self.code == "en":
+            return english.make_title(rng)
+        return f"{meta.title.removesuffix(' - محدّث')} - محدّث"

@@ -1,0 +1,105 @@
+"""The ground truth: for each article, the exact record a correct crawler extracts from its page.
+
+Built from the same ``Article`` the page is rendered from, following ``docs/FIELDS.md``; it shares
+the schema module with the crawler, never extraction code.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from newscrawl.replica.model import Article, Image, Meta, byline_date, clean, iso_z, month_of
+from newscrawl.replica.site import Site, href
+from newscrawl.schema import CRAWL_FIELDS, FIELDS, SCHEMA_VERSION, fingerprint
+
+
+def _image(image: Image) -> dict[str, Any]:
+    return {"url": image.url, "caption": clean(image.caption)}
+
+
+def _dedup(values: Iterator[str | None]) -> list[str]:
+    return list(dict.fromkeys(v for v in values if v))
+
+
+def record(site: Site, article: Article) -> dict[str, Any]:
+    meta = article.meta
+    classes = {m: clean(v) for m, v in article.classes}
+    paragraphs = [p for p in (clean(p) for p in article.paragraphs()) if p]
+    body = "\n\n".join(paragraphs) or None
+    images: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for img in (
+        ([article.main_image] if article.main_image else []) + article.figures() + article.gallery
+    ):
+        if img.url not in seen:
+            seen.add(img.url)
+            images.append(_image(img))
+    ed = site.edition
+    group = meta.path.strip("/").split("/")[0]
+    content_type = meta.kind
+    rec: dict[str, Any] = {
+        "schema_version": SCHEMA_VERSION,
+        "url": ed.base_url + meta.path,
+        "site": ed.host,
+        "edition": ed.code,
+        "language": article.lang,
+        "post_id": str(meta.post_id),
+        "content_type": content_type,
+        "section_group": classes.get("posttype") or ed.groups.get(group),
+        "section": classes.get("category") or ed.sections.get(meta.section),
+        "region": classes.get("country"),
+        "coverage": classes.get("coverage"),
+        "title": clean(article.title),
+        "description": clean(article.description),
+        "authors": _dedup(clean(a) for a in article.authors),
+        "source": clean(article.source),
+        "date_published": iso_z(meta.published),
+        "date_modified": iso_z(meta.modified),
+        "date_published_raw": byline_date(meta.published, article.layout)
+        if article.show_date
+        else None,
+        "tags": _dedup(clean(t) for t in article.tags),
+        "keywords": _dedup(clean(k) for k in article.keywords_raw.split(",")),
+        "body": body,
+        "word_count": len(body.split()) if body else 0,
+        "read_time_minutes": article.read_time,
+        "shares": article.shares,
+        "main_image": _image(article.main_image) if article.main_image else None,
+        "images": images,
+        "video": (
+            {"url": article.video_url, "duration_seconds": article.video_duration}
+            if content_type == "video"
+            else None
+        ),
+        "related": [
+            {"url": ed.base_url + path, "title": clean(title)} for path, title in article.links()
+        ],
+    }
+    rec["fingerprint"] = fingerprint(rec)
+    return {name: rec[name] for name in FIELDS if name not in CRAWL_FIELDS}
+
+
+def truth_line(site: Site, meta: Meta, reachable: Callable[[Meta], bool]) -> dict[str, Any]:
+    y, m = month_of(meta.published)
+    return {
+        "record": record(site, site.article(meta)),
+        "listings": [href(path) for path, _ in site.listings_of(meta)],
+        "sitemap": f"/sitemaps/all/sitemap-{y}-{m}.xml",
+        "reachable": reachable(meta),
+    }
+
+
+def write_truth(site: Site, path: Path, reachable: Callable[[Meta], bool] = lambda m: True) -> int:
+    """Stream the truth to ``path`` (atomically: written beside it, then renamed)."""
+    tmp = path.with_name(path.name + ".tmp")
+    n = 0
+    with tmp.open("w", encoding="utf-8") as fh:
+        for meta in list(site.metas):
+            fh.write(json.dumps(truth_line(site, meta, reachable), ensure_ascii=False) + "\n")
+            n += 1
+    os.replace(tmp, path)
+    return n
