@@ -74,3 +74,20 @@ NEWSCRAWL_PROFILE = ""
 
 LOG_LEVEL = "INFO"
 TELNETCONSOLE_ENABLED = False
+
+# -- Incremental, resumable, exactly-once runs (newscrawl.state; see docs/scheduling.md) ------
+#: Crawl state (SQLite) and the run lock; default {NEWSCRAWL_OUTPUT_DIR}/state.
+NEWSCRAWL_STATE_DIR = None
+NEWSCRAWL_STATE_ENABLED = True
+#: How far before the last run's high-water mark listings are still paged (hours).
+NEWSCRAWL_INCREMENTAL_OVERLAP_HOURS = 2.0
+#: Feed lines between two fsyncs (each line reaches the kernel as it is written).
+NEWSCRAWL_FEED_FSYNC_EVERY = 100
+ITEM_PIPELINES["newscrawl.state.pipeline.VersioningPipeline"] = 200
+EXTENSIONS["newscrawl.state.session.CrawlStateExtension"] = 100
+EXTENSIONS["newscrawl.extensions.runstats.RunStats"] = 900
+#: Local feeds are written as X.jsonl.part and renamed to X.jsonl when complete.
+FEED_STORAGES = {
+    "": "newscrawl.feeds.AtomicFileFeedStorage",
+    "file": "newscrawl.feeds.AtomicFileFeedStorage",
+}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, time
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -79,6 +79,14 @@ class CrawlArgs(BaseModel):
         DEFAULT_SOURCES,
         title="Discovery sources",
         description="Comma-separated: listings, sitemaps, rss (default listings,sitemaps).",
+    )
+    # -- incremental crawling (newscrawl.state) --
+    mode: Literal["incremental", "full"] = Field(
+        "incremental",
+        title="Mode",
+        description="incremental (default): fetch and emit only what is new or changed since "
+        "the last run, per the crawl state; full: fetch everything again (still emitting only "
+        "new or changed versions).",
     )
 
     @field_validator("edition", mode="before")
@@ -152,6 +160,14 @@ class CrawlArgs(BaseModel):
             raise ValueError(
                 f"{text!r} is not a date (2024-08-15) or a time (2024-08-15T10:00:00Z)"
             ) from None
+
+    @field_validator("mode", mode="before")
+    @classmethod
+    def _mode(cls, value: Any) -> str:
+        text = str(value).strip().lower()
+        if text not in ("incremental", "full"):
+            raise ValueError(f"unknown mode {value!r}; use incremental or full")
+        return text
 
     @field_validator("max_articles", mode="before")
     @classmethod

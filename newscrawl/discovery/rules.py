@@ -36,6 +36,11 @@ def _rule(pattern: str, kind: UrlKind, note: str = "") -> UrlRule:
     return UrlRule(re.compile(pattern, re.IGNORECASE), kind, note)
 
 
+#: The old article URL by post id (``/article/1234567``); the incremental state maps it to the
+#: article it redirects to.
+POST_ID_PATH = re.compile(r"^/article/(\d+)$", re.IGNORECASE)
+
+
 #: One path segment: anything but a slash.
 SEG = r"[^/]+"
 
@@ -91,7 +96,7 @@ COMMON_RULES: tuple[UrlRule, ...] = (
     _rule(r"^/authors/" + SEG + r"$", UrlKind.LISTING, "author page"),
     _rule(r"^/regions/" + SEG + r"$", UrlKind.LISTING, "region page"),
     _rule(r"^/regions$", UrlKind.LISTING, "regions page"),
-    _rule(r"^/article/\d+$", UrlKind.ARTICLE, "old URL by post id, redirects to the article"),
+    _rule(POST_ID_PATH.pattern, UrlKind.ARTICLE, "old URL by post id, redirects to the article"),
 )
 
 #: English edition [en]: /{group}/{section}/{slug}, rarely /articles/{slug};

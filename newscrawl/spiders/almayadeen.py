@@ -26,6 +26,7 @@ from newscrawl.extensions.profile import apply_profile
 from newscrawl.extensions.summary import failure_kind
 from newscrawl.pages.listing import Link, ListingApiPage, ListingPage, RssPage, SitemapPage
 from newscrawl.pipelines.output import configure_output
+from newscrawl.state.session import policy_for
 
 logger = logging.getLogger(__name__)
 
@@ -149,6 +150,11 @@ class AlmayadeenSpider(Spider):
             if all(d is not None and d < since - WINDOW_SLACK for d in dates):
                 self._count("listing_stop/before_since")
                 return False
+        # -- incremental crawling (newscrawl.state): stop at the last run's high-water mark --
+        policy = policy_for(self.crawler)
+        if policy is not None and not policy.wants_next_page((c.url, c.when) for c in cards):
+            self._count("listing_stop/high_water")
+            return False
         return True
 
     # -- sitemaps and RSS --------------------------------------------------------------------
@@ -158,7 +164,7 @@ class AlmayadeenSpider(Spider):
         if page.is_index:
             self._count("sitemap_indexes")
             for entry in page.entries():
-                if self._month_in_window(entry.url):
+                if self._month_in_window(entry.url) and self._wants_sitemap(entry.url, entry.when):
                     yield from self._follow(
                         entry.url, self.parse_sitemap, PRIORITY_SITEMAP, expect=UrlKind.SITEMAP
                     )
@@ -171,7 +177,7 @@ class AlmayadeenSpider(Spider):
                 if self.args.since and entry.when and entry.when < self.args.since - WINDOW_SLACK:
                     self._count("filtered/window")
                     continue
-                yield from self._follow_article(Link(entry.url))
+                yield from self._follow_article(Link(entry.url), lastmod=entry.when)
         else:
             self._count("errors/bad_sitemap")
             logger.error("Not a sitemap: %s", response.url)
@@ -229,6 +235,24 @@ class AlmayadeenSpider(Spider):
             return False
         return True
 
+    # -- incremental crawling (newscrawl.state) -----------------------------------------------
+
+    def _changed_since_last_run(self, url: str, lastmod: datetime | None) -> bool:
+        """Whether an article link may hold something new (``lastmod``: the sitemap's)."""
+        policy = policy_for(self.crawler)
+        if policy is None or policy.wants_article(url, lastmod):
+            return True
+        self._count("incremental/unchanged_not_fetched")
+        return False
+
+    def _wants_sitemap(self, url: str, lastmod: datetime | None) -> bool:
+        """Whether a monthly sitemap may list something new since the last complete run."""
+        policy = policy_for(self.crawler)
+        if policy is None or policy.wants_sitemap(url, lastmod, SitemapPage.month_of(url)):
+            return True
+        self._count("incremental/sitemaps_not_read")
+        return False
+
     # -- helpers -----------------------------------------------------------------------------
 
     def _is_article(self, response: TextResponse) -> bool:
@@ -236,14 +260,16 @@ class AlmayadeenSpider(Spider):
 
         return bool(ArticlePage(response).is_article())
 
-    def _follow_article(self, link: Link) -> Iterator[Request]:
+    def _follow_article(self, link: Link, lastmod: datetime | None = None) -> Iterator[Request]:
         kind = classify(link.url, self.site)
         if kind is not UrlKind.ARTICLE:
             self._count_link(kind)
             if kind is UrlKind.LISTING and not self.args.sections:
                 yield from self._follow_link(link.url)
             return
-        if self.wants_article(link.url, link.when):
+        if self.wants_article(link.url, link.when) and self._changed_since_last_run(
+            link.url, lastmod
+        ):
             yield from self._follow(
                 link.url, self.parse_article, PRIORITY_ARTICLE, expect=UrlKind.ARTICLE
             )

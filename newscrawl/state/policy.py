@@ -20,8 +20,11 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
+from urllib.parse import urlsplit
 
+from newscrawl.discovery.rules import POST_ID_PATH
 from newscrawl.schema import fingerprint
 from newscrawl.state.store import ArticleState
 
@@ -90,6 +93,11 @@ class IncrementalPolicy:
         return self.mode is Mode.INCREMENTAL
 
     @property
+    def seen_unchanged(self) -> set[str]:
+        """Known articles this run saw (fetched or not) and did not emit again."""
+        return (self.skipped | self.unchanged) - self.emitted.keys()
+
+    @property
     def horizon(self) -> datetime | None:
         """Cards and months older than this hold nothing new (``None``: no complete run yet)."""
         if not self.incremental or self.high_water is None:
@@ -122,15 +130,24 @@ class IncrementalPolicy:
         return True
 
     def wants_next_page(self, cards: Iterable[tuple[str, datetime | None]]) -> bool:
-        """Whether a listing page whose cards are ``(url, date)`` is worth paging past."""
+        """Whether a listing page whose cards are ``(url, date)`` is worth paging past.
+
+        Listings are newest first. Once a page reaches back past the horizon (the high-water
+        mark minus the overlap), later pages only hold older cards; paging goes on only while
+        the page shows an article the state does not know from before the horizon (a gap to
+        fill). Without dates, paging goes on while a page shows an unknown article.
+        """
         horizon = self.horizon
         if horizon is None:
             return True
         cards = list(cards)
-        if any(self._key(url) not in self.known for url, _ in cards):
-            return True
+        unknown = [(url, when) for url, when in cards if self._key(url) not in self.known]
         dates = [when for _, when in cards if when is not None]
-        return bool(dates) and min(dates) >= horizon
+        if not dates:
+            return bool(unknown)
+        if min(dates) >= horizon:
+            return True
+        return any(when is None or when < horizon for _, when in unknown)
 
     def wants_sitemap(
         self, url: str, lastmod: datetime | str | None, month: tuple[int, int] | None
@@ -172,6 +189,15 @@ class IncrementalPolicy:
 
     def _key(self, url: str) -> str | None:
         try:
-            return self.canonical(url)
+            key = self.canonical(url)
         except ValueError:
             return None
+        old_url = POST_ID_PATH.match(urlsplit(key).path)
+        if old_url:
+            return self.by_post_id.get(old_url.group(1), key)
+        return key
+
+    @cached_property
+    def by_post_id(self) -> dict[str, str]:
+        """Known articles by post id, for the old ``/article/{post_id}`` URLs."""
+        return {s.post_id: url for url, s in self.known.items() if s.post_id}

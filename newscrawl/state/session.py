@@ -62,9 +62,14 @@ def run_mode(crawler: Crawler) -> Mode:
         raise ValueError(f"mode {value!r}: use incremental or full") from None
 
 
+def session_for(crawler: Crawler | None) -> CrawlSession | None:
+    """The running crawl's session; ``None`` when the crawl keeps no state."""
+    return _SESSIONS.get(crawler) if crawler is not None else None
+
+
 def policy_for(crawler: Crawler | None) -> IncrementalPolicy | None:
     """The running crawl's incremental policy; ``None`` when the crawl keeps no state."""
-    session = _SESSIONS.get(crawler) if crawler is not None else None
+    session = session_for(crawler)
     return session.policy if session is not None else None
 
 
@@ -125,7 +130,7 @@ class CrawlSession:
         try:
             complete = reason == "finished"
             assert self.policy is not None and self.run_id is not None
-            state.touch(self.policy.skipped | self.policy.unchanged)
+            state.touch(self.policy.seen_unchanged)
             state.finish_run(self.run_id, reason, complete, self.policy.sitemaps_seen)
             if not complete:
                 logger.info(

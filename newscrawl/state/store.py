@@ -32,7 +32,8 @@ CREATE TABLE IF NOT EXISTS articles (
     date_published TEXT,
     version       INTEGER NOT NULL,
     first_seen    TEXT NOT NULL,
-    last_seen     TEXT NOT NULL
+    last_seen     TEXT NOT NULL,
+    post_id       TEXT
 );
 CREATE TABLE IF NOT EXISTS feeds (
     path       TEXT PRIMARY KEY,   -- the final name (".jsonl"); the run writes path + ".part"
@@ -71,6 +72,7 @@ class ArticleState:
     version: int
     first_seen: str
     last_seen: str
+    post_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -140,12 +142,13 @@ class CrawlState:
         db.execute(
             """
             INSERT INTO articles (url, fingerprint, date_modified, date_published, version,
-                                  first_seen, last_seen)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
+                                  first_seen, last_seen, post_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(url) DO UPDATE SET
                 fingerprint = excluded.fingerprint, date_modified = excluded.date_modified,
                 date_published = excluded.date_published, version = excluded.version,
-                last_seen = max(articles.last_seen, excluded.last_seen)
+                last_seen = max(articles.last_seen, excluded.last_seen),
+                post_id = coalesce(excluded.post_id, articles.post_id)
             """,
             (
                 url,
@@ -155,6 +158,7 @@ class CrawlState:
                 version,
                 seen,
                 seen,
+                record.get("post_id"),
             ),
         )
         return True

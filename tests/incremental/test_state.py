@@ -199,7 +199,11 @@ def test_paging_and_sitemap_months_stop_at_the_high_water_mark(tmp_path: Path) -
     old, recent = hwm - timedelta(days=1), hwm - timedelta(hours=1)
     assert policy.wants_next_page([(known["url"], recent), (known["url"], recent)])
     assert not policy.wants_next_page([(known["url"], recent), (known["url"], old)])
-    assert policy.wants_next_page([(f"{HOST}/news/politics/unknown", old)])
+    assert policy.wants_next_page([(f"{HOST}/news/politics/unknown", old)])  # a gap to fill
+    # a new article on a page that reaches past the horizon: older pages hold nothing new
+    assert not policy.wants_next_page(
+        [(f"{HOST}/news/politics/unknown", recent), (known["url"], old)]
+    )
     assert not policy.wants_next_page([(known["url"], None)])
     assert policy.wants_sitemap("s-2026-11", "2026-11-20T00:00:00Z", (2026, 11))
     assert not policy.wants_sitemap("s-2026-9", "2026-09-30T00:00:00Z", (2026, 9))
