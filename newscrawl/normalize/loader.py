@@ -61,7 +61,7 @@ class ArticleLoader(ItemLoader):
     default_output_processor = TakeFirst()
 
     post_id_in = MapCompose(clean_text, _digits_only)
-    authors_in = MapCompose(split_authors)
+    authors_in = MapCompose(clean_text)
     authors_out = Compose(dedupe)
     source_in = MapCompose(partial(strip_label, labels=BYLINE_SOURCE_LABELS))
     tags_out = Compose(dedupe)
@@ -158,6 +158,11 @@ def _content_type(page_types: Iterable[str], path: str) -> str:
     return CONTENT_TYPE_BY_SEGMENT.get(segment, "article")
 
 
+def _split_first(texts: Iterable[str]) -> list[str]:
+    """Author names from the texts of one source (``By A, B and C`` → three names)."""
+    return [name for text in texts for name in split_authors(text)]
+
+
 def _first(values: Iterable[str], processor: Callable[[str], int | None]) -> int | None:
     for value in values:
         result = processor(value)
@@ -178,7 +183,8 @@ def load_article(
     loader = ArticleLoader()
     for name, candidates in CANDIDATES.items():
         loader.add_value(name, candidates(page))
-    loader.add_value("authors", page.authors())
+    names = page.author_names()
+    loader.add_value("authors", names or _split_first(page.author_text()))
     loader.add_value("tags", page.tags())
     keywords = next((c for c in page.keywords() if split_keywords(c)), None)
     loader.add_value("keywords", keywords)

@@ -45,10 +45,15 @@ class RawLink(NamedTuple):
 
 @dataclass(frozen=True)
 class Byline:
-    """The byline row's parts as shown (``text`` is the row as one line, items joined by •)."""
+    """The byline row's parts as shown (``text`` is the row as one line, items joined by •).
+
+    ``authors`` are names one each (the row's author links); ``author_text`` is the row's
+    author text (``By A, B and C``) when it has no links, to be split by the loader.
+    """
 
     text: str | None = None
     authors: list[str] = field(default_factory=list)
+    author_text: list[str] = field(default_factory=list)
     source: str | None = None
     date: str | None = None
     shares: str | None = None
@@ -203,7 +208,8 @@ class LayoutParser:
         read_time = S.BYLINE_READ_TIME.search(line)
         return Byline(
             text=line,
-            authors=self._authors(line),
+            authors=self._author_links(),
+            author_text=self._author_text(line),
             source=source["value"] if source else first_text(self.container, self.selectors.source),
             date=date.group(0) if date else first_text(self.container, self.selectors.date),
             shares=shares["value"] if shares else first_text(self.container, self.selectors.shares),
@@ -214,15 +220,15 @@ class LayoutParser:
             ),
         )
 
-    def _authors(self, line: str) -> list[str]:
-        """Author links in the row; else the row's leading items (``By …`` or bare names)."""
+    def _author_links(self) -> list[str]:
         links: list[str] = []
         for node in self.byline_nodes:
             for query in S.AUTHOR_LINKS:
                 links.extend(" ".join(text_of(a).split()) for a in select(node, query))
-        links = [name for name in links if name]
-        if links:
-            return links
+        return [name for name in links if name]
+
+    def _author_text(self, line: str) -> list[str]:
+        """The row's leading items before Source/date/counts (``By …`` or bare names)."""
         parts = S.BYLINE_SPLIT.split(line)
         if len(parts) > 1:
             names: list[str] = []
@@ -329,11 +335,14 @@ class LayoutParser:
 
     @cached_property
     def main_figure(self) -> Selector | None:
+        """The first main-figure candidate outside the body, galleries and related boxes."""
+        skip = self.not_article | {b.root for b in self.related_boxes}
+        skip |= {f.root for f in first(self.container, self.selectors.gallery_figures)}
+        if self.body_node is not None:
+            skip.add(self.body_node.root)
         for query in self.selectors.main_figure:
             for figure in select(self.container, query):
-                if not self._inside(
-                    figure.root, self.not_article | {b.root for b in self.related_boxes}
-                ):
+                if not self._inside(figure.root, skip):
                     return figure
         return None
 
@@ -425,7 +434,7 @@ class ArticlePage:
         if kind == "page" or og_type == "website":
             return False
         byline = self.byline
-        if byline.source or (byline.authors and byline.date):
+        if byline.source or ((byline.authors or byline.author_text) and byline.date):
             return True
         # A standfirst counts only inside a known article layout: listings have summaries too.
         return bool(self.layout.selectors.markers) and self.layout.standfirst_node is not None
@@ -478,10 +487,15 @@ class ArticlePage:
             self._t("description"), self._meta(S.META_DESCRIPTION), self.layout.standfirst()
         )
 
-    def authors(self) -> list[str]:
-        """Raw author strings of the most trusted source that names any (may need splitting)."""
-        if self.byline.authors:
-            return self.byline.authors
+    def author_names(self) -> list[str]:
+        """Authors one name each: the byline row's author links."""
+        return self.byline.authors
+
+    def author_text(self) -> list[str]:
+        """Author text to split, of the most trusted source that has any: the byline row's
+        ``By …`` text, tawsiyat ``author``, ``<meta name=author>``."""
+        if self.byline.author_text:
+            return self.byline.author_text
         return self._present(self._t("author"), self._meta(S.META_AUTHOR))[:1]
 
     def source(self) -> list[str]:
