@@ -12,6 +12,7 @@ from __future__ import annotations
 import gzip
 import json
 import random
+import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import replace
@@ -61,6 +62,27 @@ def _paragraphs(full_text: str, description: str) -> list[str]:
     return lines
 
 
+#: Page furniture the flattened bodies carry: sidebar dates ("اليوم 09:29", "9 أيلول") and the
+#: "browse more" box and footer that follow the body.
+_MONTHS = (
+    "كانون الثاني|شباط|آذار|نيسان|أيار|حزيران|تموز|آب|اب|أيلول|تشرين الأول|تشرين الثاني|كانون الأول"
+)
+_BLOB_NOISE = re.compile(rf"(اليوم \d{{1,2}}:\d{{2}}|\b\d{{1,2}} ({_MONTHS})(?=\s{{2,}}|$))")
+_BLOB_ENDS = ("تصفح المزيد", "شبكة الميادين الإعلامية قناة فضائية")
+
+
+def _blob_paragraphs(blob: str, description: str) -> list[str]:
+    """Paragraphs from a body flattened into one string: sentences regrouped three by three,
+    embedded tweet text dropped."""
+    text = blob.removeprefix(description).strip() if description else blob
+    for end in _BLOB_ENDS:
+        text = text.split(end)[0]
+    text = _BLOB_NOISE.sub(" ", text)
+    sentences = [s.strip() for s in re.split(r"(?<=[.!؟?])\s+", text) if s.strip()]
+    sentences = [s for s in sentences if "twitter.com" not in s and "t.co/" not in s]
+    return [" ".join(sentences[i : i + 3]) for i in range(0, len(sentences), 3)]
+
+
 def build_dataset(source_dir: Path, out: Path = DATASET) -> int:
     """Merge the raw scraper outputs into ``out``; returns the number of articles."""
     merged: dict[str, dict[str, Any]] = {}
@@ -107,6 +129,10 @@ def build_dataset(source_dir: Path, out: Path = DATASET) -> int:
                         fields[key] = row[key]
                 if "classes" in row:
                     fields["classes"] = [[c["mapping"], c["value"]] for c in row["classes"]]
+                if name.startswith("sayedalimohamad__dbJSON") and row.get("full_text"):
+                    fields["paragraphs"] = _blob_paragraphs(
+                        row["full_text"], row.get("description") or ""
+                    )
                 if name.startswith("hadialshaer") and row.get("full_text"):
                     fields["paragraphs"] = _paragraphs(
                         row["full_text"], row.get("description") or ""
@@ -155,11 +181,11 @@ def section_of(path: str) -> str:
 
 def make_metas(count: int) -> list[Meta]:
     """Fresh metadata of the ``count`` newest records (keys 0..count-1)."""
-    return [replace(m) for m in _all_metas()[:count]]
+    return [replace(m) for m in all_metas()[:count]]
 
 
 @lru_cache(maxsize=1)
-def _all_metas() -> tuple[Meta, ...]:
+def all_metas() -> tuple[Meta, ...]:
     recs = records()
     metas: list[Meta] = []
     for i, rec in enumerate(recs):

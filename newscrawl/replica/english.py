@@ -85,23 +85,25 @@ def make_title(rng: random.Random) -> str:
     return f"{place}’s {obj} {ctx}, {actor} {verb} move"
 
 
-def base_time(seed: int, i: int, count: int) -> int:
+def meta_rng(seed: int, key: int) -> random.Random:
+    return random.Random(f"en-meta:{seed}:{key}")
+
+
+def base_time(rng: random.Random, i: int, count: int) -> int:
     """Publication time of base article ``i``: newest first, spread over SPAN, on the minute."""
     st = step(count)
-    jitter = random.Random(f"en-time:{seed}:{i}").random() * st * 0.9
-    published = NEWEST - int(i * st) - int(jitter)
+    published = NEWEST - int(i * st) - int(rng.random() * st * 0.9)
     return published - published % 60
 
 
-def base_post_id(seed: int, i: int, count: int) -> int:
-    return 1_300_000 + (count - i) * 7 + random.Random(f"en-pid:{seed}:{i}").randint(0, 6)
+def base_post_id(rng: random.Random, i: int, count: int) -> int:
+    return 1_300_000 + (count - i) * 7 + rng.randint(0, 6)
 
 
 def make_meta(
-    seed: int, key: int, taken: Callable[[str], bool], published: int, post_id: int
+    rng: random.Random, key: int, taken: Callable[[str], bool], published: int, post_id: int
 ) -> Meta:
-    """Metadata of generated article ``key``."""
-    rng = random.Random(f"en-meta:{seed}:{key}")
+    """Metadata of generated article ``key``, drawn from ``rng`` (see ``meta_rng``)."""
     section = rng.choices(_SECTIONS, _SECTION_W)[0]
     kind = kind_of(section)
     region = rng.choice(vocab.REGIONS) if rng.random() < 0.85 else None
@@ -117,17 +119,19 @@ def make_meta(
         authors = (rng.choice(vocab.HOUSE_AUTHORS),)
     tags = tuple(rng.sample(vocab.TAGS, rng.randint(2, 6)))
     title = make_title(rng)
+    path = path_for(section, slugify(title))
     for attempt in range(50):
-        if not taken(path_for(section, slugify(title))):
+        if not taken(path):
             break
         title = make_title(rng) if attempt < 40 else f"{title} {attempt}"
+        path = path_for(section, slugify(title))
     modified = published + (rng.randint(30, 6 * 3600) if rng.random() < 0.8 else 0)
     return Meta(
         key=key,
         post_id=post_id,
         kind=kind,
         section=section,
-        path=path_for(section, slugify(title)),
+        path=path,
         title=title,
         published=published,
         modified=modified,

@@ -7,6 +7,7 @@ the truth is written, then dropped.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -95,9 +96,13 @@ class Article:
         return out
 
 
+#: ``\w`` is ``str.isalnum()`` plus ``_``; the CMS keeps letters, digits and ':' only.
+_NOT_SLUG = re.compile(r"[^\w:]|_")
+
+
 def slugify(title: str) -> str:
     """The CMS slug: non letters/digits/':' become '-', lowercased, cut to 60 characters."""
-    return "".join(c if c.isalnum() or c == ":" else "-" for c in title).lower()[:60]
+    return _NOT_SLUG.sub("-", title).lower()[:60]
 
 
 def clean(text: str | None) -> str | None:

@@ -71,14 +71,13 @@ class Site:
         companions = english.companion_indices(n)
         self.pinned = {ref, *companions}
         for i in range(n):
-            published = english.base_time(self.seed, i, n)
-            post_id = english.base_post_id(self.seed, i, n)
+            rng = english.meta_rng(self.seed, i)
+            published = english.base_time(rng, i, n)
+            post_id = english.base_post_id(rng, i, n)
             if i == ref:
                 meta = english.reference_meta(i)
             else:
-                meta = english.make_meta(
-                    self.seed, i, self.by_path.__contains__, published, post_id
-                )
+                meta = english.make_meta(rng, i, self.by_path.__contains__, published, post_id)
                 if i in companions:
                     title = english.companion_title(companions.index(i))
                     meta = replace(
@@ -207,10 +206,11 @@ class Site:
 
     def _new_meta(self, key: int, post_id: int, rng: random.Random) -> Meta:
         if self.code == "en":
-            return english.make_meta(self.seed, key, self.by_path.__contains__, self.clock, post_id)
+            rng = english.meta_rng(self.seed, key)
+            return english.make_meta(rng, key, self.by_path.__contains__, self.clock, post_id)
         recs = arabic.records()
         record = (self.base_count + key) % len(recs)
-        base = arabic.make_metas(len(recs))[record]
+        base = arabic.all_metas()[record]
         title = base.title
         path = f"/{base.section}/{slugify(title)}"
         n = 1

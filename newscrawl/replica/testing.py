@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 _READY = re.compile(r"on http://127\.0\.0\.1:(\d+) ")
 
@@ -55,6 +55,8 @@ def fetch(
 ) -> Answer:
     """One plain HTTP request: no redirect following, no cookies, the body read as sent."""
     parts = urlsplit(base_url)
+    if not path.isascii():
+        path = quote(path, safe="/:?&=%+")
     conn = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=timeout)
     try:
         conn.request(method, path, headers=headers or {})
@@ -100,10 +102,14 @@ class ReplicaServer:
         return self.base_url + path
 
     def get(
-        self, path: str, headers: dict[str, str] | None = None, timeout: float = 30.0
+        self,
+        path: str,
+        headers: dict[str, str] | None = None,
+        timeout: float = 30.0,
+        method: str = "GET",
     ) -> Answer:
-        """GET ``path`` from this replica (see ``fetch``)."""
-        return fetch(self.base_url, path, headers=headers, timeout=timeout)
+        """One request to this replica, GET by default (see ``fetch``)."""
+        return fetch(self.base_url, path, method=method, headers=headers, timeout=timeout)
 
     def command(self) -> list[str]:
         cmd = [

@@ -94,11 +94,12 @@ def truth_line(site: Site, meta: Meta, reachable: Callable[[Meta], bool]) -> dic
 
 
 def write_truth(site: Site, path: Path, reachable: Callable[[Meta], bool] = lambda m: True) -> int:
-    """Stream the truth to ``path`` (atomically: written beside it, then renamed)."""
+    """Stream the truth to ``path``, newest first (atomically: written beside it, then renamed)."""
     tmp = path.with_name(path.name + ".tmp")
     n = 0
     with tmp.open("w", encoding="utf-8") as fh:
-        for meta in list(site.metas):
+        for key in site.listings["/"].tolist():
+            meta = site.metas[key]
             fh.write(json.dumps(truth_line(site, meta, reachable), ensure_ascii=False) + "\n")
             n += 1
     os.replace(tmp, path)
