@@ -12,6 +12,7 @@ import random
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from typing import TypeVar
 
 from newscrawl.editions import EN
 from newscrawl.replica import reference, vocab
@@ -23,6 +24,7 @@ SPAN = 4 * 365 * 86400
 LAYOUT_2024_FROM = int(datetime(2024, 1, 1, tzinfo=UTC).timestamp())
 MEDIA_HOST = "https://alpha-en-media.almayadeen.net"
 
+T = TypeVar("T")
 _SECTIONS = [s for s, _ in vocab.SECTION_WEIGHTS]
 _SECTION_W = [w for _, w in vocab.SECTION_WEIGHTS]
 _SOURCES = [s for s, _ in vocab.SOURCES]
@@ -166,19 +168,29 @@ def companion_title(n: int) -> str:
 # --- bodies -------------------------------------------------------------------------------
 
 
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
 def _weekday(rng: random.Random) -> str:
-    return rng.choice(
-        ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-    )
+    return _WEEKDAYS[int(rng.random() * 7)]
+
+
+def _pick(rng: random.Random, seq: Sequence[T]) -> T:
+    """``rng.choice`` for the hot path: one ``random()`` draw, no rejection sampling."""
+    return seq[int(rng.random() * len(seq))]
+
+
+def _int(rng: random.Random, lo: int, hi: int) -> int:
+    return lo + int(rng.random() * (hi - lo + 1))
 
 
 def _sentence(rng: random.Random) -> str:
-    person, role = rng.choice(vocab.PEOPLE)
-    actor = rng.choice(vocab.ACTORS)
-    place = rng.choice(vocab.PLACES)
-    quote = rng.choice(vocab.QUOTE_LINES)
-    obj = rng.choice(vocab.OBJECTS)
-    form = rng.randrange(10)
+    person, role = _pick(rng, vocab.PEOPLE)
+    actor = _pick(rng, vocab.ACTORS)
+    place = _pick(rng, vocab.PLACES)
+    quote = _pick(rng, vocab.QUOTE_LINES)
+    obj = _pick(rng, vocab.OBJECTS)
+    form = int(rng.random() * 10)
     if form == 0:
         return (
             f"{person}, the {role}, said that “{quote},” adding that {obj} remained on the table."
@@ -186,40 +198,40 @@ def _sentence(rng: random.Random) -> str:
     if form == 1:
         return f'Speaking to reporters in {place}, {person} stated, "{quote.capitalize()}."'
     if form == 2:
-        killed = rng.randint(2, 400)
-        hurt = rng.randint(killed, killed * 4)
+        killed = _int(rng, 2, 400)
+        hurt = _int(rng, killed, killed * 4)
         return (
             f"At least {killed} people were killed and {hurt:,} others injured in {place} "
             f"on {_weekday(rng)}, according to local sources."
         )
     if form == 3:
-        pct = rng.randint(5, 95)
+        pct = _int(rng, 5, 95)
         return f"{actor} reported that {pct}% of the {obj} had been affected since {_weekday(rng)}."
     if form == 4:
         return (
             f"{actor}'s decision on {obj} came a day after talks in {place} ended without a deal."
         )
     if form == 5:
-        amount = rng.choice(("$1.2 billion", "$350 million", "€4 billion", "$75 million"))
+        amount = _pick(rng, ("$1.2 billion", "$350 million", "€4 billion", "$75 million"))
         return f"The package, worth {amount}, includes {obj} and was approved by {_lower(actor)}."
     if form == 6:
         return (
-            f"{rng.choice(vocab.CONNECTIVES)} {person} described the move as “{quote}”, "
+            f"{_pick(rng, vocab.CONNECTIVES)} {person} described the move as “{quote}”, "
             f"warning that {place} would not accept it."
         )
     if form == 7:
         return f"Observers in {place} said the {obj} could reshape the region’s balance of power."
     if form == 8:
         return (
-            f"{rng.choice(vocab.CONNECTIVES)} the {role} told Al Mayadeen English that "
+            f"{_pick(rng, vocab.CONNECTIVES)} the {role} told Al Mayadeen English that "
             f'"{quote}" and that {actor} would respond "in the appropriate time and place."'
         )
-    year = rng.randint(2015, 2024)
+    year = _int(rng, 2015, 2024)
     return f"This is the first time since {year} that {_lower(actor)} has discussed {obj} openly."
 
 
 def _paragraph(rng: random.Random) -> str:
-    return " ".join(_sentence(rng) for _ in range(rng.randint(2, 4)))
+    return " ".join([_sentence(rng) for _ in range(_int(rng, 2, 4))])
 
 
 def _image(rng: random.Random, ts: int) -> Image:

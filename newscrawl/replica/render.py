@@ -6,8 +6,9 @@ follows ``MARKUP.md``.
 
 from __future__ import annotations
 
+import itertools
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from html import escape
 from typing import Any
 
@@ -53,7 +54,19 @@ def word_count(article: Article) -> int:
 # --- shared page parts ---------------------------------------------------------------------
 
 
+def cached(site: Site, key: Any, make: Callable[[], str]) -> str:
+    """A page part shared by many pages, built once per site version."""
+    value = site.cache.get(key)
+    if value is None:
+        value = site.cache[key] = make()
+    return value
+
+
 def header(site: Site, extra_links: Sequence[tuple[str, str]] = ()) -> str:
+    return cached(site, ("header", tuple(extra_links)), lambda: _header(site, extra_links))
+
+
+def _header(site: Site, extra_links: Sequence[tuple[str, str]]) -> str:
     ed = site.edition
     out = [
         '<header class="site-header"><a class="logo" href="/">',
@@ -93,6 +106,10 @@ def header(site: Site, extra_links: Sequence[tuple[str, str]] = ()) -> str:
 
 
 def footer(site: Site, traps: Sequence[tuple[str, str]] = ()) -> str:
+    return cached(site, ("footer", tuple(traps)), lambda: _footer(site, traps))
+
+
+def _footer(site: Site, traps: Sequence[tuple[str, str]]) -> str:
     out = [
         '<footer class="site-footer"><p>',
         e(site_name(site)),
@@ -144,6 +161,10 @@ def card(site: Site, meta: Meta, link: str | None = None) -> str:
 
 
 def most_read(site: Site) -> str:
+    return cached(site, "most-read", lambda: _most_read(site))
+
+
+def _most_read(site: Site) -> str:
     pool = site.newest(40)
     picks = [pool[i] for i in (2, 7, 13, 21) if i < len(pool)]
     return (
@@ -198,8 +219,27 @@ def tawsiyat(site: Site, article: Article) -> str:
         "html": "",
         "lite_url": "",
     }
-    text = json.dumps(obj, ensure_ascii=False, indent=2).replace("</", "<\\/")
-    return text.replace("\n", "\r\n")
+    return json_crlf(obj).replace("</", "<\\/")
+
+
+def json_crlf(value: Any, indent: str = "") -> str:
+    """``json.dumps(value, ensure_ascii=False, indent=2)`` with CRLF line ends, built from the
+    C encoder's scalars (the indenting encoder is pure Python and dominated page rendering)."""
+    inner = indent + "  "
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        items = [f"{inner}{_scalar(k)}: {json_crlf(v, inner)}" for k, v in value.items()]
+        return "{\r\n" + ",\r\n".join(items) + f"\r\n{indent}}}"
+    if isinstance(value, list):
+        if not value:
+            return "[]"
+        items = [inner + json_crlf(v, inner) for v in value]
+        return "[\r\n" + ",\r\n".join(items) + f"\r\n{indent}]"
+    return _scalar(value)
+
+
+_scalar = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def article_head(site: Site, article: Article) -> str:
@@ -370,12 +410,15 @@ def article_main_2024(site: Site, article: Article) -> str:
 
 
 def read_next(site: Site, meta: Meta) -> str:
-    keys = site.listings.get("/" + meta.section) or site.listings["/"]
-    try:
-        at = keys.index(meta.key)
-    except ValueError:
-        at = 0
-    picks = [site.metas[k] for k in keys[at + 1 : at + 5] if k != meta.key]
+    """Four neighbours (older, else newer) in the article's section, as absolute links."""
+    picks: list[Meta] = []
+    metas = site.metas
+    older = range(meta.key + 1, min(len(metas), meta.key + 400))
+    for k in itertools.chain(older, range(meta.key - 1, -1, -1)):
+        if metas[k].section == meta.section:
+            picks.append(metas[k])
+            if len(picks) == 4:
+                break
     items = "".join(
         f'<div class="next-card"><a href="{e(site.edition.base_url + href(m.path))}">'
         f"{e(m.title)}</a>"

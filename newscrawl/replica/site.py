@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import random
 from array import array
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
+from typing import Any, overload
 from urllib.parse import quote
 
 from newscrawl.editions import EDITIONS, Edition
@@ -34,6 +35,28 @@ def tag_path(name: str) -> str:
     return "/tags/" + name
 
 
+class _Prefix(Sequence[Meta]):
+    """The first ``n`` items of a list, without copying it."""
+
+    def __init__(self, items: list[Meta], n: int) -> None:
+        self.items = items
+        self.n = n
+
+    def __len__(self) -> int:
+        return self.n
+
+    @overload
+    def __getitem__(self, i: int) -> Meta: ...
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[Meta]: ...
+    def __getitem__(self, i: int | slice) -> Meta | Sequence[Meta]:
+        if isinstance(i, slice):
+            return self.items[: self.n][i]
+        if not -self.n <= i < self.n:
+            raise IndexError(i)
+        return self.items[i % self.n]
+
+
 class Site:
     def __init__(self, edition: str = "en", articles: int = 500, seed: int = 1) -> None:
         if edition not in ("en", "ar"):
@@ -55,8 +78,9 @@ class Site:
         #: Keys that publishing never edits (the reference page and the pages it links to).
         self.pinned: set[int] = set()
         self.publish_calls = 0
-        #: Bumped on every change; caches key on it.
+        #: Bumped on every change; ``cache`` (page parts shared by many pages) is cleared then.
         self.version = 0
+        self.cache: dict[Any, str] = {}
         if edition == "en":
             self._build_english()
         else:
@@ -144,12 +168,10 @@ class Site:
         key = self.by_path.get(path)
         return None if key is None else self.metas[key]
 
-    def link_pool(self, meta: Meta) -> list[Meta]:
+    def link_pool(self, meta: Meta) -> Sequence[Meta]:
         """Articles ``meta``'s body may link: base ones for base articles, so publishing never
         changes an existing body's links."""
-        if meta.key < self.base_count:
-            return self.metas[: self.base_count]
-        return self.metas[: meta.key]
+        return _Prefix(self.metas, self.base_count if meta.key < self.base_count else meta.key)
 
     def article(self, meta: Meta) -> Article:
         if self.code == "ar":
@@ -202,6 +224,7 @@ class Site:
             meta.modified = max(self.clock, meta.modified + 60)
             edited.append(host + meta.path)
         self.version += 1
+        self.cache.clear()
         return {"new": added, "edited": edited}
 
     def _new_meta(self, key: int, post_id: int, rng: random.Random) -> Meta:

@@ -1,0 +1,147 @@
+"""How fast the replica serves article pages on loopback, so it never limits a crawl benchmark.
+
+    .venv/bin/python bench/replica.py [--articles 20000] [--requests 6000] [--concurrency 32]
+
+Starts a replica, collects article URLs from its sitemaps, then a separate load-generating process
+(aiohttp client, bounded in requests and time) fetches each once. The baseline, measured in the
+same run with the same load generator, is a bare aiohttp server answering a fixed page of the same
+size: the ratio says how close page rendering comes to serving static bytes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from newscrawl.replica.testing import ReplicaServer, fetch
+
+BASELINE_SERVER = r"""
+import sys
+from aiohttp import web
+size = int(sys.argv[1])
+page = (b"<!DOCTYPE html><html><body>" + b"x" * size + b"</body></html>")[:size]
+async def handle(request):
+    return web.Response(body=page, content_type="text/html", charset="utf-8")
+app = web.Application()
+app.router.add_get("/{tail:.*}", handle)
+async def main():
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    print(site._server.sockets[0].getsockname()[1], flush=True)
+    import asyncio
+    await asyncio.Event().wait()
+import asyncio
+asyncio.run(main())
+"""
+
+
+async def load(urls: list[str], concurrency: int, time_limit: float) -> dict[str, Any]:
+    import aiohttp
+
+    queue: asyncio.Queue[str] = asyncio.Queue()
+    for url in urls:
+        queue.put_nowait(url)
+    done = errors = size = 0
+    deadline = time.monotonic() + time_limit
+    connector = aiohttp.TCPConnector(limit=concurrency)
+    async with aiohttp.ClientSession(connector=connector) as session:
+
+        async def worker() -> None:
+            nonlocal done, errors, size
+            while not queue.empty() and time.monotonic() < deadline:
+                url = queue.get_nowait()
+                async with session.get(url) as resp:
+                    body = await resp.read()
+                if resp.status == 200:
+                    done += 1
+                    size += len(body)
+                else:
+                    errors += 1
+
+        started = time.monotonic()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        elapsed = time.monotonic() - started
+    return {"pages": done, "errors": errors, "seconds": elapsed, "bytes": size}
+
+
+def run_load(urls: list[str], concurrency: int, time_limit: float) -> dict[str, Any]:
+    """Run ``load`` in a separate process so the client does not share the server's core."""
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as fh:
+        fh.write("\n".join(urls))
+    cmd = [sys.executable, __file__, "load", fh.name, str(concurrency), str(time_limit)]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True, timeout=time_limit + 60)
+    Path(fh.name).unlink()
+    result: dict[str, Any] = json.loads(out.stdout)
+    return result
+
+
+def article_urls(replica: ReplicaServer, limit: int) -> list[str]:
+    index = fetch(replica.base_url, "/sitemaps/all.xml").text
+    host = "https://english.almayadeen.net"
+    urls: list[str] = []
+    for loc in re.findall(r"<loc>([^<]+)</loc>", index):
+        month = fetch(replica.base_url, loc.removeprefix(host)).text
+        urls += [
+            replica.base_url + u.removeprefix(host)
+            for u in re.findall(r"<loc>([^<]+)</loc>", month)
+        ]
+        if len(urls) >= limit:
+            break
+    return urls[:limit]
+
+
+def main() -> int:
+    if len(sys.argv) > 1 and sys.argv[1] == "load":
+        urls = Path(sys.argv[2]).read_text().split("\n")
+        print(json.dumps(asyncio.run(load(urls, int(sys.argv[3]), float(sys.argv[4])))))
+        return 0
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--articles", type=int, default=20000)
+    p.add_argument("--requests", type=int, default=6000)
+    p.add_argument("--concurrency", type=int, default=32)
+    p.add_argument("--time-limit", type=float, default=60.0)
+    args = p.parse_args()
+
+    started = time.monotonic()
+    with ReplicaServer(articles=args.articles, truth=False) as replica:
+        print(f"replica with {args.articles} articles up in {time.monotonic() - started:.1f}s")
+        urls = article_urls(replica, args.requests)
+        sample = fetch(replica.base_url, urls[0].removeprefix(replica.base_url)).body
+        article = run_load(urls, args.concurrency, args.time_limit)
+    baseline_proc = subprocess.Popen(
+        [sys.executable, "-c", BASELINE_SERVER, str(len(sample))], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert baseline_proc.stdout is not None
+        port = int(baseline_proc.stdout.readline())
+        base_urls = [f"http://127.0.0.1:{port}/{i}" for i in range(len(urls))]
+        baseline = run_load(base_urls, args.concurrency, args.time_limit)
+    finally:
+        baseline_proc.terminate()
+        baseline_proc.wait(10)
+
+    rate = article["pages"] / article["seconds"]
+    base_rate = baseline["pages"] / baseline["seconds"]
+    print(
+        f"article pages: {article['pages']} distinct, {article['errors']} errors, "
+        f"{article['bytes'] / article['pages'] / 1024:.1f} KiB each, {article['seconds']:.2f}s"
+    )
+    print(f"replica article pages/s:          {rate:8.0f}")
+    print(f"baseline static pages/s (aiohttp): {base_rate:8.0f}")
+    print(f"ratio replica/baseline:           {rate / base_rate:8.2f}")
+    print(f"ratio replica/1000 pages/s target: {rate / 1000:8.2f}")
+    return 0 if rate > 1000 and article["errors"] == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
