@@ -30,7 +30,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.settings import BaseSettings
 
 from newscrawl.feeds import set_feed_ledger
-from newscrawl.state.lock import RunLock
+from newscrawl.state.lock import JobAlreadyRunning, RunLock
 from newscrawl.state.policy import IncrementalPolicy, Mode, parse_time
 from newscrawl.state.reconcile import FeedReport, publish_feed, reconcile
 from newscrawl.state.store import CrawlState
@@ -163,7 +163,11 @@ class CrawlStateExtension:
             timedelta(hours=hours),
             canonical=_canonical_for(getattr(crawler, "spider", None)),
         )
-        session.open()
+        try:
+            session.open()
+        except JobAlreadyRunning as exc:
+            logger.error("%s", exc)
+            raise
         ext = cls(crawler, session)
         _SESSIONS[crawler] = session
         set_feed_ledger(crawler, session)

@@ -79,18 +79,22 @@ def feed_files(out_dir: Path) -> list[Path]:
     return sorted(p for p in out_dir.rglob("*.jsonl") if not p.name.endswith(".rejects.jsonl"))
 
 
-def read_feeds(out_dir: Path) -> list[dict[str, Any]]:
-    """Every line of every published feed, each parsed (a bad line fails loudly)."""
+def read_feed(path: Path) -> list[dict[str, Any]]:
+    """Every line of a feed, each parsed (a partial or bad line fails loudly)."""
+    data = path.read_bytes()
+    assert not data or data.endswith(b"\n"), f"{path} ends in a partial line"
     records = []
-    for path in feed_files(out_dir):
-        data = path.read_bytes()
-        assert not data or data.endswith(b"\n"), f"{path} ends in a partial line"
-        for number, line in enumerate(data.splitlines(), 1):
-            try:
-                records.append(json.loads(line))
-            except ValueError as exc:
-                raise AssertionError(f"{path}:{number} is not JSON: {line[:80]!r}") from exc
+    for number, line in enumerate(data.splitlines(), 1):
+        try:
+            records.append(json.loads(line))
+        except ValueError as exc:
+            raise AssertionError(f"{path}:{number} is not JSON: {line[:80]!r}") from exc
     return records
+
+
+def read_feeds(out_dir: Path) -> list[dict[str, Any]]:
+    """Every line of every published feed of the job."""
+    return [record for path in feed_files(out_dir) for record in read_feed(path)]
 
 
 def versions(records: list[dict[str, Any]]) -> Counter[tuple[str, int]]:

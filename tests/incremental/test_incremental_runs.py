@@ -1,0 +1,134 @@
+"""Scheduled runs end to end: real ``scrapy crawl`` processes against a real replica.
+
+- a second run picks up exactly what was published and edited, fetching little;
+- runs killed with SIGKILL and resumed leave every article exactly once across the feeds;
+- a second run of the same job refuses to start while the first runs, and harms nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from jobrun import (
+    feed_files,
+    read_feed,
+    read_feeds,
+    run_crawl,
+    start_crawl,
+    versions,
+)
+
+from newscrawl.replica.testing import ReplicaServer
+from newscrawl.state import CrawlState
+
+pytestmark = pytest.mark.timeout(300)
+
+#: Large enough that the listings and sitemaps an hourly run reads are a small share of a crawl.
+ARTICLES = 1600
+
+
+def truth_records(replica: ReplicaServer) -> dict[str, dict[str, Any]]:
+    """The replica's ground truth: every reachable article's record, by URL."""
+    return {t["record"]["url"]: t["record"] for t in replica.truth() if t["reachable"]}
+
+
+def rejected_urls(out_dir: Path) -> set[str]:
+    rejects = [json.loads(line) for p in out_dir.rglob("*.rejects.jsonl") for line in p.open()]
+    return {r["record"]["url"] for r in rejects}
+
+
+def test_second_run_emits_exactly_the_new_and_edited_articles(tmp_path: Path) -> None:
+    with ReplicaServer(articles=ARTICLES, seed=3) as replica:
+        first = run_crawl(replica.base_url, tmp_path)
+        assert first.returncode == 0, first.log[-3000:]
+        # Everything the replica holds, except what validation rejected (in the rejects file).
+        accepted = set(truth_records(replica)) - rejected_urls(tmp_path)
+        assert len(accepted) > ARTICLES * 0.99
+        assert {r["url"] for r in read_feeds(tmp_path)} == accepted
+        assert (first.stats["new"], first.stats["updated"]) == (len(accepted), 0)
+
+        changed = replica.publish(new=20, edit=5)
+        second = run_crawl(replica.base_url, tmp_path)
+        assert second.returncode == 0, second.log[-3000:]
+
+        emitted = [r for path in second.stats["feeds"] for r in read_feed(Path(path))]
+        assert sorted(r["url"] for r in emitted) == sorted(changed["new"] + changed["edited"])
+        by_url = {r["url"]: r for r in emitted}
+        assert {by_url[url]["version"] for url in changed["new"]} == {1}
+        assert {by_url[url]["version"] for url in changed["edited"]} == {2}
+        truth = truth_records(replica)
+        for url, record in by_url.items():  # the edited content, not the old one
+            assert record["fingerprint"] == truth[url]["fingerprint"], url
+        assert (second.stats["new"], second.stats["updated"]) == (20, 5)
+        assert second.stats["unchanged_skipped"] > 0
+        ratio = second.stats["pages_fetched"] / first.stats["pages_fetched"]
+        assert ratio <= 0.05, (second.stats["pages_fetched"], first.stats["pages_fetched"])
+
+        third = run_crawl(replica.base_url, tmp_path)  # nothing changed: nothing emitted
+        assert third.returncode == 0 and (third.stats["new"], third.stats["updated"]) == (0, 0)
+        assert [read_feed(Path(path)) for path in third.stats["feeds"]] in ([], [[]])
+
+    all_records = read_feeds(tmp_path)
+    assert max(versions(all_records).values()) == 1  # each version of each article once
+    assert len(all_records) == len(accepted) + 20 + 5
+    assert "Run stats: incremental run finished: 20 new, 5 updated" in second.log
+
+
+def test_killed_runs_resume_to_every_article_exactly_once(tmp_path: Path) -> None:
+    rng = random.Random(7)
+    with ReplicaServer(articles=400, seed=5) as replica:
+        expected = set(truth_records(replica))
+        kills = 0
+        for _ in range(4):
+            proc = start_crawl(replica.base_url, tmp_path)
+            time.sleep(rng.uniform(1.5, 5.0))
+            if proc.poll() is None:
+                os.kill(proc.pid, signal.SIGKILL)
+                kills += 1
+            proc.wait()
+        assert kills >= 3
+        final = run_crawl(replica.base_url, tmp_path)
+        assert final.returncode == 0, final.log[-3000:]
+
+    records = read_feeds(tmp_path)  # every line of every feed parses
+    counts = versions(records)
+    expected -= rejected_urls(tmp_path)
+    assert set(url for url, _ in counts) == expected
+    assert set(counts.values()) == {1}, [k for k, v in counts.items() if v > 1][:5]
+    assert {version for _, version in counts} == {1}
+    assert not list(tmp_path.rglob("*.part")), "a feed was left unpublished"
+    state = CrawlState(tmp_path / "state")
+    assert state.article_count() == len(expected)
+    assert state.feeds(unfinished=True) == []
+    assert final.stats["recovered_feeds"], "the final run found no feed of a killed run to finish"
+
+
+def test_a_second_run_of_the_same_job_refuses_and_the_first_is_unharmed(tmp_path: Path) -> None:
+    with ReplicaServer(articles=150, seed=2) as replica:
+        # Slow enough that the second run starts while the first one holds the job.
+        slow = {"DOWNLOAD_DELAY": 0.05, "CONCURRENT_REQUESTS": 1}
+        first = start_crawl(replica.base_url, tmp_path, settings=slow)
+        logs = tmp_path / "logs"
+        deadline = time.monotonic() + 60
+        while not any("Crawl state" in p.read_text() for p in logs.glob("*.log")):
+            assert first.poll() is None and time.monotonic() < deadline
+            time.sleep(0.1)
+        second = run_crawl(replica.base_url, tmp_path, settings=slow, timeout=120)
+        assert first.poll() is None, "the first run ended before the second was refused"
+        assert first.wait(timeout=240) == 0
+
+    assert second.returncode != 0
+    assert "another run of this job is in progress" in second.log
+    assert second.stats == {}
+    assert len(feed_files(tmp_path)) == 1
+    records = read_feeds(tmp_path)
+    assert len(records) == 150 - len(rejected_urls(tmp_path))
+    assert set(versions(records).values()) == {1}
+    assert not list(tmp_path.rglob("*.part"))
