@@ -31,6 +31,7 @@ logger = logging.getLogger(__name__)
 #: IgnoreRequest messages of Scrapy's middlewares -> the kind the summary reports.
 IGNORE_REASONS: tuple[tuple[str, str], ...] = (
     ("robots.txt", "refused/robots"),
+    ("DOWNLOAD_MAXSIZE", "refused/too_large_decompressed"),
     ("offsite", "refused/offsite"),
     ("max redirections", "refused/redirect_limit"),
 )
@@ -104,6 +105,11 @@ class RunSummary:
             "duplicates_by_key": _prefixed(stats, "newscrawl/duplicates/"),
             "errors": _prefixed(stats, "newscrawl/errors/"),
             "retries": _prefixed(stats, "retry/reason_count/"),
+            "waits": {
+                "retry_after": stats.get("newscrawl/retry_after/waits", 0),
+                "retry_after_seconds": stats.get("newscrawl/retry_after/seconds", 0),
+                "crawl_delay_seconds": stats.get("newscrawl/crawl_delay"),
+            },
             "links_not_followed": _prefixed(stats, "newscrawl/links/"),
             "filtered": _prefixed(stats, "newscrawl/filtered/"),
             "listing_stops": _prefixed(stats, "newscrawl/listing_stop/"),

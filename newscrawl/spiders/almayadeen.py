@@ -13,18 +13,20 @@ import logging
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any, Self
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
 
+from newscrawl.browser.loadmore import LISTING_META as JS_LISTING_META
+from newscrawl.browser.loadmore import JsListings
 from newscrawl.discovery.args import CrawlArgs, Source
 from newscrawl.discovery.classify import Site, classify, page_number, request_url, site_path
 from newscrawl.discovery.rules import UrlKind
 from newscrawl.extensions.profile import apply_profile
 from newscrawl.extensions.summary import failure_kind
-from newscrawl.pages.listing import Link, ListingApiPage, ListingPage, RssPage, SitemapPage
+from newscrawl.pages.listing import Link, ListingPage, RssPage, SitemapPage
 from newscrawl.pipelines.output import configure_output
 from newscrawl.state.session import policy_for
 
@@ -42,7 +44,6 @@ WINDOW_SLACK = timedelta(days=1)
 
 SITEMAP_INDEX_PATH = "/sitemaps/all.xml"
 RSS_PATH = "/rss.xml"
-LISTING_API_PATH = "/api/listing"
 
 
 class AlmayadeenSpider(Spider):
@@ -58,6 +59,14 @@ class AlmayadeenSpider(Spider):
         host = urlsplit(self.site.base_url).hostname or self.site.edition.host
         self.allowed_domains = [host]
         self.max_listing_pages = 1000
+        # -- newscrawl.browser: "Load more" listings, their JSON request learned in the browser --
+        self.js_listings = JsListings(
+            on_api=self.parse_listing_api,
+            on_learned=self.parse_listing_learned,
+            on_rendered=self.parse_listing,
+            errback=self.on_error,
+            priority=PRIORITY_LISTING,
+        )
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
@@ -106,26 +115,34 @@ class AlmayadeenSpider(Spider):
         cards = page.cards()
         for card in cards:
             yield from self._follow_article(card)
+        carded = {card.url for card in cards}
         for url in page.links():
-            yield from self._follow_link(url)
+            if url not in carded:  # a card's link was judged with its date above
+                yield from self._follow_link(url)
         current = response.meta.get("listing_page") or page_number(response.url) or 1
         next_url = page.next_page()
         if next_url and self.follow_next_page(response, cards, current):
             yield from self._follow_listing(next_url, current + 1, previous=cards)
-        load_more = page.load_more()
-        if load_more and self.follow_next_page(response, cards, current):
-            yield self._api_request(load_more, current + 1)
+        # -- newscrawl.browser: a "Load more" listing goes on through its learned JSON request
+        # (or, when none can be learned, is rendered with the button clicked to the end).
+        rendered = response.meta.get(JS_LISTING_META)
+        if page.load_more() and not rendered and self.follow_next_page(response, cards, current):
+            yield from self.js_listings.requests_for(response.url, listing_page=current + 1)
+
+    def parse_listing_learned(self, response: Response) -> Iterator[Request]:
+        """The listing rendered once to learn its "Load more" request (``newscrawl.browser``)."""
+        yield from self.js_listings.learned(response)
 
     def parse_listing_api(self, response: Response) -> Iterator[Any]:
-        page = ListingApiPage(response)
+        api_page, follow = self.js_listings.read(response)
         self._count("listing_api_pages")
-        cards = page.cards()
+        cards = api_page.cards
         for card in cards:
             yield from self._follow_article(card)
         current = response.meta["listing_page"]
-        next_page = page.next_page()
-        if next_page and self.follow_next_page(response, cards, current):
-            yield self._api_request(response.meta["listing_path"], next_page)
+        if follow is not None and self.follow_next_page(response, cards, current):
+            follow.meta.update(listing_page=current + 1, previous_cards=[c.url for c in cards])
+            yield follow
 
     def follow_next_page(self, response: Response, cards: list[Link], page: int) -> bool:
         """Whether to fetch the page after ``page`` of a listing whose cards are ``cards``.
@@ -306,16 +323,6 @@ class AlmayadeenSpider(Spider):
             self._count_link(UrlKind.OFFSITE)
             return
         yield self._request(target, callback, priority, kind_guess=expect, **meta)
-
-    def _api_request(self, path: str, page: int) -> Request:
-        query = urlencode({"path": path, "page": page})
-        return self._request(
-            self.site.url(f"{LISTING_API_PATH}?{query}"),
-            self.parse_listing_api,
-            PRIORITY_LISTING,
-            listing_page=page,
-            listing_path=path,
-        )
 
     def _request(self, url: str, callback: Any, priority: int, **meta: Any) -> Request:
         return Request(url, callback=callback, priority=priority, meta=meta, errback=self.on_error)
