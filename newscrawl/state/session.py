@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Self
 from weakref import WeakKeyDictionary
@@ -80,8 +81,10 @@ class CrawlSession:
         mode: Mode,
         overlap: timedelta,
         canonical: Callable[[str], str] = str,
+        jobdir: Path | None = None,
     ) -> None:
         self.dir = directory
+        self.jobdir = jobdir
         self.mode = mode
         self.overlap = overlap
         self.canonical = canonical
@@ -97,6 +100,7 @@ class CrawlSession:
         try:
             self.state = CrawlState(self.dir)
             self.recovered = reconcile(self.state)
+            self._retire_jobdir_of_killed_run()
             self.run_id = self.state.start_run(self.mode.value, os.getpid())
             self.policy = IncrementalPolicy(
                 mode=self.mode,
@@ -109,6 +113,31 @@ class CrawlSession:
         except BaseException:
             self.lock.release()
             raise
+
+    def _retire_jobdir_of_killed_run(self) -> None:
+        """Set a JOBDIR aside when the last run was killed rather than stopped.
+
+        Scrapy saves its request queue on a graceful stop only; after ``kill -9`` the JOBDIR's
+        dupefilter remembers requests whose responses were never handled, and a resumed run would
+        skip them for good. The crawl state resumes such a run instead: without the JOBDIR, the
+        run reads sitemaps and listings again and fetches what no feed holds yet.
+        """
+        assert self.state is not None
+        runs = self.state.runs()
+        killed = bool(runs) and runs[-1]["finished_at"] is None
+        if not killed or self.jobdir is None or not self.jobdir.is_dir():
+            return
+        if not any(self.jobdir.iterdir()):
+            return
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        aside = self.jobdir.with_name(f"{self.jobdir.name}.killed-{stamp}")
+        self.jobdir.rename(aside)
+        logger.warning(
+            "The last run (pid %s) was killed, so its JOBDIR cannot be trusted; moved it to %s. "
+            "This run resumes from the crawl state instead.",
+            runs[-1]["pid"],
+            aside,
+        )
 
     # -- FeedLedger ----------------------------------------------------------------------------
 
@@ -132,6 +161,11 @@ class CrawlSession:
             assert self.policy is not None and self.run_id is not None
             state.touch(self.policy.seen_unchanged)
             state.finish_run(self.run_id, reason, complete, self.policy.sitemaps_seen)
+            if complete and self.jobdir is not None and self.jobdir.is_dir():
+                # A finished back-fill's JOBDIR holds only its dupefilter, which would make the
+                # next run with the same JOBDIR skip every page.
+                shutil.rmtree(self.jobdir)
+                logger.info("The crawl is complete; removed its JOBDIR %s", self.jobdir)
             if not complete:
                 logger.info(
                     "Run ended with %r: the high-water mark stays where the last complete run "
@@ -162,6 +196,7 @@ class CrawlStateExtension:
             run_mode(crawler),
             timedelta(hours=hours),
             canonical=_canonical_for(getattr(crawler, "spider", None)),
+            jobdir=Path(settings["JOBDIR"]) if settings.get("JOBDIR") else None,
         )
         try:
             session.open()

@@ -132,3 +132,34 @@ def test_a_second_run_of_the_same_job_refuses_and_the_first_is_unharmed(tmp_path
     assert len(records) == 150 - len(rejected_urls(tmp_path))
     assert set(versions(records).values()) == {1}
     assert not list(tmp_path.rglob("*.part"))
+
+
+def test_a_backfill_resumes_from_its_jobdir_and_a_killed_one_from_the_state(
+    tmp_path: Path,
+) -> None:
+    jobdir = tmp_path / "job"
+    settings = {"JOBDIR": jobdir}
+    with ReplicaServer(articles=400, seed=6) as replica:
+        expected = set(truth_records(replica))
+        stopped = start_crawl(replica.base_url, tmp_path, settings=settings)
+        time.sleep(4)
+        stopped.send_signal(signal.SIGINT)  # a graceful stop: Scrapy saves its queue
+        assert stopped.wait(timeout=60) == 0
+        resumed = run_crawl(replica.base_url, tmp_path, settings=settings)
+        assert resumed.returncode == 0, resumed.log[-3000:]
+        assert "Resuming crawl" in resumed.log
+        assert resumed.stats["complete"] and not resumed.stats["recovered_feeds"]
+
+        replica.publish(new=5, edit=0)
+        killed = start_crawl(replica.base_url, tmp_path, "mode=full", settings=settings)
+        time.sleep(3)
+        killed.kill()
+        killed.wait()
+        after_kill = run_crawl(replica.base_url, tmp_path, settings=settings)
+        assert after_kill.returncode == 0, after_kill.log[-3000:]
+        assert "its JOBDIR cannot be trusted" in after_kill.log
+        expected |= set(truth_records(replica))
+
+    counts = versions(read_feeds(tmp_path))
+    assert {url for url, _ in counts} == expected - rejected_urls(tmp_path)
+    assert set(counts.values()) == {1}
