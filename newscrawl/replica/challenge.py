@@ -44,7 +44,8 @@ function solve(token) {
 
 
 class Challenge:
-    def __init__(self, seed: int, ttl: int) -> None:
+    def __init__(self, seed: int, ttl: int, host: str = "english.almayadeen.net") -> None:
+        self.host = host
         self.secret = hashlib.sha256(f"challenge:{seed}".encode()).digest()
         self.ttl = ttl
         self._ray = random.Random(f"ray:{seed}")
@@ -79,10 +80,10 @@ class Challenge:
 <meta name="robots" content="noindex,nofollow">
 <meta name="viewport" content="width=device-width,initial-scale=1"></head>
 <body><div class="main-wrapper" role="main"><div class="main-content">
-<h1 class="zone-name-title h1">english.almayadeen.net</h1>
+<h1 class="zone-name-title h1">{self.host}</h1>
 <h2 class="h2" id="challenge-running">Checking if the site connection is secure</h2>
 <noscript><div class="h2">Enable JavaScript and cookies to continue</div></noscript>
-<div id="challenge-body-text" class="core-msg spacer">english.almayadeen.net needs to review
+<div id="challenge-body-text" class="core-msg spacer">{self.host} needs to review
 the security of your connection before proceeding.</div>
 <form id="challenge-form" data-token="{token}"></form></div></div>
 <script>{SOLVER_JS}

@@ -281,6 +281,12 @@ def make_article(seed: int, meta: Meta, link_pool: Sequence[Meta]) -> Article:
             blocks.append(("readmore", pick_links(1)))
         if rng.random() < 0.15:
             blocks.insert(rng.randint(1, len(blocks)), ("readmore", pick_links(1)))
+    if n_par >= 2 and rng.random() < 0.2:
+        # A paragraph citing another host: the link is off-site, its text is body text.
+        at = rng.randrange(n_par)
+        name, url = rng.choice(vocab.EXTERNAL_SOURCES)
+        before = pars[at].rstrip() + " The report was first published by "
+        blocks[blocks.index(("p", pars[at]))] = ("xp", (before, name, url, "."))
     if n_par >= 3 and rng.random() < 0.2:
         img = _image(rng, meta.published)
         blocks.insert(rng.randint(1, len(blocks)), ("figure", ((img.url, img.caption),)))

@@ -11,6 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import cast
 from zoneinfo import ZoneInfo
 
 BEIRUT = ZoneInfo("Asia/Beirut")
@@ -39,7 +40,8 @@ class Meta:
 
 
 #: One block of the body container, in page order.
-#: ("p", text) | ("related", ((path, title), ...)) | ("readmore", ((path, title),))
+#: ("p", text) | ("xp", (before, anchor, url, after)): a paragraph with a link to another host
+#: | ("related", ((path, title), ...)) | ("readmore", ((path, title),))
 #: | ("figure", ((url, caption),)) | ("tweet", text)
 Block = tuple[str, object]
 
@@ -77,7 +79,14 @@ class Article:
     classes: tuple[tuple[str, str], ...] = ()
 
     def paragraphs(self) -> list[str]:
-        return [str(text) for kind, text in self.blocks if kind == "p"]
+        out: list[str] = []
+        for kind, value in self.blocks:
+            if kind == "p":
+                out.append(str(value))
+            elif kind == "xp":
+                before, anchor, _, after = cast(tuple[str, str, str, str], value)
+                out.append(f"{before}{anchor}{after}")
+        return out
 
     def links(self) -> list[tuple[str, str]]:
         """Related News and Read more links, in page order."""

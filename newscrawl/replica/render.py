@@ -10,7 +10,7 @@ import itertools
 import json
 from collections.abc import Callable, Iterable, Sequence
 from html import escape
-from typing import Any
+from typing import Any, cast
 
 from newscrawl.replica import vocab
 from newscrawl.replica.model import (
@@ -293,6 +293,10 @@ def body_html(article: Article, layout: str) -> str:
     for kind, value in article.blocks:
         if kind == "p":
             out.append(f"<p>{e(value)}</p>")
+        elif kind == "xp":
+            before, anchor, url, after = cast(tuple[str, str, str, str], value)
+            link = f'<a href="{e(url)}" target="_blank" rel="noopener">{e(anchor)}</a>'
+            out.append(f"<p>{e(before)}{link}{e(after)}</p>")
         elif kind == "related":
             anchors = links_html(value)  # type: ignore[arg-type]
             if layout == "2024":

@@ -63,7 +63,9 @@ class Replica:
         self.site = site
         self.opts = options
         self.challenge = (
-            Challenge(site.seed, options.clearance_ttl) if options.challenge == "on" else None
+            Challenge(site.seed, options.clearance_ttl, site.edition.host)
+            if options.challenge == "on"
+            else None
         )
         self.hostile = Hostile.choose(site) if options.faults == "hostile" else Hostile()
         self.traps = TRAP_LINKS if options.faults == "hostile" else ()

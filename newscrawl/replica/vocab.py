@@ -161,6 +161,16 @@ CAPTION_TEMPLATES: tuple[str, ...] = (
     "Protesters hold placards in {place} (Social media)",
 )
 
+#: Other hosts that bodies cite; a crawler must not follow them.
+EXTERNAL_SOURCES: tuple[tuple[str, str], ...] = (
+    ("Reuters", "https://www.reuters.com/world/middle-east/"),
+    ("The Guardian", "https://www.theguardian.com/world/middleeast"),
+    ("Al Mayadeen Arabic", "https://www.almayadeen.net/news/politics"),
+    ("Al Mayadeen Español", "https://espanol.almayadeen.net/noticias/politica"),
+    ("Haaretz", "https://www.haaretz.com/israel-news/"),
+    ("Press TV", "https://www.presstv.ir/Section/10101"),
+)
+
 SOCIAL_LINKS: tuple[tuple[str, str], ...] = (
     ("x", "https://x.com/MayadeenEnglish"),
     ("Facebook", "https://www.facebook.com/AlMayadeenEnglish"),
