@@ -33,7 +33,12 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument(
         "--clearance-ttl", type=int, default=300, help="seconds a cf_clearance cookie lasts"
     )
-    s.add_argument("--slow-seconds", type=float, default=30.0, help="delay of the 'slow' fault")
+    s.add_argument(
+        "--slow-seconds",
+        type=float,
+        default=45.0,
+        help="delay of the slow fault (longer than a sane download timeout)",
+    )
     s.add_argument(
         "--truth", type=Path, default=None, help="write the ground truth (JSON Lines) here"
     )

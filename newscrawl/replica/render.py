@@ -445,7 +445,11 @@ def article_page(
         if article.layout == "2024"
         else article_main_2022(site, article)
     )
-    body = main + most_read(site) + coverage_html(article.meta) + read_next(site, article.meta)
+    print_link = f"/print{href(article.meta.path)}"  # disallowed by robots.txt
+    tools = f'<div class="article-tools"><a class="print" href="{e(print_link)}">Print</a></div>'
+    body = (
+        main + tools + most_read(site) + coverage_html(article.meta) + read_next(site, article.meta)
+    )
     return page(
         site,
         f"{article.title} | {site_name(site)}",

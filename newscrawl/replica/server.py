@@ -47,7 +47,7 @@ class Options:
     challenge: str = "off"  # off | on
     faults: str = "none"  # none | flaky | hostile
     clearance_ttl: int = 300
-    slow_seconds: float = 30.0
+    slow_seconds: float = 45.0
     truth: Path | None = None
 
 
