@@ -224,22 +224,24 @@ def tawsiyat(site: Site, article: Article) -> str:
 
 def json_crlf(value: Any, indent: str = "") -> str:
     """``json.dumps(value, ensure_ascii=False, indent=2)`` with CRLF line ends, built from the
-    C encoder's scalars (the indenting encoder is pure Python and dominated page rendering)."""
+    C string encoder (the indenting encoder is pure Python and dominated page rendering)."""
     inner = indent + "  "
     if isinstance(value, dict):
         if not value:
             return "{}"
-        items = [f"{inner}{_scalar(k)}: {json_crlf(v, inner)}" for k, v in value.items()]
+        items = [f"{inner}{_encode_str(k)}: {json_crlf(v, inner)}" for k, v in value.items()]
         return "{\r\n" + ",\r\n".join(items) + f"\r\n{indent}}}"
     if isinstance(value, list):
         if not value:
             return "[]"
         items = [inner + json_crlf(v, inner) for v in value]
         return "[\r\n" + ",\r\n".join(items) + f"\r\n{indent}]"
-    return _scalar(value)
+    if isinstance(value, str):
+        return _encode_str(value)
+    return json.dumps(value)
 
 
-_scalar = json.JSONEncoder(ensure_ascii=False).encode
+_encode_str = json.encoder.encode_basestring  # the C one: escapes quotes and controls only
 
 
 def article_head(site: Site, article: Article) -> str:

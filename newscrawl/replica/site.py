@@ -7,6 +7,7 @@ generator. Listings are arrays of article keys, newest first.
 from __future__ import annotations
 
 import random
+import re
 from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
@@ -22,8 +23,13 @@ PAGE_SIZE = 20
 PUBLISH_STEP = 7 * 60
 
 
+_PLAIN_PATH = re.compile(r"[A-Za-z0-9/:._~-]*")
+
+
 def href(path: str) -> str:
     """A path as it appears in links: percent-encoded, ``/`` and ``:`` kept."""
+    if _PLAIN_PATH.fullmatch(path):  # most slugs: nothing to encode
+        return path
     return quote(path, safe="/:")
 
 
