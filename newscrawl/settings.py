@@ -91,3 +91,24 @@ FEED_STORAGES = {
     "": "newscrawl.feeds.AtomicFileFeedStorage",
     "file": "newscrawl.feeds.AtomicFileFeedStorage",
 }
+
+# -- Browser where a page needs one (newscrawl.browser; docs/browser.md) ----------------------
+# Challenges are solved in Chromium and their cookies reused by plain requests; "Load more"
+# listings are learned once in Chromium and followed as JSON. Every other request keeps Scrapy's
+# HTTP handler (the handler below delegates to it and starts no browser for it).
+from newscrawl.browser import settings as browser  # noqa: E402
+
+NEWSCRAWL_BROWSER_PATH = browser.NEWSCRAWL_BROWSER_PATH
+DOWNLOAD_HANDLERS = browser.DOWNLOAD_HANDLERS
+DOWNLOADER_MIDDLEWARES.update(browser.DOWNLOADER_MIDDLEWARES)
+PLAYWRIGHT_BROWSER_TYPE = browser.PLAYWRIGHT_BROWSER_TYPE
+PLAYWRIGHT_ABORT_REQUEST = browser.PLAYWRIGHT_ABORT_REQUEST
+PLAYWRIGHT_PROCESS_REQUEST_HEADERS = browser.PLAYWRIGHT_PROCESS_REQUEST_HEADERS
+PLAYWRIGHT_MAX_CONTEXTS = browser.PLAYWRIGHT_MAX_CONTEXTS
+PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = browser.PLAYWRIGHT_MAX_PAGES_PER_CONTEXT
+PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = browser.PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT
+NEWSCRAWL_BROWSER_PAGES_PER_CONTEXT = browser.NEWSCRAWL_BROWSER_PAGES_PER_CONTEXT
+NEWSCRAWL_CHALLENGE_ENABLED = browser.NEWSCRAWL_CHALLENGE_ENABLED
+NEWSCRAWL_CHALLENGE_MAX_ROUNDS = browser.NEWSCRAWL_CHALLENGE_MAX_ROUNDS
+NEWSCRAWL_CHALLENGE_TIMEOUT = browser.NEWSCRAWL_CHALLENGE_TIMEOUT
+# -- end of the browser block -----------------------------------------------------------------

@@ -10,13 +10,17 @@ HTTP/1.1 handler untouched; this subclass adds what newscrawl needs on top:
   way to install it, raised at once instead of a launch that hangs or asks for
   ``playwright install``;
 - the browser sends the same User-Agent as the plain request (its context is created with it), and
-  keeps its own headers and cookies otherwise, so a challenge's reload carries the cookie it set.
+  keeps its own headers and cookies otherwise, so a challenge's reload carries the cookie it set;
+- memory stays flat on long runs: after ``NEWSCRAWL_BROWSER_PAGES_PER_CONTEXT`` pages, new pages go
+  to a fresh browser context (which starts with the old one's cookies, so a clearance survives)
+  and the old context is closed as soon as its last page is.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections import Counter
 from typing import Any
 
 from scrapy import Request, Spider
@@ -47,6 +51,17 @@ class BrowserDownloadHandler(ScrapyPlaywrightDownloadHandler):
             logger.warning("%s; pages that need a browser will fail", self.missing_browser)
         self._driver_lock = asyncio.Lock()
         self._driver_started = False
+        self.pages_per_context = crawler.settings.getint("NEWSCRAWL_BROWSER_PAGES_PER_CONTEXT", 100)
+        if self.config.max_contexts is not None and self.config.max_contexts < 2:
+            # A fresh context opens while the old one drains: that takes two.
+            logger.info("PLAYWRIGHT_MAX_CONTEXTS < 2: browser contexts are not recycled")
+            self.pages_per_context = 0
+        self._rotate_lock = asyncio.Lock()
+        self._generation = 0
+        self._served = 0
+        self._in_flight: Counter[str] = Counter()
+        self._retired: set[str] = set()
+        self._carried_cookies: list[Any] = []
 
     async def _maybe_launch_in_thread(self) -> None:
         """Engine start: nothing to do until a request needs the browser."""
@@ -68,7 +83,52 @@ class BrowserDownloadHandler(ScrapyPlaywrightDownloadHandler):
         user_agent = request.headers.get("User-Agent")
         if user_agent:
             kwargs["user_agent"] = user_agent.decode()
+        if self._carried_cookies:
+            kwargs["storage_state"] = {"cookies": self._carried_cookies, "origins": []}
         kwargs.update(request.meta.get("playwright_context_kwargs") or {})
         request.meta["playwright_context_kwargs"] = kwargs
-        response: Response = await super()._download_request(request, spider)
+        name = request.meta.get("playwright_context") or await self._current_context()
+        request.meta["playwright_context"] = name
+        self._in_flight[name] += 1
+        try:
+            response: Response = await super()._download_request(request, spider)
+        finally:
+            self._in_flight[name] -= 1
+            if name in self._retired and not self._in_flight[name]:
+                await self._close_context(name)
         return response
+
+    def _context_name(self) -> str:
+        return f"newscrawl-{self._generation}"
+
+    async def _current_context(self) -> str:
+        """The context new pages go to, starting a fresh one every ``pages_per_context`` pages.
+
+        Only one context drains at a time: scrapy-playwright creates contexts under one lock, and a
+        creation waiting for a free context slot there would keep the draining context's last
+        pages from ever being created.
+        """
+        async with self._rotate_lock:
+            if (
+                self.pages_per_context
+                and self._served >= self.pages_per_context
+                and not self._retired
+            ):
+                old = self._context_name()
+                wrapper = self.context_wrappers.get(old)
+                if wrapper is not None:
+                    self._carried_cookies = await wrapper.context.cookies()
+                self._retired.add(old)
+                self._generation += 1
+                self._served = 0
+                self.stats.inc_value("newscrawl/browser/contexts_recycled")
+                if not self._in_flight[old]:
+                    await self._close_context(old)
+            self._served += 1
+            return self._context_name()
+
+    async def _close_context(self, name: str) -> None:
+        self._retired.discard(name)
+        wrapper = self.context_wrappers.get(name)
+        if wrapper is not None:
+            await wrapper.context.close()

@@ -34,6 +34,8 @@ from scrapy import Request
 from scrapy.http import Response
 from scrapy_playwright.page import PageMethod
 
+from newscrawl.pages.listing import Link, parse_when
+
 logger = logging.getLogger(__name__)
 
 #: "Load more" controls, most specific first; the text match comes last.
@@ -68,19 +70,10 @@ class RecordedCall:
 
 
 @dataclass(frozen=True)
-class Card:
-    """One listing item the JSON gives."""
-
-    url: str
-    title: str | None = None
-    date: str | None = None
-
-
-@dataclass(frozen=True)
 class ApiPage:
     """One answer of the endpoint, read: its cards and the page value to ask for next."""
 
-    cards: list[Card]
+    cards: list[Link]
     next_page: int | None
 
 
@@ -126,17 +119,17 @@ class JsonEndpoint:
     def read(self, payload: Any, page: int, base_url: str) -> ApiPage:
         """Cards and next page value of one answer to the request for page ``page``."""
         items = _at(payload, self.items_path)
-        cards: list[Card] = []
+        cards: list[Link] = []
         for item in items if isinstance(items, list) else []:
             if not isinstance(item, dict) or not isinstance(item.get(self.url_key), str):
                 continue
             title = item.get(self.title_key) if self.title_key else None
             date = item.get(self.date_key) if self.date_key else None
             cards.append(
-                Card(
+                Link(
                     urljoin(base_url, item[self.url_key]),
+                    parse_when(date if isinstance(date, str) else None),
                     title if isinstance(title, str) else None,
-                    date if isinstance(date, str) else None,
                 )
             )
         if not cards:

@@ -29,6 +29,8 @@ PLAYWRIGHT_ABORT_REQUEST = "newscrawl.browser.resources.should_abort_request"
 PLAYWRIGHT_PROCESS_REQUEST_HEADERS = None
 PLAYWRIGHT_MAX_CONTEXTS = 2
 PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4
+#: Pages one browser context serves before new pages go to a fresh one (0: never recycle).
+NEWSCRAWL_BROWSER_PAGES_PER_CONTEXT = 100
 PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30_000
 NEWSCRAWL_CHALLENGE_ENABLED = True
 #: Re-issues of one request after solves before it is given up (kept as the 403).

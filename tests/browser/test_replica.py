@@ -1,0 +1,63 @@
+"""End to end over the replica: ``scrapy crawl almayadeen`` with the real Chromium.
+
+Against ``--listing js`` (older listing items only through "Load more") and ``--challenge on``
+(every page behind a Cloudflare-style challenge), 500 articles each: every article of the truth
+file is found, with the plain crawl's field accuracy, and the browser renders only a small share
+of the requests.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from e2e.crawl import CrawlResult, run_crawl
+from e2e.test_crawl import assert_complete_and_exact
+
+#: At most this share of all requests may be rendered in the browser on a challenged site.
+BROWSER_SHARE_CEILING = 0.05
+
+
+def crawl_stat(result: CrawlResult, key: str) -> int:
+    """A counter from the Scrapy stats the crawl logged when it closed (0 when absent)."""
+    found = re.findall(rf"'{re.escape(key)}': (\d+)", result.log)
+    return int(found[-1]) if found else 0
+
+
+def render_share(result: CrawlResult) -> tuple[int, int]:
+    return crawl_stat(result, "newscrawl/requests/browser"), crawl_stat(
+        result, "newscrawl/requests/plain"
+    )
+
+
+def test_js_listings_walked_through_the_learned_json_request(
+    replica_factory: Any, tmp_path: Path, chromium: str
+) -> None:
+    replica = replica_factory(edition="en", articles=500, listing="js")
+    result = run_crawl(replica.base_url, tmp_path, "discover=listings")
+    assert_complete_and_exact(result, replica.truth())
+    browser, plain = render_share(result)
+    # One render, to learn the request; every listing then paged over plain JSON requests.
+    assert browser == 1, result.log[-3000:]
+    assert "(every listing: True)" in result.log
+    assert result.summary["pages"]["listing_api"] > 0
+    assert plain > 500
+
+
+def test_challenged_site_solved_in_the_browser_and_crawled_plain(
+    replica_factory: Any, tmp_path: Path, chromium: str
+) -> None:
+    # Clearances last 5 s: a crawl of 500 articles outlives several and must earn new ones.
+    replica = replica_factory(
+        edition="en", articles=500, challenge="on", extra_args=("--clearance-ttl", "5")
+    )
+    result = run_crawl(replica.base_url, tmp_path)
+    assert_complete_and_exact(result, replica.truth())
+    browser, plain = render_share(result)
+    solved = crawl_stat(result, "newscrawl/challenge/solved")
+    assert solved >= 1
+    # Challenged requests waited for a solve or reused its cookies: far fewer solves than them.
+    assert crawl_stat(result, "newscrawl/challenge/reissued") >= solved
+    assert crawl_stat(result, "newscrawl/challenge/gave_up") == 0
+    assert browser / (browser + plain) <= BROWSER_SHARE_CEILING, (browser, plain)
