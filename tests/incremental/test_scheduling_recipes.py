@@ -1,0 +1,107 @@
+"""The crontab line and the systemd units of docs/scheduling.md work as written.
+
+The recipes are read from the document itself. Only what must differ on a test machine is
+replaced: the checkout path (``/srv/newscrawl``), the service user, and, appended to the crawl
+command, the replica to crawl and an output directory in the test's temporary directory.
+"""
+
+from __future__ import annotations
+
+import getpass
+import re
+import shlex
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from jobrun import PROJECT, crawl_env, read_feeds
+
+from newscrawl.replica.testing import ReplicaServer
+
+DOC = PROJECT / "docs" / "scheduling.md"
+CHECKOUT = "/srv/newscrawl"
+CRON_FIELDS = re.compile(r"^([0-9*/,-]+ ){5}")
+
+pytestmark = pytest.mark.timeout(300)
+
+
+def indented_blocks(after: str) -> str:
+    """The indented block that follows the line ``after`` in the document."""
+    lines = DOC.read_text("utf-8").splitlines()
+    start = lines.index(after) + 1
+    while not lines[start].startswith("    "):
+        start += 1
+    block = []
+    for line in lines[start:]:
+        if line and not line.startswith("    "):
+            break
+        block.append(line[4:])
+    return "\n".join(block).strip() + "\n"
+
+
+def overrides(base_url: str, out: Path) -> str:
+    return (
+        f" -a base_url={base_url} -s NEWSCRAWL_PROFILE=replica -s NEWSCRAWL_OUTPUT_DIR={out}"
+        f" -s NEWSCRAWL_STATE_DIR={out / 'state'}"
+    )
+
+
+@pytest.fixture(scope="module")
+def replica() -> Iterator[ReplicaServer]:
+    with ReplicaServer(articles=60, seed=8) as server:
+        yield server
+
+
+def test_the_crontab_line_runs_a_crawl(replica: ReplicaServer, tmp_path: Path) -> None:
+    [line] = [
+        line.strip()
+        for line in DOC.read_text("utf-8").splitlines()
+        if CRON_FIELDS.match(line.strip()) and "edition=" not in line
+    ]
+    fields = CRON_FIELDS.match(line)
+    assert fields is not None
+    schedule, command = fields.group(0).split(), line[fields.end() :]
+    assert schedule[1:] == ["*", "*", "*", "*"] and 0 <= int(schedule[0]) < 60  # hourly
+    crawl, redirect = command.split(" >> ")
+    log = tmp_path / "cron.log"
+    command = (
+        crawl.replace(CHECKOUT, str(PROJECT)) + overrides(replica.base_url, tmp_path)
+        + f" >> {log} " + redirect.split(" ", 1)[1]
+    )  # fmt: skip
+    done = subprocess.run(["/bin/sh", "-c", command], env=crawl_env(), timeout=240, check=False)
+    assert done.returncode == 0, log.read_text()[-3000:]
+    assert "Run stats: incremental run finished" in log.read_text()
+    assert len(read_feeds(tmp_path)) >= 55
+
+
+def test_the_systemd_units_verify_and_the_service_runs_a_crawl(
+    replica: ReplicaServer, tmp_path: Path
+) -> None:
+    service = indented_blocks("`/etc/systemd/system/newscrawl.service`:")
+    timer = indented_blocks("`/etc/systemd/system/newscrawl.timer`:")
+    service = service.replace(CHECKOUT, str(PROJECT)).replace(
+        "User=newscrawl", f"User={getpass.getuser()}"
+    )
+    (tmp_path / "newscrawl.service").write_text(service)
+    (tmp_path / "newscrawl.timer").write_text(timer)
+    if shutil.which("systemd-analyze"):
+        verify = subprocess.run(
+            ["systemd-analyze", "verify", "newscrawl.service", "newscrawl.timer"],
+            cwd=tmp_path, capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        assert verify.returncode == 0, verify.stderr
+    assert "OnCalendar=hourly" in timer
+    values = dict(
+        line.split("=", 1) for line in service.splitlines() if "=" in line and line[0] != "#"
+    )
+    assert values["Type"] == "oneshot" and values["KillSignal"] == "SIGINT"
+    command = shlex.split(values["ExecStart"] + overrides(replica.base_url, tmp_path))
+    done = subprocess.run(
+        command, cwd=values["WorkingDirectory"], env=crawl_env(), capture_output=True,
+        text=True, timeout=240, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "Run stats: incremental run finished" in done.stderr
+    assert len(read_feeds(tmp_path)) >= 55
