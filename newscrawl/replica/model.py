@@ -154,5 +154,8 @@ def card_date(ts: int) -> str:
 
 def month_of(ts: int) -> tuple[int, int]:
     """The sitemap month of a publication time (Beirut local calendar)."""
-    local = utc(ts).astimezone(BEIRUT)
-    return local.year, local.month
+    # Beirut is UTC+2 or +3: only times within 3 hours of a month's end need the zone.
+    d = utc(ts + 3 * 3600)
+    if d.day == 1 and d.hour < 3:
+        d = utc(ts).astimezone(BEIRUT)
+    return d.year, d.month

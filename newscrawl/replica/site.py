@@ -11,6 +11,7 @@ import re
 from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
+from functools import lru_cache
 from typing import Any, overload
 from urllib.parse import quote
 
@@ -33,6 +34,7 @@ def href(path: str) -> str:
     return quote(path, safe="/:")
 
 
+@lru_cache(maxsize=4096)
 def author_path(name: str) -> str:
     return "/authors/" + "-".join(p for p in slugify(name).split("-") if p)
 
@@ -81,6 +83,7 @@ class Site:
         self.listings: dict[str, array[int]] = {}
         self.listing_titles: dict[str, str] = {}
         self.months: dict[tuple[int, int], array[int]] = {}
+        self._region_paths = {name: f"/{path}" for path, name in self.edition.regions.items()}
         #: Keys that publishing never edits (the reference page and the pages it links to).
         self.pinned: set[int] = set()
         self.publish_calls = 0
@@ -152,18 +155,23 @@ class Site:
 
     def listings_of(self, meta: Meta) -> list[tuple[str, str]]:
         """Listing paths (decoded) that link ``meta``, with the names the pages show."""
-        ed = self.edition
-        group = meta.section.split("/")[0]
-        out = [("/", "Home"), (f"/{group}", ed.groups.get(group, group))]
-        if "/" in meta.section:
-            out.append((f"/{meta.section}", ed.sections.get(meta.section, meta.section)))
+        out = list(self._section_listings(meta.section))
         if meta.region and self.code == "en":
-            for path, name in ed.regions.items():
-                if name == meta.region:
-                    out.append((f"/{path}", name))
+            path = self._region_paths.get(meta.region)
+            if path:
+                out.append((path, meta.region))
         out.extend((tag_path(t), t) for t in meta.tags)
         out.extend((author_path(a), a) for a in meta.authors)
         return list(dict.fromkeys(out))
+
+    @lru_cache(maxsize=256)  # noqa: B019 - a few dozen sections; the site lives as long as the process
+    def _section_listings(self, section: str) -> tuple[tuple[str, str], ...]:
+        ed = self.edition
+        group = section.split("/")[0]
+        out = [("/", "Home"), (f"/{group}", ed.groups.get(group, group))]
+        if "/" in section:
+            out.append((f"/{section}", ed.sections.get(section, section)))
+        return tuple(out)
 
     # --- reading ----------------------------------------------------------------------------
 
