@@ -84,7 +84,7 @@ def make_title(rng: random.Random) -> str:
     if form < 0.9:
         return f"“{rng.choice(vocab.QUOTE_LINES).capitalize()}”: {actor} on {obj}"
     place = rng.choice(vocab.PLACES)
-    return f"{place}’s {obj} {ctx}, {actor} {verb} move"
+    return f"{place}’s {obj} {ctx}, {_lower(actor)} {verb} move"
 
 
 def meta_rng(seed: int, key: int) -> random.Random:

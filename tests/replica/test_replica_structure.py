@@ -137,3 +137,48 @@ def test_bodies_link_other_hosts(en_replica: ReplicaServer, en_truth: list[dict[
             assert "The report was first published by" in (rec["body"] or "")
             found += 1
     assert found >= 3
+
+
+def first_of(truth: list[dict[str, Any]], **match: str) -> dict[str, Any]:
+    return next(t["record"] for t in truth if all(t["record"][k] == v for k, v in match.items()))
+
+
+def page_of(replica: ReplicaServer, rec: dict[str, Any]) -> str:
+    return replica.get(rec["url"].removeprefix("https://english.almayadeen.net")).text
+
+
+def test_content_types_and_layouts(
+    en_replica: ReplicaServer, en_truth: list[dict[str, Any]]
+) -> None:
+    video = first_of(en_truth, content_type="video")
+    html = page_of(en_replica, video)
+    assert video["url"].startswith("https://english.almayadeen.net/videos/")
+    assert (
+        f'<video src="{video["video"]["url"]}" data-duration="{video["video"]["duration_seconds"]}"'
+        in html
+    )
+    assert f'<meta property="og:video" content="{video["video"]["url"]}">' in html
+    assert '"type": "videoobject"' in html
+
+    gallery = first_of(en_truth, content_type="gallery")
+    html = page_of(en_replica, gallery)
+    assert gallery["url"].startswith("https://english.almayadeen.net/in-pictures/")
+    assert html.count('<figure class="gallery-item">') == len(gallery["images"]) - 1
+
+    infograph = first_of(en_truth, content_type="infograph")
+    assert infograph["url"].startswith("https://english.almayadeen.net/infographs/")
+    assert infograph["main_image"]["url"] in page_of(en_replica, infograph)
+
+    new_layout = next(
+        t["record"]
+        for t in en_truth
+        if re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", t["record"]["date_published_raw"])
+    )
+    html = page_of(en_replica, new_layout)
+    assert '<h1 class="article-title">' in html
+    row = re.search(r'<div class="article-meta">(.*?)</div>', html)
+    assert row is not None
+    text = re.sub(r"<[^>]+>", "", row.group(1))
+    assert text.startswith(" ".join(new_layout["authors"]))
+    assert f"{new_layout['date_published_raw']} {new_layout['shares']} Shares" in text
+    assert text.endswith(f"{new_layout['read_time_minutes']} min read")
