@@ -60,6 +60,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{build_dataset(args.source)} articles")
         return 0
     started = time.monotonic()
+    if args.truth is not None and not args.truth.parent.is_dir():
+        print(f"error: --truth: no directory {args.truth.parent}", file=sys.stderr)
+        return 2
     try:
         site = Site(args.edition, args.articles, args.seed)
         replica = Replica(

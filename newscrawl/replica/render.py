@@ -520,9 +520,18 @@ LOAD_MORE_SCRIPT = """<script>
     var section = encodeURIComponent(button.getAttribute("data-section"));
     var url = "/api/listing?path=" + section + "&page=" + page;
     button.disabled = true;
-    fetch(url, {credentials: "same-origin"})
-    .then(function (r) { return r.json(); })
-    .then(function (data) {
+    // Retry a failed request: the flaky mode fails at most the first two attempts of a URL.
+    function load(attempt) {
+      return fetch(url, {credentials: "same-origin"}).then(function (r) {
+        if (!r.ok) { throw new Error("HTTP " + r.status); }
+        return r.json();
+      }).catch(function (err) {
+        if (attempt >= 4) { throw err; }
+        return new Promise(function (ok) { setTimeout(ok, 500 * attempt); })
+          .then(function () { return load(attempt + 1); });
+      });
+    }
+    load(1).then(function (data) {
       data.items.forEach(function (it) {
         var div = document.createElement("div");
         div.className = "news-card";

@@ -104,7 +104,12 @@ class Replica:
         self._truth_job = loop.run_in_executor(
             self._executor, write_truth, self.site, path, self.hostile.reachable
         )
+        self._truth_job.add_done_callback(self._truth_written)
         return self._truth_job
+
+    def _truth_written(self, job: asyncio.Future[int]) -> None:
+        if not job.cancelled() and job.exception() is not None:
+            log.error("writing the truth to %s failed: %r", self.opts.truth, job.exception())
 
     # --- middlewares ------------------------------------------------------------------------
 
