@@ -37,6 +37,7 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 HTML = "text/html; charset=utf-8"
 _SITEMAP = re.compile(r"^/sitemaps/all/sitemap-(\d{4})-(\d{1,2})\.xml$")
 _CALENDAR = re.compile(r"^/archive/calendar/(\d{1,6})/(\d{1,2})/(\d{1,2})$")
+_STATIC_PAGES = frozenset({"/search", "/privacy-policy", "/about-us", "/contact-us", "/live"})
 #: Paths no mode touches: control endpoints and robots.txt (served even behind the challenge).
 _EXEMPT = ("/__replica__/", "/robots.txt")
 
@@ -207,9 +208,7 @@ class Replica:
             trap = await self._trap(request, stripped)
             if trap is not None:
                 return trap
-        if path in ("/search", "/privacy-policy", "/about-us", "/contact-us") or path.startswith(
-            "/print/"
-        ):
+        if path in _STATIC_PAGES or path.startswith("/print/"):
             title = path.strip("/").split("/")[0].replace("-", " ").title()
             return self._html(render.simple_page(site, title, "Al Mayadeen English.", self.traps))
         return self._not_found()

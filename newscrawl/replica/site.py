@@ -90,6 +90,11 @@ class Site:
         #: Bumped on every change; ``cache`` (page parts shared by many pages) is cleared then.
         self.version = 0
         self.cache: dict[Any, str] = {}
+        # Every menu entry answers, even while it lists nothing yet.
+        ed = self.edition
+        for path, name in (*ed.groups.items(), *ed.sections.items(), *ed.regions.items()):
+            self.listings["/" + path] = array("i")
+            self.listing_titles["/" + path] = name
         if edition == "en":
             self._build_english()
         else:
