@@ -146,12 +146,16 @@ class Sampler(threading.Thread):
 # -- the benchmark ----------------------------------------------------------------------------
 
 
-def crawl(urls_file: Path, browser: bool, workdir: Path) -> dict[str, Any]:
+def crawl(
+    urls_file: Path, browser: bool, workdir: Path, settings: list[str] | None = None
+) -> dict[str, Any]:
     out = workdir / f"{'browser' if browser else 'plain'}.json"
     command = [
         sys.executable, "-m", "scrapy", "runspider", __file__,
         "-a", f"urls={urls_file}", "-a", f"out={out}", "-a", f"browser={int(browser)}",
     ]  # fmt: skip
+    for setting in settings or []:
+        command += ["-s", setting]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     started = time.time()
     proc = subprocess.Popen(command, cwd=workdir, env=env, stderr=subprocess.PIPE, text=True)
@@ -182,11 +186,29 @@ def phases(result: dict[str, Any]) -> list[tuple[str, float, float, int]]:
     return rows
 
 
+def tenths(result: dict[str, Any]) -> list[float]:
+    """Peak memory in each tenth of the run's pages."""
+    arrivals: list[float] = sorted(result["arrivals"])
+    peaks = []
+    for k in range(10):
+        t0 = arrivals[k * (len(arrivals) - 1) // 10]
+        t1 = arrivals[(k + 1) * (len(arrivals) - 1) // 10]
+        window = [mib for t, mib, _ in result["samples"] if t0 <= t <= t1]
+        peaks.append(max(window, default=0.0))
+    return peaks
+
+
 def main() -> None:
     from newscrawl.replica.testing import ReplicaServer
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pages", type=int, default=1000)
+    parser.add_argument(
+        "--pages-per-context",
+        type=int,
+        default=None,
+        help="NEWSCRAWL_BROWSER_PAGES_PER_CONTEXT for the browser crawl (0: never recycle)",
+    )
     options = parser.parse_args()
     with ReplicaServer(edition="en", articles=options.pages, seed=7) as replica:
         paths = [urlsplit(row["record"]["url"]).path for row in replica.truth()]
@@ -196,7 +218,10 @@ def main() -> None:
             urls_file = workdir / "urls.txt"
             urls_file.write_text("\n".join(urls))
             plain = crawl(urls_file, False, workdir)
-            browser = crawl(urls_file, True, workdir)
+            extra = []
+            if options.pages_per_context is not None:
+                extra = [f"NEWSCRAWL_BROWSER_PAGES_PER_CONTEXT={options.pages_per_context}"]
+            browser = crawl(urls_file, True, workdir, extra)
     print(f"{len(urls)} article pages of the replica, 8 concurrent requests")
     print(f"{'phase':8} {'plain p/s':>10} {'browser p/s':>12} {'ratio':>6} "
           f"{'plain MiB':>10} {'browser MiB':>12} {'procs':>6}")  # fmt: skip
@@ -210,6 +235,7 @@ def main() -> None:
     total_browser = len(browser["arrivals"]) / (max(browser["arrivals"]) - browser["started"])
     print(f"overall pages/s: plain {total_plain:.1f}, browser {total_browser:.1f}, "
           f"ratio {total_browser / total_plain:.3f}")  # fmt: skip
+    print("browser MiB by tenth of the run (peak):", " ".join(f"{m:.0f}" for m in tenths(browser)))
     mem_start, mem_end = browser_rows[0][2], browser_rows[-1][2]
     print(f"browser memory end/start: {mem_end / mem_start:.3f} "
           f"({mem_start:.0f} MiB -> {mem_end:.0f} MiB); pages opened {browser['pages_opened']}, "

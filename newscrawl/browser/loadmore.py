@@ -426,8 +426,9 @@ class JsListings:
 
     The spider owns one and hands it its callbacks: ``on_api`` reads endpoint answers (with
     :meth:`read`), ``on_learned`` receives the learning render (and calls :meth:`learned`),
-    ``on_rendered`` receives a listing rendered to the end in the browser (fallback), which it
-    parses like any listing page. All three are spider methods, so requests stay serializable.
+    ``on_learn_failed`` is its errback (and calls :meth:`failed`), ``on_rendered`` receives a
+    listing rendered to the end in the browser (fallback), which it parses like any listing page.
+    All are spider methods, so the requests survive a JOBDIR's disk queue.
     """
 
     def __init__(
@@ -436,6 +437,7 @@ class JsListings:
         on_api: Any,
         on_learned: Any,
         on_rendered: Any,
+        on_learn_failed: Any,
         errback: Any = None,
         priority: int = 0,
         max_clicks: int = 200,
@@ -443,6 +445,7 @@ class JsListings:
     ) -> None:
         self.state = LoadMoreState()
         self.on_api, self.on_learned, self.on_rendered = on_api, on_learned, on_rendered
+        self.on_learn_failed = on_learn_failed
         self.errback = errback
         self.priority = priority
         self.max_clicks = max_clicks
@@ -546,7 +549,7 @@ class JsListings:
         return Request(
             listing_url,
             callback=callback,
-            errback=self.failed if callback == self.on_learned else self.errback,
+            errback=self.on_learn_failed if callback == self.on_learned else self.errback,
             priority=self.priority,
             dont_filter=True,
             meta={

@@ -64,6 +64,7 @@ class AlmayadeenSpider(Spider):
             on_api=self.parse_listing_api,
             on_learned=self.parse_listing_learned,
             on_rendered=self.parse_listing,
+            on_learn_failed=self.listing_learn_failed,
             errback=self.on_error,
             priority=PRIORITY_LISTING,
         )
@@ -132,6 +133,10 @@ class AlmayadeenSpider(Spider):
     def parse_listing_learned(self, response: Response) -> Iterator[Request]:
         """The listing rendered once to learn its "Load more" request (``newscrawl.browser``)."""
         yield from self.js_listings.learned(response)
+
+    def listing_learn_failed(self, failure: Any) -> Iterator[Request]:
+        """The learning render failed: listings fall back to rendering (``newscrawl.browser``)."""
+        yield from self.js_listings.failed(failure)
 
     def parse_listing_api(self, response: Response) -> Iterator[Any]:
         api_page, follow = self.js_listings.read(response)

@@ -36,7 +36,10 @@ class SiteSpider(Spider):
         self.stats_file = stats_file
         self.starts = [s for s in starts.split(",") if s]
         self.js = JsListings(
-            on_api=self.parse_api, on_learned=self.parse_learned, on_rendered=self.parse_listing
+            on_api=self.parse_api,
+            on_learned=self.parse_learned,
+            on_rendered=self.parse_listing,
+            on_learn_failed=self.learn_failed,
         )
 
     async def start(self) -> AsyncIterator[Request]:
@@ -52,6 +55,9 @@ class SiteSpider(Spider):
     def parse_learned(self, response: Response) -> Iterator[Any]:
         yield from self.parse_listing(response)
         yield from self.js.learned(response)
+
+    def learn_failed(self, failure: Any) -> Iterator[Request]:
+        yield from self.js.failed(failure)
 
     def parse_api(self, response: Response) -> Iterator[Any]:
         page, follow = self.js.read(response)
