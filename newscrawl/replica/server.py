@@ -160,7 +160,8 @@ class Replica:
 
     async def _truncated(self, request: web.Request, resp: web.Response) -> web.StreamResponse:
         body = bytes(resp.body)  # type: ignore[arg-type]
-        out = web.StreamResponse(status=resp.status, headers={"Content-Type": resp.content_type})
+        content_type = resp.headers.get("Content-Type", "application/octet-stream")
+        out = web.StreamResponse(status=resp.status, headers={"Content-Type": content_type})
         out.content_length = len(body)
         await out.prepare(request)
         await out.write(body[: len(body) // 3])

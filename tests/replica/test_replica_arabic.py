@@ -59,3 +59,16 @@ def test_article_page_carries_the_record(ar: ReplicaServer) -> None:
         assert tawsiyat["postid"] == rec["post_id"]
         assert tawsiyat["url"] == rec["url"]
         assert '<div class="details-white-box"><h2>' in html
+
+
+def test_publish_on_the_arabic_edition() -> None:
+    with ReplicaServer(edition="ar", articles=100, seed=5) as live:
+        result = live.publish(new=2, edit=2)
+        truth = {line["record"]["url"]: line["record"] for line in live.truth()}
+        assert len(truth) == 102
+        for url in result["new"] + result["edited"]:
+            assert url.startswith(HOST + "/")
+            assert live.get(quote(url.removeprefix(HOST))).status == 200
+            assert truth[url]["language"] == "ar"
+        newest = max(r["date_published"] for r in truth.values())
+        assert all(truth[url]["date_published"] >= newest[:10] for url in result["new"])

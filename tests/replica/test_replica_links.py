@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import deque
 from collections.abc import Iterator
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
@@ -54,7 +54,5 @@ def test_crawl_from_home_meets_no_dead_link(small: ReplicaServer) -> None:
         line["record"]["url"].removeprefix(PRODUCTION).removeprefix("https://www.almayadeen.net")
         for line in small.truth()
     }
-    from urllib.parse import unquote
-
     crawled = {unquote(p) for p, s in statuses.items() if s == 200}
     assert article_paths <= crawled
