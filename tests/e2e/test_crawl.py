@@ -168,7 +168,7 @@ def test_user_feed_replaces_the_default(replica_en: ReplicaServer, tmp_path: Pat
     proc = subprocess.run(cmd, cwd=PROJECT, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert len(out.read_text("utf-8").splitlines()) == 5
-    assert not (tmp_path / "default").exists()
+    assert not list((tmp_path / "default").glob("**/*.jsonl"))
     assert (tmp_path / "mine.summary.json").exists()
 
 
@@ -198,7 +198,13 @@ def test_crawl_delay_is_honoured_without_the_replica_profile(
         tmp_path,
         "max_articles=6",
         "discover=listings",
-        settings={"NEWSCRAWL_PROFILE": "", "LOG_LEVEL": "DEBUG", "DOWNLOAD_DELAY": 0},
+        # Few requests in flight: closing at max_articles waits for those already queued.
+        settings={
+            "NEWSCRAWL_PROFILE": "",
+            "LOG_LEVEL": "DEBUG",
+            "DOWNLOAD_DELAY": 0,
+            "CONCURRENT_REQUESTS": 2,
+        },
     )
     assert result.returncode == 0 and len(result.records) == 6
     assert result.summary["waits"]["crawl_delay_seconds"] == 1
