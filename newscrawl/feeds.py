@@ -9,7 +9,8 @@ Here:
 - every line reaches the kernel in one unbuffered write as the exporter produces it (a ``kill -9``
   loses at most the line being written, never one already exported), and is ``fsync``-ed every
   ``NEWSCRAWL_FEED_FSYNC_EVERY`` lines and on close;
-- a feed never overwrites an existing file: if the name is taken, ``-2``, ``-3``… is added;
+- a feed never overwrites an existing file (unless ``-O`` asks for it): if the name is taken,
+  ``-2``, ``-3``… is added;
 - a *ledger* (the crawl state, :mod:`newscrawl.state`) may register the file before its first
   line and publish it (absorb it, then rename) on close; a run killed before that is finished
   by the next run's start.
@@ -18,7 +19,6 @@ Here:
 from __future__ import annotations
 
 import io
-import logging
 import os
 from pathlib import Path
 from typing import IO, Any, Protocol, Self
@@ -28,8 +28,6 @@ from scrapy import Spider
 from scrapy.crawler import Crawler
 from w3lib.url import file_uri_to_path
 
-logger = logging.getLogger(__name__)
-
 PART_SUFFIX = ".part"
 
 
@@ -38,7 +36,7 @@ class FeedLedger(Protocol):
 
     def register_feed(self, final: Path) -> None: ...
 
-    def publish_feed(self, final: Path) -> None: ...
+    def publish_feed(self, final: Path, replace: bool) -> Path: ...
 
 
 _LEDGERS: WeakKeyDictionary[Crawler, FeedLedger] = WeakKeyDictionary()
@@ -126,10 +124,8 @@ class AtomicFileFeedStorage:
         self.crawler = crawler
         self.fsync_every = fsync_every
         self.final: Path | None = None
-        if feed_options and feed_options.get("overwrite"):
-            logger.warning(
-                "Feed option overwrite is ignored for %s: feeds are never overwritten", uri
-            )
+        #: ``-O`` / ``overwrite``: the user asks for this very file, replaced.
+        self.overwrite = bool(feed_options and feed_options.get("overwrite"))
 
     @classmethod
     def from_crawler(
@@ -144,7 +140,7 @@ class AtomicFileFeedStorage:
 
     def open(self, spider: Spider) -> IO[bytes]:
         self.wanted.parent.mkdir(parents=True, exist_ok=True)
-        self.final = free_feed_path(self.wanted)
+        self.final = self.wanted if self.overwrite else free_feed_path(self.wanted)
         ledger = feed_ledger(self.crawler)
         if ledger is not None:
             ledger.register_feed(self.final)
@@ -155,6 +151,10 @@ class AtomicFileFeedStorage:
         assert self.final is not None
         ledger = feed_ledger(self.crawler)
         if ledger is not None:
-            ledger.publish_feed(self.final)
-        else:
-            os.replace(part_path(self.final), self.final)
+            self.final = ledger.publish_feed(self.final, self.overwrite)
+            return
+        target = self.final
+        if target.exists() and not self.overwrite:
+            target = free_feed_path(target)
+        os.replace(part_path(self.final), target)
+        self.final = target

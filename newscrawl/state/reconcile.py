@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from newscrawl.feeds import part_path
+from newscrawl.feeds import free_feed_path, part_path
 from newscrawl.state.store import CrawlState
 
 logger = logging.getLogger(__name__)
@@ -47,8 +47,14 @@ def salvage_path(final: Path) -> Path:
     return final.with_name(final.name + ".salvage")
 
 
-def publish_feed(state: CrawlState, final: Path, *, recovered: bool = False) -> FeedReport:
-    """Absorb and publish one registered feed, resuming from whatever step it reached."""
+def publish_feed(
+    state: CrawlState, final: Path, *, recovered: bool = False, replace: bool = False
+) -> FeedReport:
+    """Absorb and publish one registered feed, resuming from whatever step it reached.
+
+    A file that took the feed's name meanwhile is replaced only with ``replace`` (``-O``);
+    otherwise the feed is published under a free name (``X-2.jsonl``), never lost.
+    """
     entry = state.feed(final)
     if entry is None:
         raise ValueError(f"{final} is not a feed registered in {state.path}")
@@ -59,13 +65,18 @@ def publish_feed(state: CrawlState, final: Path, *, recovered: bool = False) -> 
         entry = state.feed(final)
         assert entry is not None
     if entry.status == "absorbed":
+        target = final
         if part.exists():
-            if final.exists():
-                raise FileExistsError(f"cannot publish {part}: {final} already exists")
-            os.replace(part, final)
+            if final.exists() and not replace:
+                target = free_feed_path(final)
+                logger.warning("%s exists; publishing the feed as %s", final, target)
+            os.replace(part, target)
             _fsync_dir(final.parent)
         with state.transaction() as db:
             state.set_feed_status(db, final, "published")
+            if target != final:
+                state.move_feed(db, final, target)
+        report.path = target
     return report
 
 

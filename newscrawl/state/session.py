@@ -146,9 +146,11 @@ class CrawlSession:
         self.state.register_feed(final, self.run_id)
         self.feeds.append(final)
 
-    def publish_feed(self, final: Path) -> None:
+    def publish_feed(self, final: Path, replace: bool) -> Path:
         assert self.state is not None
-        publish_feed(self.state, final)
+        published = publish_feed(self.state, final, replace=replace).path
+        self.feeds = [published if path == final else path for path in self.feeds]
+        return published
 
     # -- end -----------------------------------------------------------------------------------
 

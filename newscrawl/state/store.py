@@ -185,11 +185,17 @@ class CrawlState:
         """Record a feed file before its first line is written, so a crash cannot hide it."""
         now = utc_now()
         with self.transaction() as db:
+            # A path is registered again only when a feed is overwritten (-O) on purpose.
             db.execute(
                 "INSERT INTO feeds (path, run_id, status, opened_at, updated_at) "
-                "VALUES (?, ?, 'open', ?, ?)",
+                "VALUES (?, ?, 'open', ?, ?) ON CONFLICT(path) DO UPDATE SET "
+                "run_id = excluded.run_id, status = 'open', lines = NULL, "
+                "opened_at = excluded.opened_at, updated_at = excluded.updated_at",
                 (str(path), run_id, now, now),
             )
+
+    def move_feed(self, db: sqlite3.Connection, path: Path, new_path: Path) -> None:
+        db.execute("UPDATE feeds SET path = ? WHERE path = ?", (str(new_path), str(path)))
 
     def set_feed_status(
         self, db: sqlite3.Connection, path: Path, status: str, lines: int | None = None

@@ -87,6 +87,25 @@ def test_storage_writes_part_then_publishes_and_never_overwrites(tmp_path: Path)
     assert [r["title"] for r in read_feed(wanted)] == ["a"]
     assert [r["title"] for r in read_feed(second.final)] == ["b"]
 
+    overwrite = AtomicFileFeedStorage(str(wanted), feed_options={"overwrite": True})  # -O
+    file = overwrite.open(None)  # type: ignore[arg-type]
+    file.write(line(record("c")))
+    overwrite.store(file)
+    assert overwrite.final == wanted and [r["title"] for r in read_feed(wanted)] == ["c"]
+
+
+def test_a_feed_whose_name_was_taken_meanwhile_is_published_beside_it(tmp_path: Path) -> None:
+    state = CrawlState(tmp_path / "state")
+    final = tmp_path / "run.jsonl"
+    state.register_feed(final, run_id=None)
+    part_path(final).write_bytes(line(record("a")))
+    final.write_bytes(line(record("other")))
+    report = publish_feed(state, final)
+    assert report.path == tmp_path / "run-2.jsonl"
+    assert [r["title"] for r in read_feed(report.path)] == ["a"]
+    assert [r["title"] for r in read_feed(final)] == ["other"]
+    assert state.feeds(unfinished=True) == []
+
 
 def test_publish_absorbs_then_renames(tmp_path: Path) -> None:
     state = CrawlState(tmp_path / "state")
