@@ -101,21 +101,22 @@ def _children() -> dict[int, list[int]]:
     return tree
 
 
+def _field_kib(path: str, field: str) -> int | None:
+    try:
+        for line in Path(path).read_text().splitlines():
+            if line.startswith(field):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return None
+
+
 def _memory_kib(pid: int) -> int:
     """Proportional set size (shared pages split between the processes sharing them)."""
-    try:
-        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-            if line.startswith("Pss:"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
+    pss = _field_kib(f"/proc/{pid}/smaps_rollup", "Pss:")
+    if pss is None:
+        pss = _field_kib(f"/proc/{pid}/status", "VmRSS:")
+    return pss or 0
 
 
 def tree_memory_mib(root: int) -> tuple[float, int]:

@@ -110,6 +110,9 @@ class ChallengeMiddleware:
         settings = crawler.settings
         self.max_rounds = settings.getint("NEWSCRAWL_CHALLENGE_MAX_ROUNDS", 3)
         self.solve_timeout_ms = settings.getfloat("NEWSCRAWL_CHALLENGE_TIMEOUT", 30.0) * 1000
+        #: Solves failing in a row before the middleware stops trying (a wall it cannot pass).
+        self.max_failed_solves = settings.getint("NEWSCRAWL_CHALLENGE_MAX_FAILED_SOLVES", 3)
+        self._failed_solves = 0
         self._lock = asyncio.Lock()
         #: Bumped after every solve; a request sent before the latest solve just retries.
         self._generation = 0
@@ -140,11 +143,22 @@ class ChallengeMiddleware:
             return response
         site = _site(request.url)
         async with self._lock:
+            if self._failed_solves >= self.max_failed_solves:
+                self._inc("not_solved")
+                return response
             if self._generation == request.meta.get(GENERATION_META):
                 cookies = await self._solve(request)
                 self._generation += 1
                 if cookies:
                     self._cookies[site] = cookies
+                    self._failed_solves = 0
+                else:
+                    self._failed_solves += 1
+                    if self._failed_solves == self.max_failed_solves:
+                        logger.error(
+                            "%d challenge solves failed in a row: challenged pages are given up",
+                            self._failed_solves,
+                        )
         earned = self._cookies.get(site)
         if not earned:
             return response

@@ -37,6 +37,8 @@ NEWSCRAWL_CHALLENGE_ENABLED = True
 NEWSCRAWL_CHALLENGE_MAX_ROUNDS = 3
 #: Seconds the browser waits for a challenge to clear.
 NEWSCRAWL_CHALLENGE_TIMEOUT = 30.0
+#: Solves failing in a row after which challenged pages are given up instead of solved again.
+NEWSCRAWL_CHALLENGE_MAX_FAILED_SOLVES = 3
 
 
 def as_dict() -> dict[str, Any]:

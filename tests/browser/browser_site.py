@@ -108,9 +108,14 @@ def _cards(topic: str, page: int) -> list[dict[str, str]]:
 
 
 def make_app(
-    *, challenge: bool = False, clearance_uses: int = 40, cursor: bool = False
+    *,
+    challenge: bool = False,
+    clearance_uses: int = 40,
+    cursor: bool = False,
+    unsolvable: bool = False,
 ) -> web.Application:
-    """The test site; ``cursor``: "Load more" pages with an opaque cursor instead of a number."""
+    """The test site; ``cursor``: "Load more" pages with an opaque cursor instead of a number;
+    ``unsolvable``: the challenge page never clears (its script does nothing)."""
     state = SiteState(challenge, clearance_uses)
 
     @web.middleware
@@ -131,9 +136,12 @@ def make_app(
                 state.hits["challenged"] += 1
                 nonce = secrets.token_hex(8)
                 state.nonces[nonce] = agent
+                page = CHALLENGE_PAGE.format(nonce=nonce)
+                if unsolvable:
+                    page = page.split("<script>")[0] + "</body></html>"
                 return web.Response(
                     status=403,
-                    text=CHALLENGE_PAGE.format(nonce=nonce),
+                    text=page,
                     content_type="text/html",
                     headers={"Server": "cloudflare", "cf-ray": f"{nonce}-LHR"},
                 )

@@ -97,3 +97,19 @@ def test_missing_browser_is_a_clear_error_not_a_hang(tmp_path: Path) -> None:
     assert run.stats["finish_reason"] == "browser_missing"
     assert "Chromium not found" in run.log and "make browser" in run.log
     assert run.items == []
+
+
+def test_unsolvable_challenge_is_given_up(tmp_path: Path, chromium: str) -> None:
+    app = make_app(challenge=True, unsolvable=True)
+    started = time.monotonic()
+    with serve(app) as base:
+        # One request at a time: each meets the wall after the previous solve failed.
+        stories = [f"/story/alpha-{i}" for i in range(6)]
+        settings = ("NEWSCRAWL_CHALLENGE_TIMEOUT=2", "CONCURRENT_REQUESTS=1")
+        run = run_site_spider(tmp_path, base, stories, *settings)
+    assert time.monotonic() - started < 90
+    assert run.returncode == 0, run.log[-3000:]
+    assert run.stats["newscrawl/challenge/solve_failed"] == 3
+    assert run.stats["newscrawl/challenge/not_solved"] == 3
+    assert "3 challenge solves failed in a row" in run.log
+    assert run.items == []
