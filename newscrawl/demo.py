@@ -1,6 +1,6 @@
 """``make demo``: start the bundled replica, crawl it with the real spider, show the result.
 
-    python -m newscrawl.demo [--edition en|ar] [--articles 500] [--output-dir output]
+    python -m newscrawl.demo [--edition en|ar] [--articles 500] [--output-dir DIR]
 
 Runs ``scrapy crawl almayadeen`` as a subprocess against a replica on a free 127.0.0.1 port,
 with the replica profile (no politeness delays: the server is ours), then prints where the
@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 from newscrawl.extensions.summary import format_summary
+from newscrawl.pipelines.output import run_stamp
 from newscrawl.replica.testing import ReplicaServer
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -28,13 +29,19 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m newscrawl.demo", description=__doc__)
     parser.add_argument("--edition", choices=("en", "ar"), default="en")
     parser.add_argument("--articles", type=int, default=500)
-    parser.add_argument("--output-dir", type=Path, default=Path("output"))
+    parser.add_argument(
+        "--output-dir",
+        type=Path,
+        default=None,
+        help="default: output/demo/{date}T{time}, fresh each run (the crawl state lives there "
+        "too, so a second demo is a first crawl again rather than an incremental one)",
+    )
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    out = args.output_dir.resolve()
+    out = (args.output_dir or Path("output") / "demo" / run_stamp()).resolve()
     out.mkdir(parents=True, exist_ok=True)
     print(f"Starting the replica ({args.edition}, {args.articles} articles) ...", flush=True)
     with ReplicaServer(edition=args.edition, articles=args.articles, truth=False) as replica:

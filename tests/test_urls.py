@@ -7,7 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from newscrawl.discovery.classify import Site, classify, page_number, request_url, site_path
+from newscrawl.discovery.classify import (
+    Site,
+    classify,
+    page_number,
+    production_url,
+    request_url,
+    site_path,
+)
 from newscrawl.discovery.rules import UrlKind
 
 A, L, X, D = UrlKind.ARTICLE, UrlKind.LISTING, UrlKind.OFFSITE, UrlKind.DISALLOWED
@@ -215,3 +222,16 @@ def test_request_url_under_a_mirror_prefix() -> None:
 )
 def test_page_number(url: str, page: int | None) -> None:
     assert page_number(REPLICA + url) == page
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        (REPLICA + "/article/1303368", EN_PROD + "/article/1303368"),
+        (REPLICA + "/news/politics/x?utm_source=y", EN_PROD + "/news/politics/x?utm_source=y"),
+        (EN_PROD + "/news/politics/x/", EN_PROD + "/news/politics/x"),
+        (REPLICA + "/tv-reports/%D8%AA%D9%82", EN_PROD + "/tv-reports/تق"),
+    ],
+)
+def test_production_url(url: str, expected: str) -> None:
+    assert production_url(url, Site.of("en", REPLICA)) == expected

@@ -144,6 +144,18 @@ def request_url(url: str, site: Site) -> str | None:
     return urlunsplit((site.base_scheme, site.base_netloc, path, urlencode(query), ""))
 
 
+def production_url(url: str, site: Site) -> str:
+    """``url`` (on ``site.base_url``) as the same address on the edition's production host;
+    percent-decoded path, query kept (an old ``/article/{id}`` or a tracking variant stays
+    recognisable)."""
+    parts = urlsplit(url)
+    path = site_path(url, site)
+    if path is None:
+        return url
+    query = f"?{parts.query}" if parts.query else ""
+    return f"{site.edition.base_url}{path}{query}"
+
+
 def is_other_edition(url: str, site: Site) -> bool:
     """True for a link to another edition's (or another known) host of the site."""
     host = urlsplit(url).netloc.lower().split(":")[0]

@@ -79,8 +79,8 @@ class RunSummary:
 
     def item_scraped(self, item: Any) -> None:
         adapter = ItemAdapter(item)
-        self.by_type[str(adapter.get("content_type"))] += 1
-        self.by_section[str(adapter.get("section"))] += 1
+        self.by_type[adapter.get("content_type") or "(unknown)"] += 1
+        self.by_section[adapter.get("section") or "(no section)"] += 1
 
     def build(self, reason: str) -> dict[str, Any]:
         stats = self.crawler.stats.get_stats()

@@ -22,7 +22,14 @@ from scrapy.http import Response, TextResponse
 from newscrawl.browser.loadmore import LISTING_META as JS_LISTING_META
 from newscrawl.browser.loadmore import JsListings
 from newscrawl.discovery.args import CrawlArgs, Source
-from newscrawl.discovery.classify import Site, classify, page_number, request_url, site_path
+from newscrawl.discovery.classify import (
+    Site,
+    classify,
+    page_number,
+    production_url,
+    request_url,
+    site_path,
+)
 from newscrawl.discovery.rules import UrlKind
 from newscrawl.extensions.profile import apply_profile
 from newscrawl.extensions.summary import failure_kind
@@ -233,7 +240,9 @@ class AlmayadeenSpider(Spider):
         item.fetched_url = response.url
         requested = response.request.url if response.request else response.url
         seen = [*response.meta.get("redirect_urls", ()), requested]
-        item.alternate_urls = sorted({u for u in seen if u != response.url})
+        # On the production host like ``url``: a record does not depend on where it was fetched.
+        alternates = {production_url(u, self.site) for u in seen if u != response.url}
+        item.alternate_urls = sorted(alternates - {item.url})
         if not self._item_in_window(item.date_published):
             self._count("filtered/window")
             return
