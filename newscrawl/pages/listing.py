@@ -1,4 +1,4 @@
-"""Page objects for the pages that lead to articles: listings, sitemaps, RSS, the listing API.
+"""Page objects for the pages that lead to articles: listings, sitemaps, RSS.
 
 Pure over a response: no requests, no spider state. Each returns absolute URLs as the page
 writes them (the spider decides what to follow and where to fetch it). Selectors are class
@@ -7,12 +7,11 @@ constants, ordered from the most stable source to the least.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from parsel import Selector
 from scrapy.http import Response, TextResponse
@@ -127,35 +126,6 @@ class ListingPage:
         if not button:
             return None
         return button.attrib.get("data-section") or button.attrib.get("data-path") or None
-
-
-class ListingApiPage:
-    """The JSON a JS listing's "Load more" fetches: ``{"items": [...], "next_page": N|null}``."""
-
-    def __init__(self, response: Response) -> None:
-        self.response = response
-        try:
-            data: Any = json.loads(response.body)
-        except ValueError:
-            data = {}
-        self.data: dict[str, Any] = data if isinstance(data, dict) else {}
-
-    def cards(self) -> list[Link]:
-        links: list[Link] = []
-        for item in self.data.get("items") or []:
-            if isinstance(item, dict) and isinstance(item.get("url"), str):
-                links.append(
-                    Link(
-                        self.response.urljoin(item["url"]),
-                        parse_when(item.get("date")),
-                        item.get("title"),
-                    )
-                )
-        return links
-
-    def next_page(self) -> int | None:
-        value = self.data.get("next_page")
-        return value if isinstance(value, int) and value > 0 else None
 
 
 class SitemapPage:
