@@ -24,19 +24,19 @@ from typing import Any, Self
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 
+from newscrawl.pipelines.output import RUN_FEED, RUN_SUMMARY
 from newscrawl.state.pipeline import STAT_PREFIX
 from newscrawl.state.session import CrawlSession, session_for
 
 logger = logging.getLogger(__name__)
 
-#: Settings key of the run's first local feed path (set by ``newscrawl.pipelines.output``).
-RUN_FEED = "NEWSCRAWL_RUN_FEED"
 
-
-def stats_path(feed: Path) -> Path:
-    """``X.stats.json`` for the feed ``X.jsonl``."""
-    name = feed.name.removesuffix(".part").removesuffix(".jsonl")
-    return feed.with_name(f"{name}.stats.json")
+def stats_path(beside: Path) -> Path:
+    """``X.stats.json`` for the feed ``X.jsonl`` (or the summary ``X.summary.json``)."""
+    name = beside.name
+    for suffix in (".part", ".jsonl", ".summary.json"):
+        name = name.removesuffix(suffix)
+    return beside.with_name(f"{name}.stats.json")
 
 
 class RunStats:
@@ -94,8 +94,9 @@ class RunStats:
     def target(self) -> Path | None:
         if self.session and self.session.feeds:
             return stats_path(self.session.feeds[0])
-        feed = self.crawler.settings.get(RUN_FEED)
-        return stats_path(Path(feed)) if feed else None
+        # No local feed written: beside where it would have been, or beside the run summary.
+        beside = self.crawler.settings.get(RUN_FEED) or self.crawler.settings.get(RUN_SUMMARY)
+        return stats_path(Path(beside)) if beside else None
 
     def engine_stopped(self) -> None:
         summary = self.build()

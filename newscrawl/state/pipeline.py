@@ -17,7 +17,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
 
 from newscrawl.state.policy import Change
-from newscrawl.state.session import policy_for
+from newscrawl.state.session import policy_for, session_for
 
 STAT_PREFIX = "newscrawl/state"
 
@@ -53,6 +53,9 @@ class VersioningPipeline:
         change = self._changes.pop(id(item), None)
         if change is not None:
             self._count(change)
+            session = session_for(self.crawler)
+            if session is not None:
+                session.note_scraped(ItemAdapter(item))
 
     def item_dropped(self, item: Any) -> None:
         self._changes.pop(id(item), None)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Self
@@ -39,6 +39,10 @@ from newscrawl.state.store import CrawlState
 logger = logging.getLogger(__name__)
 
 DEFAULT_OVERLAP_HOURS = 2.0
+
+#: What the state keeps of a record.
+STATE_KEYS = ("url", "fingerprint", "version", "date_modified", "date_published", "post_id",
+              "crawled_at")  # fmt: skip
 
 _SESSIONS: WeakKeyDictionary[Crawler, CrawlSession] = WeakKeyDictionary()
 
@@ -94,6 +98,8 @@ class CrawlSession:
         self.run_id: int | None = None
         self.recovered: list[FeedReport] = []
         self.feeds: list[Path] = []
+        #: Records that reached the end of the pipelines (only their state keys).
+        self.scraped: list[dict[str, Any]] = []
 
     def open(self) -> None:
         self.lock.acquire()
@@ -152,6 +158,9 @@ class CrawlSession:
         self.feeds = [published if path == final else path for path in self.feeds]
         return published
 
+    def note_scraped(self, record: Mapping[str, Any]) -> None:
+        self.scraped.append({key: record.get(key) for key in STATE_KEYS})
+
     # -- end -----------------------------------------------------------------------------------
 
     def close(self, reason: str) -> None:
@@ -162,6 +171,16 @@ class CrawlSession:
             complete = reason == "finished"
             assert self.policy is not None and self.run_id is not None
             state.touch(self.policy.seen_unchanged)
+            if complete and not self.feeds and self.scraped:
+                # No local feed (-o stdout:, s3://…): nothing on disk to absorb, so the state
+                # learns the run's records when it completes; a killed run's are emitted again.
+                with state.transaction() as db:
+                    for record in self.scraped:
+                        state.absorb(db, record)
+                logger.info(
+                    "No local feed: the state learnt this run's %d records at its end",
+                    len(self.scraped),
+                )
             state.finish_run(self.run_id, reason, complete, self.policy.sitemaps_seen)
             if complete and self.jobdir is not None and self.jobdir.is_dir():
                 # A finished back-fill's JOBDIR holds only its dupefilter, which would make the

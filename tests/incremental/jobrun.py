@@ -18,9 +18,10 @@ PROJECT = Path(__file__).resolve().parents[2]
 def crawl_command(
     base_url: str, out_dir: Path, *args: str, settings: dict[str, Any] | None = None
 ) -> list[str]:
+    """``-a`` for each ``name=value`` of ``args``; an arg starting with ``-`` is passed as is."""
     cmd = [sys.executable, "-m", "scrapy", "crawl", "almayadeen", "-a", f"base_url={base_url}"]
     for arg in args:
-        cmd += ["-a", arg]
+        cmd += [arg] if arg.startswith("-") else ["-a", arg]
     merged = {"NEWSCRAWL_PROFILE": "replica", "NEWSCRAWL_OUTPUT_DIR": str(out_dir)}
     merged.update(settings or {})
     for key, value in merged.items():
@@ -51,6 +52,7 @@ class Run:
     returncode: int
     log: str
     stats: dict[str, Any]
+    stdout: str = ""
 
 
 def run_crawl(
@@ -67,7 +69,7 @@ def run_crawl(
     )  # fmt: skip
     new = [path for path in stats_files(out_dir) if path not in before]
     stats = json.loads(new[-1].read_text("utf-8")) if new else {}
-    return Run(proc.returncode, proc.stderr, stats)
+    return Run(proc.returncode, proc.stderr, stats, proc.stdout)
 
 
 def stats_files(out_dir: Path) -> list[Path]:

@@ -163,3 +163,16 @@ def test_a_backfill_resumes_from_its_jobdir_and_a_killed_one_from_the_state(
     counts = versions(read_feeds(tmp_path))
     assert {url for url, _ in counts} == expected - rejected_urls(tmp_path)
     assert set(counts.values()) == {1}
+
+
+def test_without_a_local_feed_the_state_learns_at_the_end_of_the_run(tmp_path: Path) -> None:
+    with ReplicaServer(articles=80, seed=9) as replica:
+        first = run_crawl(replica.base_url, tmp_path, "-o", "-:jsonlines")
+        assert first.returncode == 0, first.log[-3000:]
+        lines = [json.loads(line) for line in first.stdout.splitlines()]
+        assert len(lines) == first.stats["new"] >= 75 and first.stats["feeds"] == []
+        replica.publish(new=2, edit=1)
+        second = run_crawl(replica.base_url, tmp_path, "-o", "-:jsonlines")
+        assert second.returncode == 0, second.log[-3000:]
+        lines = [json.loads(line) for line in second.stdout.splitlines()]
+        assert sorted(r["version"] for r in lines) == [1, 1, 2]
