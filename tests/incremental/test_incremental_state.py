@@ -244,3 +244,23 @@ def test_time_moves_on(tmp_path: Path) -> None:
     state.finish_run(run, "finished", complete=True, sitemaps={"s": "2026-11-01T00:00:00Z"})
     assert state.high_water_mark() == "2026-11-01T09:00:00Z"
     assert state.sitemap_lastmods() == {"s": "2026-11-01T00:00:00Z"}
+
+
+def test_rebuild_absorbs_published_feeds_once(tmp_path: Path, capsys: Any) -> None:
+    from newscrawl.state.__main__ import main
+
+    feeds = tmp_path / "almayadeen" / "en"
+    feeds.mkdir(parents=True)
+    (feeds / "2026-11-01T00-00-00Z.jsonl").write_bytes(line(record("a")) + line(record("b")))
+    edited = record("a", version=2, modified="2026-11-02T00:00:00Z")
+    (feeds / "2026-11-02T00-00-00Z.jsonl").write_bytes(line(edited))
+    (feeds / "2026-11-02T00-00-00Z.rejects.jsonl").write_bytes(b'{"reasons": []}\n')
+    state_dir = str(tmp_path / "state")
+    assert main(["--state-dir", state_dir, "rebuild", str(feeds)]) == 0
+    assert "2 feeds read, 3 article versions absorbed" in capsys.readouterr().out
+    assert main(["--state-dir", state_dir, "rebuild", str(feeds)]) == 0
+    assert "0 feeds read" in capsys.readouterr().out
+    state = CrawlState(state_dir)
+    assert state.article(f"{HOST}/news/politics/a").version == 2  # type: ignore[union-attr]
+    assert main(["--state-dir", state_dir, "show"]) == 0
+    assert json.loads(capsys.readouterr().out)["articles"] == 2

@@ -1,0 +1,80 @@
+"""Look at or rebuild a job's crawl state.
+
+    python -m newscrawl.state show [--state-dir output/state]
+    python -m newscrawl.state rebuild output/almayadeen/en [--state-dir output/state]
+
+``rebuild`` absorbs every published feed (``*.jsonl`` below the folder, rejects files aside) into
+the state, oldest name first: after the state was lost or moved, the next run then knows every
+article the feeds hold and emits only what is new or changed. Feeds already known are skipped.
+It takes the job's lock, so it never runs beside a crawl of the same job.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from newscrawl.state.lock import JobAlreadyRunning, RunLock
+from newscrawl.state.reconcile import publish_feed
+from newscrawl.state.store import CrawlState
+
+
+def show(state: CrawlState) -> dict[str, object]:
+    runs = state.runs()
+    return {
+        "state": str(state.path),
+        "articles": state.article_count(),
+        "high_water_mark": state.high_water_mark(),
+        "runs": len(runs),
+        "last_run": runs[-1] if runs else None,
+        "feeds": len(state.feeds()),
+        "unfinished_feeds": [str(f.path) for f in state.feeds(unfinished=True)],
+    }
+
+
+def rebuild(state: CrawlState, folder: Path) -> tuple[int, int]:
+    """Absorb the feeds below ``folder``; returns (feeds read, records absorbed)."""
+    feeds = sorted(p for p in folder.rglob("*.jsonl") if not p.name.endswith(".rejects.jsonl"))
+    read = absorbed = 0
+    for path in feeds:
+        if state.feed(path) is not None:
+            continue
+        state.register_feed(path, run_id=None)
+        absorbed += publish_feed(state, path).absorbed
+        read += 1
+    return read, absorbed
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m newscrawl.state", description=__doc__)
+    parser.add_argument("--state-dir", type=Path, default=Path("output/state"))
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("show", help="print the state's summary as JSON")
+    rebuild_cmd = sub.add_parser("rebuild", help="absorb the published feeds below a folder")
+    rebuild_cmd.add_argument("folder", type=Path)
+    args = parser.parse_args(argv)
+    try:
+        with RunLock(args.state_dir):
+            state = CrawlState(args.state_dir)
+            try:
+                if args.command == "show":
+                    print(json.dumps(show(state), indent=2))
+                else:
+                    if not args.folder.is_dir():
+                        print(f"error: {args.folder} is not a folder", file=sys.stderr)
+                        return 2
+                    read, absorbed = rebuild(state, args.folder)
+                    print(f"{read} feeds read, {absorbed} article versions absorbed into "
+                          f"{state.path} ({state.article_count()} articles)")  # fmt: skip
+            finally:
+                state.close()
+    except JobAlreadyRunning as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
