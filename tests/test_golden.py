@@ -2,12 +2,14 @@
 
 The reference article (the one real English page we have) must yield every value of
 ``shared/data/seed/white-house-drone-sale.expected.json``; every article of a 300-article English
-replica and a 100-article Arabic replica must match the replica's ground truth for at least
-99.5% of all field values. Misses are printed field by field.
+replica, a 100-article and a 1000-article Arabic replica (the small one holds no bodies) and a
+damaged English replica (malformed markup, windows-1252 pages, flaky responses) must match the
+replica's ground truth for at least 99.5% of all field values. Misses are printed field by field.
 """
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import urllib.request
@@ -32,14 +34,21 @@ REFERENCE_PATH = "/news/politics/white-house-has-no-evidence-of-drone-sale-from-
 FLOOR = 0.995
 
 
-def fetch(base_url: str, path: str) -> HtmlResponse:
-    """GET one page of the replica, as a Scrapy response of the fetched bytes."""
+def fetch(base_url: str, path: str, attempts: int = 1) -> HtmlResponse:
+    """GET one page of the replica, as a Scrapy response of the fetched bytes; retried up to
+    ``attempts`` times (a damaged replica fails the first two attempts of some URLs)."""
     url = base_url + quote(path, safe="/:")
-    with urllib.request.urlopen(url, timeout=30) as resp:
-        body = resp.read()
-        headers = {"Content-Type": resp.headers.get("Content-Type", "text/html; charset=utf-8")}
-        final_url = resp.geturl()
-    return HtmlResponse(url=final_url, body=body, headers=headers)
+    for attempt in range(1, attempts + 1):
+        try:
+            with urllib.request.urlopen(url, timeout=30) as resp:
+                body = resp.read()
+                content_type = resp.headers.get("Content-Type", "text/html; charset=utf-8")
+                final_url = resp.geturl()
+            return HtmlResponse(url=final_url, body=body, headers={"Content-Type": content_type})
+        except (OSError, http.client.HTTPException):
+            if attempt == attempts:
+                raise
+    raise AssertionError("unreachable")
 
 
 @pytest.fixture(scope="module")
@@ -73,6 +82,16 @@ def test_reference_article_yields_every_expected_value(english: ReplicaServer) -
         checked += 1
     assert checked >= 15
     assert record["fetched_url"].startswith(english.base_url)
+
+
+@pytest.fixture(scope="module")
+def english_damaged() -> Iterator[ReplicaServer]:
+    """Malformed markup and windows-1252 pages among flaky responses (``--faults hostile``)."""
+    args = ["--slow-seconds", "0.2"]
+    with ReplicaServer(
+        edition="en", articles=300, seed=1, faults="hostile", extra_args=args
+    ) as replica:
+        yield replica
 
 
 @pytest.fixture(scope="module")
@@ -119,6 +138,7 @@ EXERCISED = {
         "section_group",
     },
     "arabic_large": {"body", "related", "video", "images", "section", "region", "coverage"},
+    "english_damaged": {"body", "related", "images", "tags", "authors", "source"},
 }
 
 
@@ -129,12 +149,15 @@ def compare(replica: ReplicaServer, edition: str) -> Comparison:
     """(values compared, misses as text, misses per field, non-empty truth values per field)
     over every article of ``replica``."""
     truth = replica.truth()
-    assert len(truth) == replica.articles
+    assert len(truth) >= replica.articles
     total, misses, per_field, exercised = 0, [], Counter[str](), Counter[str]()
     fields = [name for name in FIELDS if name not in CRAWL_FIELDS]
+    attempts = 3 if replica.faults != "none" else 1
     for line in truth:
+        if not line["reachable"]:
+            continue  # deliberately unservable (redirect loop, bomb, oversized page)
         want = line["record"]
-        response = fetch(replica.base_url, urlsplit(want["url"]).path)
+        response = fetch(replica.base_url, urlsplit(want["url"]).path, attempts)
         got = asdict(load_article(response, EDITIONS[edition]))
         for name in fields:
             total += 1
@@ -147,7 +170,8 @@ def compare(replica: ReplicaServer, edition: str) -> Comparison:
 
 
 @pytest.mark.parametrize(
-    ("edition", "fixture"), [("en", "english"), ("ar", "arabic"), ("ar", "arabic_large")]
+    ("edition", "fixture"),
+    [("en", "english"), ("ar", "arabic"), ("ar", "arabic_large"), ("en", "english_damaged")],
 )
 def test_every_article_matches_the_truth(
     edition: str, fixture: str, request: pytest.FixtureRequest
@@ -160,5 +184,5 @@ def test_every_article_matches_the_truth(
     share = 1 - len(misses) / total
     matched = total - len(misses)
     print(f"{edition}: {matched}/{total} values match ({share:.4%}); misses {dict(per_field)}")
-    assert total >= replica.articles * 20
+    assert total >= replica.articles * 20 * 0.9
     assert share >= FLOOR

@@ -113,13 +113,17 @@ def first_text(node: Selector, queries: tuple[str, ...]) -> str | None:
     return None
 
 
-def element_text(element: Any) -> str:
-    """Visible text of an lxml element: ``<br>`` and block ends become spaces, scripts dropped."""
+def element_text(element: Any, skip: frozenset[Any] | set[Any] = frozenset()) -> str:
+    """Visible text of an lxml element: ``<br>`` and block ends become spaces, scripts dropped.
+
+    Descendants in ``skip`` are left out with everything inside them (their tail text stays):
+    broken markup can nest a related box or a figure inside an unclosed paragraph.
+    """
     parts: list[str] = []
 
     def walk(node: Any, top: bool) -> None:
         tag = node.tag if isinstance(node.tag, str) else ""
-        if tag not in _SKIP_TAGS and isinstance(node.tag, str):
+        if tag not in _SKIP_TAGS and isinstance(node.tag, str) and (top or node not in skip):
             if tag == "br":
                 parts.append(" ")
             if node.text:
@@ -135,8 +139,10 @@ def element_text(element: Any) -> str:
     return "".join(parts)
 
 
-def text_of(node: Selector) -> str:
-    return element_text(node.root) if isinstance(node.root, etree._Element) else str(node.root)
+def text_of(node: Selector, skip: frozenset[Any] | set[Any] = frozenset()) -> str:
+    if isinstance(node.root, etree._Element):
+        return element_text(node.root, skip)
+    return str(node.root)
 
 
 class LayoutParser:
@@ -280,8 +286,10 @@ class LayoutParser:
         for node in self.body_node.xpath(".//p"):
             if self._inside(node.root, skip):
                 continue
-            text = text_of(node)
-            if S.READ_MORE.match(text):
+            text = text_of(node, skip)
+            # A "Read more:" line is a label and a link; the same words opening plain text
+            # without a link are the article's own words.
+            if S.READ_MORE.match(text) and node.xpath(".//a[@href]"):
                 continue
             paragraphs.append(text)
         return paragraphs
