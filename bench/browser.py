@@ -1,16 +1,16 @@
 """Benchmark: pages rendered in Chromium, against plain HTTP on the same pages.
 
-    .venv/bin/python bench/browser.py [--pages 1000]
+    .venv/bin/python bench/browser.py [--pages 1000] [--pages-per-context N]
 
-Starts a replica, then crawls the same article pages twice with newscrawl's browser settings:
-once plain (the baseline), once with every request rendered in Chromium
-(``meta["playwright"]``). Each crawl runs in its own process; a sampler reads the memory of the
-whole process tree (Python, Playwright's driver, every Chromium process) from /proc. Printed per
-phase (first, middle and last tenth of the pages): pages/s and peak memory, the browser's pace as
-a ratio of the plain pace, and its memory at the end as a ratio of its memory at the start.
-Flat memory and pace from start to end is the goal.
+Starts a replica, then crawls the same article pages three times: with Scrapy's own HTTP handler
+(the baseline), with newscrawl's browser settings but plain requests (newscrawl's handler must
+keep Scrapy's pace), and with every request rendered in Chromium (``meta["playwright"]``). Each
+crawl runs in its own process; a sampler reads the memory of the whole process tree (Python,
+Playwright's driver, every Chromium process) from /proc. Printed per phase (first, middle and
+last tenth of the pages): pages/s and peak memory, the paces as ratios, and the browser's memory
+at the end as a ratio of its memory at the start. Flat memory and pace is the goal.
 
-This file is also the spider the two crawls run (``scrapy runspider bench/browser.py``).
+This file is also the spider the crawls run (``scrapy runspider bench/browser.py``).
 """
 
 from __future__ import annotations
@@ -218,24 +218,38 @@ def main() -> None:
             workdir = Path(tmp)
             urls_file = workdir / "urls.txt"
             urls_file.write_text("\n".join(urls))
+            # Baseline: Scrapy's own HTTP handler, no newscrawl.browser handler in the way.
+            scrapy = crawl(urls_file, False, workdir, ["DOWNLOAD_HANDLERS={}"])
             plain = crawl(urls_file, False, workdir)
             extra = []
             if options.pages_per_context is not None:
                 extra = [f"NEWSCRAWL_BROWSER_PAGES_PER_CONTEXT={options.pages_per_context}"]
             browser = crawl(urls_file, True, workdir, extra)
-    print(f"{len(urls)} article pages of the replica, 8 concurrent requests")
-    print(f"{'phase':8} {'plain p/s':>10} {'browser p/s':>12} {'ratio':>6} "
-          f"{'plain MiB':>10} {'browser MiB':>12} {'procs':>6}")  # fmt: skip
+    report(len(urls), scrapy, plain, browser)
+
+
+def pace(result: dict[str, Any]) -> float:
+    return len(result["arrivals"]) / (max(result["arrivals"]) - result["started"])
+
+
+def report(
+    pages: int, scrapy: dict[str, Any], plain: dict[str, Any], browser: dict[str, Any]
+) -> None:
+    print(f"{pages} article pages of the replica, 8 concurrent requests")
+    print("scrapy: Scrapy's HTTP handler; plain: newscrawl's handler, no browser; "
+          "browser: every page rendered in Chromium")  # fmt: skip
+    print(f"{'phase':8} {'scrapy p/s':>10} {'plain p/s':>10} {'browser p/s':>12} "
+          f"{'plain/scrapy':>12} {'browser/plain':>13} {'plain MiB':>10} {'browser MiB':>12} "
+          f"{'procs':>6}")  # fmt: skip
     browser_rows = phases(browser)
-    for (name, p_pace, p_mem, _), (_, b_pace, b_mem, procs) in zip(
-        phases(plain), browser_rows, strict=True
+    for (name, s_pace, _, _), (_, p_pace, p_mem, _), (_, b_pace, b_mem, procs) in zip(
+        phases(scrapy), phases(plain), browser_rows, strict=True
     ):
-        print(f"{name:8} {p_pace:10.1f} {b_pace:12.1f} {b_pace / p_pace:6.3f} "
-              f"{p_mem:10.0f} {b_mem:12.0f} {procs:6d}")  # fmt: skip
-    total_plain = len(plain["arrivals"]) / (max(plain["arrivals"]) - plain["started"])
-    total_browser = len(browser["arrivals"]) / (max(browser["arrivals"]) - browser["started"])
-    print(f"overall pages/s: plain {total_plain:.1f}, browser {total_browser:.1f}, "
-          f"ratio {total_browser / total_plain:.3f}")  # fmt: skip
+        print(f"{name:8} {s_pace:10.1f} {p_pace:10.1f} {b_pace:12.1f} {p_pace / s_pace:12.3f} "
+              f"{b_pace / p_pace:13.3f} {p_mem:10.0f} {b_mem:12.0f} {procs:6d}")  # fmt: skip
+    print(f"overall pages/s: scrapy {pace(scrapy):.1f}, plain {pace(plain):.1f}, "
+          f"browser {pace(browser):.1f}; plain/scrapy {pace(plain) / pace(scrapy):.3f}, "
+          f"browser/plain {pace(browser) / pace(plain):.3f}")  # fmt: skip
     print("browser MiB by tenth of the run (peak):", " ".join(f"{m:.0f}" for m in tenths(browser)))
     mem_start, mem_end = browser_rows[0][2], browser_rows[-1][2]
     print(f"browser memory end/start: {mem_end / mem_start:.3f} "

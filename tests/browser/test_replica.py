@@ -61,3 +61,25 @@ def test_challenged_site_solved_in_the_browser_and_crawled_plain(
     assert crawl_stat(result, "newscrawl/challenge/reissued") >= solved
     assert crawl_stat(result, "newscrawl/challenge/gave_up") == 0
     assert browser / (browser + plain) <= BROWSER_SHARE_CEILING, (browser, plain)
+
+
+def test_js_listings_stop_at_the_incremental_high_water_mark(
+    replica_factory: Any, tmp_path: Path, chromium: str
+) -> None:
+    # Its own replica: this test publishes, which the shared ones must not see.
+    replica = replica_factory(edition="en", articles=500, listing="js", seed=11)
+    first = run_crawl(replica.base_url, tmp_path, "discover=listings")
+    assert_complete_and_exact(first, replica.truth())
+    # More new articles than a listing page shows: the home listing needs "Load more" again.
+    changed = replica.publish(new=60)
+    second = run_crawl(replica.base_url, tmp_path, "discover=listings")
+    assert second.returncode == 0, second.log[-3000:]
+    # The new articles, found through the JS listings, and the listings paged only as far as
+    # the last run's high-water mark.
+    assert sorted(r["url"] for r in second.records) == sorted(changed["new"])
+    api_first, api_second = (
+        first.summary["pages"]["listing_api"],
+        second.summary["pages"]["listing_api"],
+    )
+    assert 0 < api_second < api_first / 4, (api_first, api_second)
+    assert crawl_stat(second, "newscrawl/requests/browser") == 1
