@@ -21,7 +21,7 @@ from scrapy.http import Response, TextResponse
 
 from newscrawl.browser.loadmore import LISTING_META as JS_LISTING_META
 from newscrawl.browser.loadmore import JsListings
-from newscrawl.discovery.args import CrawlArgs, Source
+from newscrawl.discovery.args import ArgumentError, CrawlArgs, Source
 from newscrawl.discovery.classify import (
     Site,
     classify,
@@ -59,7 +59,12 @@ class AlmayadeenSpider(Spider):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         # Scrapyd and other schedulers pass private ``_job``-style arguments; they are not ours.
         raw = {k: v for k, v in kwargs.items() if not k.startswith("_")}
-        self.args = CrawlArgs.parse(raw)
+        try:
+            self.args = CrawlArgs.parse(raw)
+        except ArgumentError as exc:
+            # One clear line in the log before Scrapy's traceback; the run exits non-zero.
+            logger.error("%s", exc)
+            raise
         super().__init__(*args, **{k: v for k, v in kwargs.items() if k.startswith("_")})
         self.edition = self.args.edition
         self.site = Site.of(self.args.edition, self.args.base_url)
@@ -201,6 +206,8 @@ class AlmayadeenSpider(Spider):
                     self._count("filtered/sitemap_outside_window")
         elif page.is_urlset:
             self._count("sitemaps")
+            if (policy := policy_for(self.crawler)) is not None:  # incremental crawling
+                policy.sitemap_read(response.url)
             for entry in page.entries():
                 # lastmod is the modification time: at or after publication.
                 if self.args.since and entry.when and entry.when < self.args.since - WINDOW_SLACK:
