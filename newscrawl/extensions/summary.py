@@ -19,7 +19,15 @@ from typing import Any, Self
 from itemadapter import ItemAdapter
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadCancelledError,
+    DownloadConnectionRefusedError,
+    DownloadFailedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+    ResponseDataLossError,
+)
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet import error as twisted_errors
 from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
@@ -49,13 +57,21 @@ def failure_kind(exc: BaseException) -> str:
             if needle in text:
                 return kind
         return "refused/other"
-    if isinstance(exc, twisted_errors.TimeoutError | TimeoutError):
+    if isinstance(exc, DownloadTimeoutError | twisted_errors.TimeoutError | TimeoutError):
         return "timeout"
-    if isinstance(exc, twisted_errors.DNSLookupError):
+    if isinstance(exc, CannotResolveHostError | twisted_errors.DNSLookupError):
         return "dns"
-    if isinstance(exc, twisted_errors.ConnectionRefusedError):
+    if isinstance(exc, DownloadConnectionRefusedError | twisted_errors.ConnectionRefusedError):
         return "connection_refused"
-    if isinstance(exc, ResponseNeverReceived | ResponseFailed | twisted_errors.ConnectionLost):
+    if isinstance(exc, ResponseDataLossError):
+        return "data_loss"
+    if isinstance(
+        exc,
+        DownloadFailedError
+        | ResponseNeverReceived
+        | ResponseFailed
+        | twisted_errors.ConnectionLost,
+    ):
         return "connection_lost"
     return f"other/{type(exc).__name__}"
 
@@ -154,11 +170,7 @@ def format_summary(summary: dict[str, Any]) -> str:
         _line("by type", summary["by_type"]),
         _line("by section", summary["by_section"]),
         f"  rejects: {summary['rejects']}"
-        + (
-            f" ({_line('', summary['rejects_by_reason']).strip(' :')})"
-            if summary["rejects"]
-            else ""
-        ),
+        + "".join(f"; {k} {v}" for k, v in summary["rejects_by_reason"].items()),
         f"  duplicates dropped: {summary['duplicates']}",
         _line("errors", summary["errors"]),
         _line("retries", summary["retries"]),
