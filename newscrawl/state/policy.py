@@ -83,6 +83,7 @@ class IncrementalPolicy:
     emitted: dict[str, tuple[str, datetime | None, int]] = field(default_factory=dict)
     #: Sitemap lastmods read in this run; stored when the run completes.
     sitemaps_seen: dict[str, str] = field(default_factory=dict)
+    _sitemaps_listed: dict[str, str] = field(default_factory=dict)
     #: Known articles the run saw unchanged without fetching them.
     skipped: set[str] = field(default_factory=set)
     #: Known articles the run fetched and found unchanged.
@@ -152,17 +153,29 @@ class IncrementalPolicy:
     def wants_sitemap(
         self, url: str, lastmod: datetime | str | None, month: tuple[int, int] | None
     ) -> bool:
-        """Whether to read a monthly sitemap listed in the index with ``lastmod``."""
+        """Whether to read a monthly sitemap listed in the index with ``lastmod``.
+
+        Sitemaps are keyed by path, the same on the production host and a replica. The
+        ``lastmod`` becomes the sitemap's mark once the sitemap has been read
+        (:meth:`sitemap_read`) and the run completes.
+        """
+        key = urlsplit(url).path
         when = parse_time(lastmod)
         if when is not None:
-            self.sitemaps_seen[url] = when.strftime("%Y-%m-%dT%H:%M:%SZ")
+            self._sitemaps_listed[key] = when.strftime("%Y-%m-%dT%H:%M:%SZ")
         horizon = self.horizon
         if horizon is None:
             return True
         if month is not None and month_end(*month) > horizon:
             return True
-        mark = parse_time(self.sitemap_marks.get(url))
+        mark = parse_time(self.sitemap_marks.get(key))
         return when is None or mark is None or when > mark
+
+    def sitemap_read(self, url: str) -> None:
+        """A monthly sitemap was read whole: its listed ``lastmod`` may become its mark."""
+        key = urlsplit(url).path
+        if key in self._sitemaps_listed:
+            self.sitemaps_seen[key] = self._sitemaps_listed[key]
 
     # -- emission: what to write -------------------------------------------------------------
 

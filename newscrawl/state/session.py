@@ -163,12 +163,14 @@ class CrawlSession:
 
     # -- end -----------------------------------------------------------------------------------
 
-    def close(self, reason: str) -> None:
+    def close(self, reason: str, partial: bool = False) -> None:
+        """End the run; ``partial``: it was limited (a date window, sections, a cap), so even
+        when it finishes it does not move the high-water mark or the sitemap marks."""
         if self.state is None:
             return
         state, self.state = self.state, None
         try:
-            complete = reason == "finished"
+            complete = reason == "finished" and not partial
             assert self.policy is not None and self.run_id is not None
             state.touch(self.policy.seen_unchanged)
             if complete and not self.feeds and self.scraped:
@@ -189,9 +191,10 @@ class CrawlSession:
                 logger.info("The crawl is complete; removed its JOBDIR %s", self.jobdir)
             if not complete:
                 logger.info(
-                    "Run ended with %r: the high-water mark stays where the last complete run "
+                    "Run ended with %r%s: the high-water mark stays where the last complete run "
                     "left it, so the next run looks at everything again",
                     reason,
+                    " (limited by its arguments)" if partial else "",
                 )
         finally:
             state.close()
@@ -244,10 +247,16 @@ class CrawlStateExtension:
 
     def engine_stopped(self) -> None:
         try:
-            self.session.close(self.reason)
+            self.session.close(self.reason, partial=_limited(self.crawler))
         finally:
             set_feed_ledger(self.crawler, None)
             _SESSIONS.pop(self.crawler, None)
+
+
+def _limited(crawler: Crawler) -> bool:
+    """Whether the spider's arguments limit the crawl to part of the site."""
+    args = getattr(getattr(crawler, "spider", None), "args", None)
+    return any(getattr(args, name, None) for name in ("since", "until", "sections", "max_articles"))
 
 
 def _canonical_for(spider: Any) -> Callable[[str], str]:

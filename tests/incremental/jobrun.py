@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,6 +46,16 @@ def start_crawl(
         crawl_command(base_url, out_dir, *args, settings=settings),
         cwd=PROJECT, env=crawl_env(), stdout=subprocess.DEVNULL, stderr=stderr, text=True,
     )  # fmt: skip
+
+
+def wait_until_crawling(proc: subprocess.Popen[str], out_dir: Path, timeout: float = 90) -> None:
+    """Wait until the run started last holds its job and has opened the state."""
+    log = max((out_dir / "logs").glob("run-*.log"))
+    deadline = time.monotonic() + timeout
+    while "Crawl state" not in log.read_text():
+        assert proc.poll() is None, f"the run ended before it started crawling: {log}"
+        assert time.monotonic() < deadline, f"the run did not start crawling: {log}"
+        time.sleep(0.1)
 
 
 @dataclass

@@ -214,7 +214,7 @@ def test_paging_and_sitemap_months_stop_at_the_high_water_mark(tmp_path: Path) -
     hwm = datetime(2026, 11, 20, 12, tzinfo=UTC)
     known = record("a")
     policy = policy_over(tmp_path, known, high_water=hwm, overlap=timedelta(hours=2),
-                         sitemap_marks={"s-2026-9": "2026-09-30T00:00:00Z"})  # fmt: skip
+                         sitemap_marks={"/s-2026-9": "2026-09-30T00:00:00Z"})  # fmt: skip
     old, recent = hwm - timedelta(days=1), hwm - timedelta(hours=1)
     assert policy.wants_next_page([(known["url"], recent), (known["url"], recent)])
     assert not policy.wants_next_page([(known["url"], recent), (known["url"], old)])
@@ -224,13 +224,18 @@ def test_paging_and_sitemap_months_stop_at_the_high_water_mark(tmp_path: Path) -
         [(f"{HOST}/news/politics/unknown", recent), (known["url"], old)]
     )
     assert not policy.wants_next_page([(known["url"], None)])
-    assert policy.wants_sitemap("s-2026-11", "2026-11-20T00:00:00Z", (2026, 11))
-    assert not policy.wants_sitemap("s-2026-9", "2026-09-30T00:00:00Z", (2026, 9))
-    assert policy.wants_sitemap("s-2026-9", "2026-11-21T00:00:00Z", (2026, 9))  # an old edit
-    assert policy.wants_sitemap("s-2026-8", None, (2026, 8))  # no lastmod, no mark: read it
+    assert policy.wants_sitemap(f"{HOST}/s-2026-11", "2026-11-20T00:00:00Z", (2026, 11))
+    assert not policy.wants_sitemap(f"{HOST}/s-2026-9", "2026-09-30T00:00:00Z", (2026, 9))
+    assert policy.wants_sitemap(
+        f"{HOST}/s-2026-9", "2026-11-21T00:00:00Z", (2026, 9)
+    )  # an old edit
+    assert policy.wants_sitemap(f"{HOST}/s-2026-8", None, (2026, 8))  # no lastmod, no mark: read it
+    assert policy.sitemaps_seen == {}  # a mark is kept only for a sitemap read whole
+    policy.sitemap_read("http://127.0.0.1:8080/s-2026-11")
+    assert policy.sitemaps_seen == {"/s-2026-11": "2026-11-20T00:00:00Z"}
     no_history = policy_over(tmp_path / "fresh")
     assert no_history.wants_next_page([(known["url"], old)])
-    assert no_history.wants_sitemap("s-2026-9", "2026-09-30T00:00:00Z", (2026, 9))
+    assert no_history.wants_sitemap(f"{HOST}/s-2026-9", "2026-09-30T00:00:00Z", (2026, 9))
 
 
 def test_time_moves_on(tmp_path: Path) -> None:
