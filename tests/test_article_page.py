@@ -122,6 +122,7 @@ def test_fingerprint_ignores_crawl_fields_and_follows_content() -> None:
         ("en-video", "2022"),
         ("en-gallery", "2022"),
         ("ar-article", "2022"),
+        ("en-variant-jsonld", "generic"),
     ],
 )
 def test_layout_is_chosen_by_what_the_page_contains(stem: str, layout: str) -> None:

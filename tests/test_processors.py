@@ -11,13 +11,16 @@ from newscrawl.normalize.processors import (
     count_words,
     dedupe,
     join_paragraphs,
+    language_code,
     parse_count,
+    parse_duration,
     split_authors,
     split_keywords,
     strip_label,
     to_utc,
 )
 from newscrawl.normalize.urls import canonical_url, is_site_url
+from newscrawl.pages import jsonld
 from newscrawl.pages.tawsiyat import parse_tawsiyat, tawsiyat_class, tawsiyat_string
 
 BEIRUT = "Asia/Beirut"
@@ -106,6 +109,13 @@ def test_parse_count(raw: str | None, expected: int | None) -> None:
         ("2024-08-15T23:32:00.0000000", "UTC", "2024-08-15T23:32:00Z"),
         ("2022-07-29T09:02:11.0000000", "UTC", "2022-07-29T09:02:11Z"),
         ("2024-08-15T23:32:00.5", "UTC", "2024-08-15T23:32:00Z"),
+        # 12-hour clocks, English and Arabic (ص a.m., م p.m.).
+        ("Jul 29, 2022 11:49 PM", BEIRUT, "2022-07-29T20:49:00Z"),
+        ("July 29, 2022, 9:05 am", BEIRUT, "2022-07-29T06:05:00Z"),
+        ("29 Jul 2022 12:10 AM", BEIRUT, "2022-07-28T21:10:00Z"),
+        ("2024-01-15 12:24 PM", BEIRUT, "2024-01-15T10:24:00Z"),
+        ("3 كانون الثاني 2024 09:00 م", BEIRUT, "2024-01-03T19:00:00Z"),
+        ("15 آب 2024 09:00 ص", BEIRUT, "2024-08-15T06:00:00Z"),
         # Dates alone are midnight in their zone.
         ("2024-08-15", "UTC", "2024-08-15T00:00:00Z"),
         # Not dates.
@@ -301,6 +311,7 @@ TAWSIYAT_CRLF = (
         ('<!--{"title": "commented"}-->', "commented"),
         ('{"title": "a" /* note */, "url": "https://x//y"}', "a"),
         ('[{"title": "in a list"}]', "in a list"),
+        ('window.tawsiyat = {"title": "assigned"};', "assigned"),
     ],
 )
 def test_parse_tawsiyat_leniently(raw: str, title: str) -> None:
@@ -325,3 +336,73 @@ def test_tawsiyat_values() -> None:
     assert tawsiyat_string(data, "classes") is None
     assert tawsiyat_class(None, "category") is None
     assert tawsiyat_class({"classes": "broken"}, "category") is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("2840", 2840),
+        ("٩٥", 95),
+        ("PT47M20S", 2840),
+        ("PT1H", 3600),
+        ("P1DT1S", 86401),
+        ("pt2m5.4s", 125),
+        ("47:20", 2840),
+        ("1:02:03", 3723),
+        ("P", None),
+        ("2 minutes", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_parse_duration(raw: str | None, expected: int | None) -> None:
+    assert parse_duration(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("en", "en"), ("en-US", "en"), ("AR", "ar"), ("ar_LB", "ar"), ("", None), ("123", None)],
+)
+def test_language_code(raw: str, expected: str | None) -> None:
+    assert language_code(raw) == expected
+
+
+def test_tawsiyat_keys_are_read_in_any_case() -> None:
+    data = parse_tawsiyat('{"postId": "12", "Title": "T", "title": "t"}')
+    assert tawsiyat_string(data, "postid") == "12"
+    assert tawsiyat_string(data, "title") == "t"  # the documented spelling wins
+
+
+@pytest.mark.parametrize(
+    ("blocks", "headline"),
+    [
+        (['{"@type": "NewsArticle", "headline": "A"}'], "A"),
+        (['[{"@type": "Organization"}, {"@type": ["NewsArticle"], "headline": "B"}]'], "B"),
+        (
+            [
+                '{"@graph": [{"@type": "WebPage", "headline": "W"},'
+                ' {"@type": "Article", "headline": "C"}]}'
+            ],
+            "C",
+        ),
+        (["not json", '{"@type": "BlogPosting", "headline": "D",}'], "D"),
+        (['{"@type": "WebPage", "headline": "W"}'], "W"),
+        (['{"@type": "Organization", "name": "O"}'], None),
+        ([], None),
+    ],
+)
+def test_jsonld_article(blocks: list[str], headline: str | None) -> None:
+    assert jsonld.text(jsonld.find_article(blocks), "headline") == headline
+
+
+def test_jsonld_values() -> None:
+    obj = {
+        "author": [{"name": "A"}, "B", {"@type": "Person"}, ""],
+        "image": [{"url": "https://x/i.jpg"}],
+        "mainEntityOfPage": {"@id": "https://x/a"},
+    }
+    assert jsonld.names(obj, "author") == ["A", "B"]
+    assert jsonld.text(obj, "image") == "https://x/i.jpg"
+    assert jsonld.text(obj, "mainEntityOfPage") == "https://x/a"
+    assert jsonld.text(obj, "missing") is None
+    assert jsonld.names(None, "author") == []

@@ -28,7 +28,9 @@ from newscrawl.normalize.processors import (
     dedupe,
     format_utc,
     join_paragraphs,
+    language_code,
     parse_count,
+    parse_duration,
     split_authors,
     split_keywords,
     strip_label,
@@ -60,6 +62,7 @@ class ArticleLoader(ItemLoader):
     default_input_processor = MapCompose(clean_text)
     default_output_processor = TakeFirst()
 
+    language_in = MapCompose(language_code)
     post_id_in = MapCompose(clean_text, _digits_only)
     authors_in = MapCompose(clean_text)
     authors_out = Compose(dedupe)
@@ -98,7 +101,12 @@ CANDIDATES: dict[str, Callable[[ArticlePage], list[str]]] = {
 
 def _dates(candidates: Iterable[RawDate], edition: Edition) -> tuple[str | None, str | None]:
     """The first candidate that reads as a date: (UTC value, the string it was read from)."""
-    zones = {"tawsiyat": edition.local_tz, "meta": "UTC", "byline": edition.local_tz}
+    zones = {
+        "tawsiyat": edition.local_tz,
+        "meta": "UTC",
+        "byline": edition.local_tz,
+        "jsonld": edition.local_tz,
+    }
     for candidate in candidates:
         value = to_utc(candidate.text, zones[candidate.source])
         if value is not None:
@@ -214,7 +222,7 @@ def load_article(
     if item.content_type == "video":
         video: Video = {
             "url": next((_absolute(u, edition) for u in page.video_url()), None),
-            "duration_seconds": _first(page.video_duration(), parse_count),
+            "duration_seconds": _first(page.video_duration(), parse_duration),
         }
         item.video = video
     moment = crawled_at or datetime.now(UTC)

@@ -68,6 +68,31 @@ def parse_count(value: str | None) -> int | None:
     return int(number.replace(",", "").replace(".", ""))
 
 
+_ISO_DURATION = re.compile(
+    r"^P(?:(?P<d>\d+)D)?(?:T(?:(?P<h>\d+)H)?(?:(?P<m>\d+)M)?(?:(?P<s>\d+(?:\.\d+)?)S)?)?$",
+    re.IGNORECASE,
+)
+_CLOCK_DURATION = re.compile(r"^(?:(?P<h>\d+):)?(?P<m>\d{1,2}):(?P<s>\d{2})$")
+
+
+def parse_duration(value: str | None) -> int | None:
+    """Seconds of a duration: ``"2840"``, ``"PT47M20S"``, ``"47:20"``, ``"1:02:03"``."""
+    text = clean_text(value)
+    if text is None:
+        return None
+    text = ascii_digits(text)
+    if text.isdigit():
+        return int(text)
+    iso = _ISO_DURATION.match(text)
+    if iso and any(iso.groupdict().values()):
+        d, h, m = (int(iso[g] or 0) for g in ("d", "h", "m"))
+        return ((d * 24 + h) * 60 + m) * 60 + round(float(iso["s"] or 0))
+    clock = _CLOCK_DURATION.match(text)
+    if clock:
+        return (int(clock["h"] or 0) * 60 + int(clock["m"])) * 60 + int(clock["s"])
+    return None
+
+
 # ---------------------------------------------------------------------------------------------
 # Dates
 
@@ -94,25 +119,36 @@ _MONTHS: dict[str, int] = {
 }
 _MONTH_NAMES = "|".join(sorted((re.escape(m) for m in _MONTHS), key=len, reverse=True))
 
+#: A time after a date: ``11:49``, ``23:32:00.0000000``, ``11:49 PM``, ``11:49 م`` (Arabic p.m.).
+_TIME = (
+    r"(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2})(?:[.,]\d+)?)?"
+    r"(?:\s*(?P<half>[ap]\.?m\.?|ص|م)(?!\w))?"
+)
 #: ``2024-08-12T23:18:00+03:00``, ``2024-08-15T23:32:00.0000000``, ``2024-01-15 12:24``, ``…Z``
 _ISO_DATE = re.compile(
     r"(?P<y>\d{4})-(?P<mo>\d{1,2})-(?P<d>\d{1,2})"
-    r"(?:[T ](?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2})(?:[.,]\d+)?)?)?"
+    rf"(?:(?:T|\s+){_TIME})?"
     r"\s*(?P<tz>Z|[+-]\d{2}:?\d{2})?",
     re.IGNORECASE,
 )
 #: ``29 Jul 2022 11:49``, ``29 July 2022``, ``15 آب 2024 12:24``
 _DAY_MONTH_DATE = re.compile(
-    rf"(?P<d>\d{{1,2}})\s+(?P<mon>{_MONTH_NAMES})\.?,?\s+(?P<y>\d{{4}})"
-    r"(?:,?\s+(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2}))?)?",
+    rf"(?P<d>\d{{1,2}})\s+(?P<mon>{_MONTH_NAMES})\.?,?\s+(?P<y>\d{{4}})(?:,?\s+{_TIME})?",
     re.IGNORECASE,
 )
-#: ``Jul 29, 2022 11:49``
+#: ``Jul 29, 2022 11:49``, ``July 29, 2022, 11:49 AM``
 _MONTH_DAY_DATE = re.compile(
-    rf"(?P<mon>{_MONTH_NAMES})\.?\s+(?P<d>\d{{1,2}}),?\s+(?P<y>\d{{4}})"
-    r"(?:,?\s+(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2}))?)?",
+    rf"(?P<mon>{_MONTH_NAMES})\.?\s+(?P<d>\d{{1,2}}),?\s+(?P<y>\d{{4}})(?:,?\s+{_TIME})?",
     re.IGNORECASE,
 )
+
+
+def _hour(hour: int, half: str | None) -> int:
+    """24-hour clock from a 12-hour reading (``12 AM`` is 0, ``12 PM`` is 12)."""
+    if not half:
+        return hour
+    pm = half[0].lower() == "p" or half == "م"
+    return hour % 12 + (12 if pm else 0)
 
 
 @lru_cache(maxsize=8)
@@ -158,7 +194,7 @@ def parse_datetime(value: str | None, naive_zone: str = "UTC") -> datetime | Non
             int(match["y"]),
             month,
             int(match["d"]),
-            int(match["h"] or 0),
+            _hour(int(match["h"] or 0), match["half"]),
             int(match["mi"] or 0),
             int(match["s"] or 0),
         )
@@ -215,6 +251,15 @@ def strip_label(value: str | None, labels: Iterable[str]) -> str | None:
         if pattern.match(text):
             return clean_text(pattern.sub("", text, count=1))
     return text
+
+
+def language_code(value: str | None) -> str | None:
+    """The primary language subtag, lowercased: ``en-US`` → ``en``, ``AR`` → ``ar``."""
+    text = clean_text(value)
+    if text is None:
+        return None
+    primary = re.split(r"[-_]", text, maxsplit=1)[0].lower()
+    return primary if primary.isalpha() else None
 
 
 # ---------------------------------------------------------------------------------------------

@@ -21,11 +21,12 @@ from lxml import etree
 from parsel import Selector, SelectorList
 from scrapy.http import TextResponse
 
+from newscrawl.pages import jsonld
 from newscrawl.pages import selectors as S
 from newscrawl.pages.tawsiyat import parse_tawsiyat, tawsiyat_class, tawsiyat_string
 
 #: Where a date string came from; the loader reads each in its own zone.
-DateSource = Literal["tawsiyat", "meta", "byline"]
+DateSource = Literal["tawsiyat", "meta", "byline", "jsonld"]
 
 
 class RawDate(NamedTuple):
@@ -409,6 +410,11 @@ class ArticlePage:
         return None
 
     @cached_property
+    def jsonld(self) -> dict[str, Any] | None:
+        """The page's schema.org article object, if any (a last-resort source)."""
+        return jsonld.find_article(v for q in S.JSON_LD for v in select(self.root, q).getall())
+
+    @cached_property
     def layout(self) -> LayoutParser:
         for parser in PARSERS:
             if parser.matches(self.root):
@@ -457,6 +463,8 @@ class ArticlePage:
             first_text(self.root, S.CANONICAL),
             self._meta(S.OG_URL),
             self._t("url"),
+            jsonld.text(self.jsonld, "mainEntityOfPage"),
+            jsonld.text(self.jsonld, "url"),
             self.response.url,
         )
 
@@ -487,12 +495,19 @@ class ArticlePage:
         if document_title is not None:
             document_title = S.DOCUMENT_TITLE_SUFFIX.sub("", document_title)
         return self._present(
-            self._t("title"), self._meta(S.OG_TITLE), self.layout.title(), document_title
+            self._t("title"),
+            self._meta(S.OG_TITLE),
+            self.layout.title(),
+            jsonld.text(self.jsonld, "headline"),
+            document_title,
         )
 
     def description(self) -> list[str]:
         return self._present(
-            self._t("description"), self._meta(S.META_DESCRIPTION), self.layout.standfirst()
+            self._t("description"),
+            self._meta(S.META_DESCRIPTION),
+            self.layout.standfirst(),
+            jsonld.text(self.jsonld, "description"),
         )
 
     def author_names(self) -> list[str]:
@@ -501,31 +516,44 @@ class ArticlePage:
 
     def author_text(self) -> list[str]:
         """Author text to split, of the most trusted source that has any: the byline row's
-        ``By …`` text, tawsiyat ``author``, ``<meta name=author>``."""
+        ``By …`` text, tawsiyat ``author``, ``<meta name=author>``, JSON-LD ``author``."""
         if self.byline.author_text:
             return self.byline.author_text
-        return self._present(self._t("author"), self._meta(S.META_AUTHOR))[:1]
+        found = self._present(self._t("author"), self._meta(S.META_AUTHOR))[:1]
+        return found or jsonld.names(self.jsonld, "author")
 
     def source(self) -> list[str]:
         return self._present(self.byline.source)
 
     def date_published(self) -> list[RawDate]:
         return self._dates(
-            self._t("published_time"), self._meta(S.META_PUBLISHED), self.byline.date
+            self._t("published_time"),
+            self._meta(S.META_PUBLISHED),
+            self.byline.date,
+            jsonld.text(self.jsonld, "datePublished"),
         )
 
     def date_modified(self) -> list[RawDate]:
-        return self._dates(self._t("last_updated"), self._meta(S.META_MODIFIED), None)
+        return self._dates(
+            self._t("last_updated"),
+            self._meta(S.META_MODIFIED),
+            None,
+            jsonld.text(self.jsonld, "dateModified"),
+        )
 
     def date_shown(self) -> str | None:
         """The publication date exactly as the byline shows it."""
         return self.byline.date
 
-    def _dates(self, tawsiyat: str | None, meta: str | None, byline: str | None) -> list[RawDate]:
+    @staticmethod
+    def _dates(
+        tawsiyat: str | None, meta: str | None, byline: str | None, linked: str | None
+    ) -> list[RawDate]:
         candidates = (
             RawDate(tawsiyat or "", "tawsiyat"),
             RawDate(meta or "", "meta"),
             RawDate(byline or "", "byline"),
+            RawDate(linked or "", "jsonld"),
         )
         return [c for c in candidates if c.text.strip()]
 
@@ -549,6 +577,7 @@ class ArticlePage:
             self.layout.main_image(),
             RawImage(self._meta(S.OG_IMAGE) or "", None),
             RawImage(self._t("thumbnail") or "", None),
+            RawImage(jsonld.text(self.jsonld, "image") or "", None),
         ]
         return [c for c in candidates if c is not None and c.url.strip()]
 
@@ -556,10 +585,20 @@ class ArticlePage:
         return self.layout.images()
 
     def video_url(self) -> list[str]:
-        return self._present(first_text(self.root, S.VIDEO_SRC), self._meta(S.OG_VIDEO))
+        return self._present(
+            first_text(self.root, S.VIDEO_SRC),
+            self._meta(S.OG_VIDEO),
+            jsonld.text(self.jsonld, "contentUrl"),
+            first_text(self.root, S.VIDEO_EMBED),
+        )
 
     def video_duration(self) -> list[str]:
-        return self._present(self._t("video_duration"), first_text(self.root, S.VIDEO_DURATION))
+        """Seconds (tawsiyat, ``data-duration``) or an ISO 8601 duration (JSON-LD)."""
+        return self._present(
+            self._t("video_duration"),
+            first_text(self.root, S.VIDEO_DURATION),
+            jsonld.text(self.jsonld, "duration"),
+        )
 
     def related(self) -> list[RawLink]:
         return self.layout.related()

@@ -21,6 +21,7 @@ TAWSIYAT: tuple[str, ...] = (
     'script[type="text/tawsiyat"]::text',
     "//script[contains(., '\"postid\"') and contains(., '\"published_time\"')]/text()",
 )
+JSON_LD: tuple[str, ...] = ('script[type="application/ld+json"]::text',)
 CANONICAL: tuple[str, ...] = ('link[rel="canonical"]::attr(href)',)
 HTML_LANG: tuple[str, ...] = ("html::attr(lang)", "body::attr(lang)")
 DOCUMENT_TITLE: tuple[str, ...] = ("title::text",)
@@ -55,9 +56,11 @@ BYLINE_SEPARATOR = " • "
 BYLINE_SPLIT = re.compile(r"\s*[•|·]\s*")
 BYLINE_BY = re.compile(r"^\s*(?:by|بقلم|كتب|كتبت)\b\s*:?\s*(?P<value>.+)$", re.IGNORECASE)
 BYLINE_SOURCE_LABELS: tuple[str, ...] = ("Source", "المصدر")
+_VISIBLE_TIME = r"\d{1,2}:\d{2}(?::\d{2})?(?:\s*(?:[AaPp]\.?[Mm]\.?|ص|م)(?!\w))?"
 _VISIBLE_DATE = (
-    r"\d{4}-\d{1,2}-\d{1,2}(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?"
-    r"|\d{1,2}\s+[^\W\d_]{3,}(?:\s[^\W\d_]{3,})?\.?,?\s+\d{4}(?:,?\s+\d{1,2}:\d{2})?"
+    rf"\d{{4}}-\d{{1,2}}-\d{{1,2}}(?:[ T]{_VISIBLE_TIME})?"
+    rf"|\d{{1,2}}\s+[^\W\d_]{{2,}}(?:\s[^\W\d_]{{3,}})?\.?,?\s+\d{{4}}(?:,?\s+{_VISIBLE_TIME})?"
+    rf"|[^\W\d_]{{3,}}\.?\s+\d{{1,2}},?\s+\d{{4}}(?:,?\s+{_VISIBLE_TIME})?"
 )
 BYLINE_DATE = re.compile(rf"(?<!\d)(?:{_VISIBLE_DATE})")
 _COUNTED = r"\d[\d.,]*(?:\s?[KkMm](?![a-z]))?"
@@ -119,6 +122,10 @@ VIDEO_SRC: tuple[str, ...] = ("video::attr(src)", "video source::attr(src)")
 VIDEO_DURATION: tuple[str, ...] = (
     "video::attr(data-duration)",
     "[data-duration]::attr(data-duration)",
+)
+#: Embedded players (YouTube and the like) when the page has no ``<video>``.
+VIDEO_EMBED: tuple[str, ...] = (
+    ".//iframe[contains(@src, 'youtube.com/embed') or contains(@src, 'player')]/@src",
 )
 #: Image URL attributes, most trusted first (lazy-loading pages put the URL in data-src).
 IMG_URL_ATTRS: tuple[str, ...] = ("src", "data-src", "data-original", "data-lazy-src")

@@ -31,34 +31,44 @@ def _attempts(raw: str) -> list[str]:
     text = raw.strip().lstrip("\ufeff")
     # Some pages wrap the block in an HTML comment or CDATA.
     text = re.sub(r"^(?:<!--|<!\[CDATA\[)|(?:-->|\]\]>)$", "", text).strip()
-    start, end = text.find("{"), text.rfind("}")
-    if start > 0 or (end != -1 and end < len(text) - 1):
+    if not text.startswith(("{", "[")):
+        # Text around the object (an assignment, a stray word): keep the outermost braces.
+        start, end = text.find("{"), text.rfind("}")
         text = text[start : end + 1] if start != -1 and end > start else text
     repaired = _strip_trailing_commas(_strip_comments(text))
     return [text, repaired, _CONTROL.sub(" ", repaired)]
 
 
-def parse_tawsiyat(raw: str | None) -> dict[str, Any] | None:
-    """The block's object, or ``None`` when there is no block or it cannot be read as JSON."""
+def loads_lenient(raw: str | None) -> Any:
+    """JSON text read leniently (see the module docstring); ``None`` when it cannot be read."""
     if raw is None or not raw.strip():
         return None
     for attempt in _attempts(raw):
         try:
             # strict=False lets raw control characters (CR, LF, tabs) through inside strings.
-            data = json.loads(attempt, strict=False)
+            return json.loads(attempt, strict=False)
         except ValueError:
             continue
-        if isinstance(data, list):
-            data = next((entry for entry in data if isinstance(entry, dict)), None)
-        return data if isinstance(data, dict) else None
     return None
+
+
+def parse_tawsiyat(raw: str | None) -> dict[str, Any] | None:
+    """The block's object, or ``None`` when there is no block or it cannot be read as JSON."""
+    data = loads_lenient(raw)
+    if isinstance(data, list):
+        data = next((entry for entry in data if isinstance(entry, dict)), None)
+    if not isinstance(data, dict):
+        return None
+    # Key case has varied between templates ("postid", "postId"); the documented spelling wins.
+    folded = {str(k).lower(): v for k, v in reversed(data.items())}
+    return {**folded, **data}
 
 
 def tawsiyat_string(data: dict[str, Any] | None, key: str) -> str | None:
     """A scalar value of the block as a string (numbers included), or ``None``."""
     if not data:
         return None
-    value = data.get(key)
+    value = data.get(key, data.get(key.lower()))
     if value is None or isinstance(value, (dict, list, bool)):
         return None
     return str(value)

@@ -1,0 +1,77 @@
+"""schema.org JSON-LD (``NewsArticle`` and kin), the last structured fallback of a page.
+
+The site's documented sources (tawsiyat, head meta, the byline) come first; JSON-LD is read only
+for what none of them gives, so a template that adds or drops it changes no value that the
+documented sources already provide.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from newscrawl.pages.tawsiyat import loads_lenient
+
+ARTICLE_TYPES = frozenset(
+    {
+        "article",
+        "newsarticle",
+        "reportagenewsarticle",
+        "analysisnewsarticle",
+        "opinionnewsarticle",
+        "blogposting",
+        "videoobject",
+        "imagegallery",
+        "webpage",
+    }
+)
+
+
+def _objects(data: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(data, list):
+        for entry in data:
+            yield from _objects(entry)
+    elif isinstance(data, dict):
+        yield data
+        yield from _objects(data.get("@graph"))
+
+
+def _types(obj: dict[str, Any]) -> set[str]:
+    kind = obj.get("@type")
+    kinds = kind if isinstance(kind, list) else [kind]
+    return {str(k).lower() for k in kinds if k}
+
+
+def find_article(blocks: Iterable[str]) -> dict[str, Any] | None:
+    """The first article-like object among the page's JSON-LD blocks (``WebPage`` last)."""
+    found: list[dict[str, Any]] = []
+    for raw in blocks:
+        found.extend(obj for obj in _objects(loads_lenient(raw)) if _types(obj) & ARTICLE_TYPES)
+    found.sort(key=lambda obj: "webpage" in _types(obj))
+    return found[0] if found else None
+
+
+def text(obj: dict[str, Any] | None, key: str) -> str | None:
+    """A string value (the ``@id``/``url``/``name`` of an object value)."""
+    if not obj:
+        return None
+    value = obj.get(key)
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, dict):
+        value = value.get("url") or value.get("@id") or value.get("name")
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def names(obj: dict[str, Any] | None, key: str) -> list[str]:
+    """Names of a person/organization value or list (``author``)."""
+    if not obj:
+        return []
+    value = obj.get(key)
+    entries = value if isinstance(value, list) else [value]
+    out: list[str] = []
+    for entry in entries:
+        name = entry.get("name") if isinstance(entry, dict) else entry
+        if isinstance(name, str) and name.strip():
+            out.append(name)
+    return out
