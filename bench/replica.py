@@ -135,7 +135,9 @@ def main() -> int:
         assert baseline_proc.stdout is not None
         port = int(baseline_proc.stdout.readline())
         base_urls = [f"http://127.0.0.1:{port}/{i}" for i in range(len(urls))]
+        base_cpu_before = cpu_seconds(baseline_proc.pid)
         baseline = run_load(base_urls, args.concurrency, args.time_limit)
+        base_cpu = cpu_seconds(baseline_proc.pid) - base_cpu_before
     finally:
         baseline_proc.terminate()
         baseline_proc.wait(10)
@@ -152,10 +154,13 @@ def main() -> int:
     print(f"ratio replica/1000 pages/s target: {rate / 1000:8.2f}")
     # The machine may be shared: CPU time per page says what one free core would sustain.
     per_page = server_cpu / article["pages"]
+    base_per_page = base_cpu / baseline["pages"]
     print(
-        f"replica CPU per article page:     {per_page * 1e6:8.0f} us "
+        f"replica CPU per article page:      {per_page * 1e6:8.0f} us "
         f"(= {1 / per_page:.0f} pages/s per free core)"
     )
+    print(f"baseline CPU per page:             {base_per_page * 1e6:8.0f} us")
+    print(f"ratio CPU replica/baseline:        {per_page / base_per_page:8.2f}")
     return 0 if rate > 1000 and article["errors"] == 0 else 1
 
 
