@@ -299,11 +299,15 @@ class AlmayadeenSpider(Spider):
         return bool(ArticlePage(response).is_article())
 
     def _follow_article(self, link: Link, lastmod: datetime | None = None) -> Iterator[Request]:
+        """Follow a link a page presents as an article: a card, a sitemap or RSS entry.
+
+        A listing-shaped URL presented so is fetched as an article candidate too (the Arabic
+        edition publishes some articles under /authors/{slug}); the page decides, and a real
+        listing is read as one.
+        """
         kind = classify(link.url, self.site)
-        if kind is not UrlKind.ARTICLE:
+        if kind not in (UrlKind.ARTICLE, UrlKind.LISTING):
             self._count_link(kind)
-            if kind is UrlKind.LISTING and not self.args.sections:
-                yield from self._follow_link(link.url)
             return
         if self.wants_article(link.url, link.when) and self._changed_since_last_run(
             link.url, lastmod

@@ -55,12 +55,14 @@ def test_english_full_crawl(replica_en: ReplicaServer, tmp_path: Path) -> None:
     assert all(u.startswith("https://english.almayadeen.net/") for u in alternates), alternates
 
 
+@pytest.mark.parametrize("edition", ["en", "ar"])
 @pytest.mark.parametrize("source", ["listings", "sitemaps"])
 def test_each_source_alone_finds_everything(
-    replica_en: ReplicaServer, tmp_path: Path, source: str
+    replica_en: ReplicaServer, replica_ar: ReplicaServer, tmp_path: Path, source: str, edition: str
 ) -> None:
-    result = run_crawl(replica_en.base_url, tmp_path, f"discover={source}")
-    assert_complete_and_exact(result, replica_en.truth())
+    replica = replica_en if edition == "en" else replica_ar
+    result = run_crawl(replica.base_url, tmp_path, f"discover={source}", edition=edition)
+    assert_complete_and_exact(result, replica.truth())
     pages = result.summary["pages"]
     if source == "listings":
         assert pages["sitemap"] == 0 and pages["listing"] > 0
