@@ -220,3 +220,18 @@ def test_crawl_delay_is_honoured_without_the_replica_profile(
     assert len(times) >= 7
     # Log times have one-second resolution; n fetches a second apart span at least n-2 seconds.
     assert (times[-1] - times[0]).total_seconds() >= len(times) - 2, times
+
+
+def test_listing_page_cap(replica_en: ReplicaServer, tmp_path: Path) -> None:
+    """A listing is paged at most NEWSCRAWL_MAX_LISTING_PAGES deep, and the summary says so."""
+    result = run_crawl(
+        replica_en.base_url,
+        tmp_path,
+        "discover=listings",
+        settings={"NEWSCRAWL_MAX_LISTING_PAGES": 2},
+    )
+    assert result.returncode == 0
+    stops = result.summary["listing_stops"]
+    assert stops.get("page_cap", 0) > 0, stops
+    assert 0 < len(result.records) < 500
+    assert "Listing page cap (2) reached" in result.log
