@@ -33,6 +33,8 @@ from newscrawl.discovery.classify import (
 from newscrawl.discovery.rules import UrlKind
 from newscrawl.extensions.profile import apply_profile
 from newscrawl.extensions.summary import failure_kind
+from newscrawl.normalize.loader import load_article
+from newscrawl.pages.article import ArticlePage
 from newscrawl.pages.listing import Link, ListingPage, RssPage, SitemapPage
 from newscrawl.pipelines.output import configure_output
 from newscrawl.state.session import policy_for
@@ -241,10 +243,7 @@ class AlmayadeenSpider(Spider):
         yield from self._article(response)
 
     def _article(self, response: TextResponse) -> Iterator[Any]:
-        from newscrawl.normalize.loader import load_article
-
         item = load_article(response, self.site.edition, crawled_at=_now())
-        item.fetched_url = response.url
         requested = response.request.url if response.request else response.url
         seen = [*response.meta.get("redirect_urls", ()), requested]
         # On the production host like ``url``: a record does not depend on where it was fetched.
@@ -262,11 +261,12 @@ class AlmayadeenSpider(Spider):
 
     def wants_article(self, url: str, when: datetime | None) -> bool:
         """Whether to request an article link (the window and the sections)."""
-        if not self.args.in_window(when) and when is not None:
-            since, until = self.args.since, self.args.until
-            if (since and when < since - WINDOW_SLACK) or (until and when > until + WINDOW_SLACK):
-                self._count("filtered/window")
-                return False
+        since, until = self.args.since, self.args.until
+        if when is not None and (
+            (since and when < since - WINDOW_SLACK) or (until and when > until + WINDOW_SLACK)
+        ):
+            self._count("filtered/window")
+            return False
         path = site_path(url, self.site) or "/"
         if not self.args.wants_path(path):
             self._count("filtered/section")
@@ -294,8 +294,6 @@ class AlmayadeenSpider(Spider):
     # -- helpers -----------------------------------------------------------------------------
 
     def _is_article(self, response: TextResponse) -> bool:
-        from newscrawl.pages.article import ArticlePage
-
         return bool(ArticlePage(response).is_article())
 
     def _follow_article(self, link: Link, lastmod: datetime | None = None) -> Iterator[Request]:
