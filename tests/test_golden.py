@@ -18,13 +18,14 @@ from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 import pytest
 from scrapy.http import HtmlResponse
 
 from newscrawl.editions import EDITIONS
 from newscrawl.normalize.loader import load_article
+from newscrawl.pages.article import ArticlePage
 from newscrawl.replica.testing import ReplicaServer
 from newscrawl.schema import CRAWL_FIELDS, FIELDS
 
@@ -158,6 +159,7 @@ def compare(replica: ReplicaServer, edition: str) -> Comparison:
             continue  # deliberately unservable (redirect loop, bomb, oversized page)
         want = line["record"]
         response = fetch(replica.base_url, urlsplit(want["url"]).path, attempts)
+        assert ArticlePage(response).is_article(), want["url"]
         got = asdict(load_article(response, EDITIONS[edition]))
         for name in fields:
             total += 1
@@ -186,3 +188,18 @@ def test_every_article_matches_the_truth(
     print(f"{edition}: {matched}/{total} values match ({share:.4%}); misses {dict(per_field)}")
     assert total >= replica.articles * 20 * 0.9
     assert share >= FLOOR
+
+
+@pytest.mark.parametrize("fixture", ["english", "arabic"])
+def test_listing_pages_are_not_articles(fixture: str, request: pytest.FixtureRequest) -> None:
+    """The spider routes pages of ambiguous URL shape with ``is_article``: every listing the
+    truth names (home, groups, sections, regions, tags, authors) must say no."""
+    replica: ReplicaServer = request.getfixturevalue(fixture)
+    truth = replica.truth()
+    article_paths = {urlsplit(line["record"]["url"]).path for line in truth}
+    listings = sorted({unquote(p) for line in truth for p in line["listings"]})
+    # A few real Arabic posts live at /authors/{slug}, where the replica serves the post.
+    listings = [p for p in listings if p not in article_paths]
+    assert len(listings) >= 50
+    judged = [p for p in listings[:150] if ArticlePage(fetch(replica.base_url, p)).is_article()]
+    assert judged == []
