@@ -242,10 +242,17 @@ def sentence_bank() -> tuple[str, ...]:
     return tuple(_sentence(rng) for _ in range(SENTENCE_BANK_SIZE))
 
 
-def _paragraph(rng: random.Random) -> str:
+def _paragraph(rng: random.Random, used: set[str]) -> str:
+    """Two to four bank sentences, none already in ``used`` (the article so far)."""
     bank = sentence_bank()
-    n = SENTENCE_BANK_SIZE
-    return " ".join([bank[int(rng.random() * n)] for _ in range(_int(rng, 2, 4))])
+    out: list[str] = []
+    for _ in range(_int(rng, 2, 4)):
+        sentence = bank[int(rng.random() * SENTENCE_BANK_SIZE)]
+        while sentence in used:
+            sentence = bank[int(rng.random() * SENTENCE_BANK_SIZE)]
+        used.add(sentence)
+        out.append(sentence)
+    return " ".join(out)
 
 
 def _image(rng: random.Random, ts: int) -> Image:
@@ -271,7 +278,8 @@ def make_article(seed: int, meta: Meta, link_pool: Sequence[Meta]) -> Article:
         n_par = rng.randint(6, 14)
     else:
         n_par = rng.randint(3, 9)
-    pars = [_paragraph(rng) for _ in range(n_par)]
+    used: set[str] = set()
+    pars = [_paragraph(rng, used) for _ in range(n_par)]
     # A few paragraphs carry the trailing space real pages show; the record strips it.
     pars = [p + " " if rng.random() < 0.1 else p for p in pars]
     blocks: list[Block] = [("p", p) for p in pars]
