@@ -23,7 +23,7 @@ from newscrawl.editions import EDITIONS, EN
 from newscrawl.items import ArticleItem
 from newscrawl.normalize.loader import load_article
 from newscrawl.pages.article import ArticlePage, select
-from newscrawl.schema import FIELDS, fingerprint, json_schema
+from newscrawl.schema import FIELDS, empty_record, fingerprint, json_schema
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ARTICLES = sorted((FIXTURES / "articles").glob("*.json"))
@@ -224,3 +224,35 @@ def _all_queries() -> list[str]:
 def test_every_selector_is_valid(query: str) -> None:
     page = FIXTURES / "articles" / "en-2022-reference.html"
     select(_response(page, "http://127.0.0.1:8123/x").selector, query)
+
+
+def test_a_page_with_broken_links_keeps_its_record() -> None:
+    page = """<html><head><link rel="canonical" href="about:blank"></head><body><main>
+    <div class="details-white-box"><h2>T</h2><div class="p-content"><p>Body.</p>
+    <div class="related-news"><h4>Related News</h4><ul><li><a href="mailto:a@b.c">Mail</a></li>
+    <li><a href="javascript:void(0)">Script</a></li><li><a href="/news/x/">X</a></li></ul></div>
+    </div></div></main></body></html>"""
+    response = HtmlResponse(url="http://127.0.0.1:8/news/politics/t", body=page.encode())
+    item = load_article(response, EN)
+    assert item.url == "https://english.almayadeen.net/news/politics/t"
+    assert item.related == [{"url": "https://english.almayadeen.net/news/x", "title": "X"}]
+    assert item.body == "Body."
+
+
+def test_a_response_without_text_is_a_clear_error() -> None:
+    from scrapy.http import Response
+
+    response = Response(
+        url="http://127.0.0.1:8/media/a.jpg",
+        body=b"\xff\xd8",
+        headers={"Content-Type": "image/jpeg"},
+    )
+    with pytest.raises(TypeError, match="needs an HTML"):
+        load_article(response, EN)  # type: ignore[arg-type]
+
+
+def test_item_fields_are_the_schema_fields() -> None:
+    from dataclasses import fields
+
+    assert tuple(f.name for f in fields(ArticleItem)) == FIELDS
+    assert asdict(ArticleItem()) == {**empty_record(), "word_count": 0, "version": 1}

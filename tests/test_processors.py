@@ -273,6 +273,9 @@ def test_canonical_url_is_idempotent_and_rejects_empty() -> None:
     assert canonical_url(once, AR) == once
     with pytest.raises(ValueError, match="empty"):
         canonical_url("  ", EN)
+    for other in ("mailto:info@almayadeen.net", "javascript:void(0)", "about:blank"):
+        with pytest.raises(ValueError, match="not a web URL"):
+            canonical_url(other, EN)
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict
 from datetime import UTC, datetime
 from functools import partial
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from itemloaders import ItemLoader
 from itemloaders.processors import Compose, Identity, MapCompose, TakeFirst
@@ -143,6 +143,8 @@ def _related(raws: Iterable[RawLink], base_url: str, edition: Edition) -> list[L
     links: list[Link] = []
     for raw in raws:
         absolute = urljoin(base_url, raw.href.strip())
+        if urlsplit(absolute).scheme not in ("http", "https"):
+            continue  # mailto:, javascript: and the like link no article
         url = canonical_url(absolute, edition) if is_site_url(absolute, base_url) else absolute
         links.append({"url": url, "title": clean_text(raw.title)})
     return links
@@ -152,7 +154,10 @@ def _canonical(candidates: Iterable[str], fetched: str, edition: Edition) -> str
     """The first candidate that is a plausible article URL, canonicalized."""
     fetched_path = url_path(fetched)
     for candidate in candidates:
-        url = canonical_url(urljoin(fetched, candidate.strip()), edition)
+        try:
+            url = canonical_url(urljoin(fetched, candidate.strip()), edition)
+        except ValueError:
+            continue  # "about:blank" and other non-web canonical links
         # A canonical link to the home page on an article is a template fault, not an answer.
         if url_path(url) != "/" or fetched_path == "/":
             return url
@@ -185,8 +190,14 @@ def load_article(
     """A complete record of the article page ``response`` of ``edition``.
 
     ``crawled_at`` defaults to now; a naive value is taken as UTC. Never raises on odd markup:
-    what the page does not yield is left unknown (``None`` / ``[]``).
+    what the page does not yield is left unknown (``None`` / ``[]``). A response that is not
+    text (an image, a PDF) raises ``TypeError``: it has no article to read.
     """
+    if not isinstance(response, TextResponse):
+        raise TypeError(
+            f"load_article needs an HTML (text) response; {response.url} gave "
+            f"{type(response).__name__} ({response.headers.get(b'Content-Type', b'?')!r})"
+        )
     page = ArticlePage(response)
     loader = ArticleLoader()
     for name, candidates in CANDIDATES.items():

@@ -25,12 +25,15 @@ def canonical_url(url: str, edition: Edition) -> str:
     edition's host. The path is percent-decoded and NFC-normalized, its trailing slashes are
     dropped (the root stays ``/``), the query and fragment are dropped: the site's article
     URLs carry no query, so every query there is tracking or a variant. Callers decide whether
-    a URL is on the site at all; this function does not.
+    a URL is on the site at all; this function does not. An empty URL or one of another scheme
+    (``mailto:``, ``javascript:``) raises ``ValueError``.
     """
     text = url.strip()
     if not text:
         raise ValueError("canonical_url: empty URL")
     parts = urlsplit(urljoin(f"{edition.base_url}/", text))
+    if parts.scheme not in ("http", "https"):
+        raise ValueError(f"canonical_url: not a web URL: {url!r}")
     host = (parts.hostname or "").lower()
     if host in HOST_ALIASES:
         host = HOST_ALIASES[host]
