@@ -256,3 +256,37 @@ def test_item_fields_are_the_schema_fields() -> None:
 
     assert tuple(f.name for f in fields(ArticleItem)) == FIELDS
     assert asdict(ArticleItem()) == {**empty_record(), "word_count": 0, "version": 1}
+
+
+@pytest.mark.parametrize(
+    ("row", "authors"),
+    [
+        ('By <a href="/authors/a">Ann Lee</a> and Bo Chan', ["Ann Lee", "Bo Chan"]),
+        (
+            'By <a href="/authors/a">Ann Lee</a>, <a href="/authors/b">Bo Chan</a>',
+            ["Ann Lee", "Bo Chan"],
+        ),
+        ('By <a href="/authors/a">Tom and Jerry Studio</a>', ["Tom and Jerry Studio"]),
+        ('<a href="/authors/x">جاريد ملسي، فاطمة عبد الكريم</a>', ["جاريد ملسي، فاطمة عبد الكريم"]),
+        ("By Ann Lee, Bo Chan and Cy Diaz", ["Ann Lee", "Bo Chan", "Cy Diaz"]),
+    ],
+)
+def test_byline_authors(row: str, authors: list[str]) -> None:
+    page = f"""<html><body><div class="details-white-box"><h2>T</h2><ul class="post-info">
+    <li class="post-author">{row}</li><li class="post-source">Source: Agencies</li>
+    <li class="post-date">29 Jul 2022 11:49</li></ul></div></body></html>"""
+    response = HtmlResponse(url="http://127.0.0.1:8/news/politics/t", body=page.encode())
+    item = load_article(response, EN)
+    assert item.authors == authors
+    assert item.source == "Agencies"
+
+
+def test_a_body_without_paragraph_tags_is_read_by_lines() -> None:
+    page = """<html><body><div class="details-white-box"><h2>T</h2>
+    <div class="p-content">First line of text.<br><br>Second   line.<div>Third, in a div.</div>
+    <figure><img src="https://m/x.jpg"><figcaption>Caption</figcaption></figure>
+    Read more: <a href="/news/x">X</a></div></div></body></html>"""
+    response = HtmlResponse(url="http://127.0.0.1:8/news/politics/t", body=page.encode())
+    item = load_article(response, EN)
+    assert item.body == "First line of text.\n\nSecond line.\n\nThird, in a div."
+    assert item.word_count == 10

@@ -171,9 +171,14 @@ def _content_type(page_types: Iterable[str], path: str) -> str:
     return CONTENT_TYPE_BY_SEGMENT.get(segment, "article")
 
 
-def _split_first(texts: Iterable[str]) -> list[str]:
-    """Author names from the texts of one source (``By A, B and C`` → three names)."""
-    return [name for text in texts for name in split_authors(text)]
+def _authors(linked: list[str], texts: Iterable[str]) -> list[str]:
+    """Author links name one author each; the byline text is split (``By A, B and C``) when
+    there are no links, or when it names the linked authors and more (``By <a>A</a> and B``)."""
+    named = [name for text in texts for name in split_authors(text)]
+    linked = dedupe(linked)
+    if linked and not set(linked) < set(named):
+        return linked
+    return named or linked
 
 
 def _first(values: Iterable[str], processor: Callable[[str], int | None]) -> int | None:
@@ -202,8 +207,7 @@ def load_article(
     loader = ArticleLoader()
     for name, candidates in CANDIDATES.items():
         loader.add_value(name, candidates(page))
-    names = page.author_names()
-    loader.add_value("authors", names or _split_first(page.author_text()))
+    loader.add_value("authors", _authors(page.author_names(), page.author_text()))
     loader.add_value("tags", page.tags())
     keywords = next((c for c in page.keywords() if split_keywords(c)), None)
     loader.add_value("keywords", keywords)

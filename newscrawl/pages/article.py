@@ -114,25 +114,28 @@ def first_text(node: Selector, queries: tuple[str, ...]) -> str | None:
     return None
 
 
-def element_text(element: Any, skip: frozenset[Any] | set[Any] = frozenset()) -> str:
+def element_text(
+    element: Any, skip: frozenset[Any] | set[Any] = frozenset(), separator: str = " "
+) -> str:
     """Visible text of an lxml element: ``<br>`` and block ends become spaces, scripts dropped.
 
     Descendants in ``skip`` are left out with everything inside them (their tail text stays):
-    broken markup can nest a related box or a figure inside an unclosed paragraph.
+    broken markup can nest a related box or a figure inside an unclosed paragraph. ``separator``
+    is what a line break or a block boundary becomes.
     """
     parts: list[str] = []
 
     def walk(node: Any, top: bool) -> None:
         tag = node.tag if isinstance(node.tag, str) else ""
         if tag not in _SKIP_TAGS and isinstance(node.tag, str) and (top or node not in skip):
-            if tag == "br":
-                parts.append(" ")
+            if tag == "br" or (tag in _BLOCK_TAGS and not top):
+                parts.append(separator)
             if node.text:
                 parts.append(node.text)
             for child in node:
                 walk(child, False)
             if tag in _BLOCK_TAGS:
-                parts.append(" ")
+                parts.append(separator)
         if not top and node.tail:
             parts.append(node.tail)
 
@@ -293,7 +296,15 @@ class LayoutParser:
             if S.READ_MORE.match(text) and node.xpath(".//a[@href]"):
                 continue
             paragraphs.append(text)
+        if not paragraphs and not self.body_node.xpath(".//p"):
+            return self._loose_paragraphs(skip)
         return paragraphs
+
+    def _loose_paragraphs(self, skip: set[Any]) -> list[str]:
+        """A body written without ``<p>``: its lines (``<br>``, ``<div>`` breaks) as paragraphs."""
+        assert self.body_node is not None
+        text = element_text(self.body_node.root, skip, separator="\n")
+        return [line for line in text.split("\n") if line.strip() and not S.READ_MORE.match(line)]
 
     @cached_property
     def related_boxes(self) -> list[Selector]:
