@@ -13,6 +13,8 @@ from collections import Counter
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import datetime
+from email.utils import format_datetime
 from pathlib import Path
 
 from aiohttp import web
@@ -27,11 +29,16 @@ from newscrawl.replica.faults import (
     gzip_bomb,
     malform,
 )
-from newscrawl.replica.model import Meta
+from newscrawl.replica.model import Meta, utc
 from newscrawl.replica.site import Site, href
 from newscrawl.replica.truth import write_truth
 
 log = logging.getLogger(__name__)
+
+
+def http_date(moment: datetime) -> str:
+    return format_datetime(moment, usegmt=True)
+
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 HTML = "text/html; charset=utf-8"
@@ -256,13 +263,21 @@ class Replica:
             return web.Response(
                 body=gzip_bomb(), headers={"Content-Type": HTML, "Content-Encoding": "gzip"}
             )
+        # Pages change when the article is edited: Last-Modified is its modified time, and a
+        # conditional request for an unchanged article gets 304, as a CDN answers.
+        modified = utc(meta.modified)
+        since = request.if_modified_since
+        if since is not None and since >= modified and kind is None:
+            return web.Response(status=304, headers={"Last-Modified": http_date(modified)})
         charset = "windows-1252" if kind == "charset" else "utf-8"
         text = render.article_page(site, site.article(meta), self.traps, charset)
         if kind == "malformed":
             text = malform(text)
         if kind == "oversized":
             return await self._oversized(request, text)
-        return self._html(text)
+        resp = self._html(text)
+        resp.headers["Last-Modified"] = http_date(modified)
+        return resp
 
     async def _oversized(self, request: web.Request, text: str) -> web.StreamResponse:
         head, tail = text.rsplit("</body>", 1)

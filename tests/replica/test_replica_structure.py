@@ -182,3 +182,13 @@ def test_content_types_and_layouts(
     assert text.startswith(" ".join(new_layout["authors"]))
     assert f"{new_layout['date_published_raw']} {new_layout['shares']} Shares" in text
     assert text.endswith(f"{new_layout['read_time_minutes']} min read")
+
+
+def test_conditional_requests(en_replica: ReplicaServer) -> None:
+    page = en_replica.get(REF_PATH)
+    last_modified = page.headers["Last-Modified"]
+    assert last_modified == "Fri, 29 Jul 2022 09:02:11 GMT"
+    again = en_replica.get(REF_PATH, headers={"If-Modified-Since": last_modified})
+    assert again.status == 304 and again.body == b""
+    older = en_replica.get(REF_PATH, headers={"If-Modified-Since": "Fri, 29 Jul 2022 09:00:00 GMT"})
+    assert older.status == 200 and older.body == page.body
