@@ -209,7 +209,9 @@ def _all_queries() -> list[str]:
     from newscrawl.pages import selectors
 
     queries: list[str] = []
-    for value in vars(selectors).values():
+    for name, value in vars(selectors).items():
+        if name.startswith(("META_", "OG_")) and name != "META_TAGS":
+            continue  # meta keys (names), not queries
         if isinstance(value, tuple) and all(isinstance(q, str) for q in value):
             queries.extend(value)
         if isinstance(value, selectors.LayoutSelectors):

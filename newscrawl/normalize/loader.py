@@ -10,7 +10,6 @@ therefore falls through to the next source. Fields computed from other fields (`
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import asdict
 from datetime import UTC, datetime
 from functools import partial
 from urllib.parse import urljoin, urlsplit
@@ -39,7 +38,7 @@ from newscrawl.normalize.processors import (
 from newscrawl.normalize.urls import canonical_url, is_site_url, url_path
 from newscrawl.pages.article import ArticlePage, RawDate, RawImage, RawLink
 from newscrawl.pages.selectors import BYLINE_SOURCE_LABELS
-from newscrawl.schema import fingerprint
+from newscrawl.schema import CONTENT_FIELDS, FIELDS, fingerprint
 
 #: First path segment → content type (both editions' spellings).
 CONTENT_TYPE_BY_SEGMENT: dict[str, str] = {
@@ -74,13 +73,22 @@ class ArticleLoader(ItemLoader):
     body_out = Compose(join_paragraphs)
     read_time_minutes_in = MapCompose(parse_count)
     shares_in = MapCompose(parse_count)
-    date_published_in = Identity()
-    date_modified_in = Identity()
     main_image_in = Identity()
     images_in = Identity()
     images_out = Identity()
     related_in = Identity()
     related_out = Identity()
+
+
+# Every field gets its processors as attributes: without them ItemLoader looks the dataclass
+# field metadata up on every value added, a measurable share of a page's extraction time.
+for _name in FIELDS:
+    for _suffix, _default in (
+        ("_in", ArticleLoader.default_input_processor),
+        ("_out", ArticleLoader.default_output_processor),
+    ):
+        if not hasattr(ArticleLoader, _name + _suffix):
+            setattr(ArticleLoader, _name + _suffix, _default)
 
 
 #: Scalar fields read from page candidates in order of trust.
@@ -244,5 +252,5 @@ def load_article(
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     item.crawled_at = format_utc(moment)
-    item.fingerprint = fingerprint(asdict(item))
+    item.fingerprint = fingerprint({name: getattr(item, name) for name in CONTENT_FIELDS})
     return item

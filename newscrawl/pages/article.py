@@ -91,9 +91,23 @@ _SKIP_TAGS = frozenset({"script", "style", "noscript", "template"})
 
 def select(node: Selector | SelectorList[Selector], query: str) -> SelectorList[Selector]:
     """Run one query: XPath when it starts with ``/``, ``./`` or ``(``, else CSS."""
-    if query.startswith(("/", "./", "(")):
+    if _is_xpath(query):
         return node.xpath(query)
     return node.css(query)
+
+
+def _is_xpath(query: str) -> bool:
+    return query.startswith(("/", "./", "("))
+
+
+def select_all(node: Selector, queries: tuple[str, ...]) -> list[Selector]:
+    """Everything any of the queries finds (CSS ones run as one group), in no set order."""
+    css = [q for q in queries if not _is_xpath(q)]
+    found = list(node.css(", ".join(css))) if css else []
+    for query in queries:
+        if _is_xpath(query):
+            found.extend(node.xpath(query))
+    return found
 
 
 def first(node: Selector, queries: tuple[str, ...]) -> SelectorList[Selector]:
@@ -169,20 +183,17 @@ class LayoutParser:
     @cached_property
     def excluded(self) -> set[Any]:
         """Elements whose contents are never body text: other page parts, embeds, boxes."""
-        nodes: list[Selector] = []
-        for query in (*S.NOT_ARTICLE, *S.EMBEDS):
-            nodes.extend(select(self.container, query))
-        nodes.extend(self.related_boxes)
+        nodes = [*select_all(self.container, S.EMBEDS), *self.related_boxes]
         nodes.extend(self.container.css("figure, figcaption"))
         nodes.extend(first(self.container, self.selectors.tags))
-        return {node.root for node in nodes}
+        return self.not_article | {node.root for node in nodes}
 
     def _inside(self, element: Any, elements: set[Any]) -> bool:
         return element in elements or any(a in elements for a in element.iterancestors())
 
     @cached_property
     def not_article(self) -> set[Any]:
-        return {n.root for q in S.NOT_ARTICLE for n in select(self.container, q)}
+        return {n.root for n in select_all(self.container, S.NOT_ARTICLE)}
 
     # --- headline and byline ------------------------------------------------------------
 
@@ -287,16 +298,17 @@ class LayoutParser:
             {self.standfirst_node.root} if self.standfirst_node is not None else set()
         )
         paragraphs: list[str] = []
-        for node in self.body_node.xpath(".//p"):
-            if self._inside(node.root, skip):
+        found = list(self.body_node.root.iter("p"))
+        for element in found:
+            if self._inside(element, skip):
                 continue
-            text = text_of(node, skip)
+            text = element_text(element, skip)
             # A "Read more:" line is a label and a link; the same words opening plain text
             # without a link are the article's own words.
-            if S.READ_MORE.match(text) and node.xpath(".//a[@href]"):
+            if S.READ_MORE.match(text) and element.xpath(".//a[@href]"):
                 continue
             paragraphs.append(text)
-        if not paragraphs and not self.body_node.xpath(".//p"):
+        if not found:
             return self._loose_paragraphs(skip)
         return paragraphs
 
@@ -315,19 +327,23 @@ class LayoutParser:
 
     def related(self) -> list[RawLink]:
         """Related News box links and ``Read more:`` links, in page order."""
-        boxes = {box.root for box in self.related_boxes}
-        read_more = {
+        units = [box.root for box in self.related_boxes]
+        units += [
             p.root
-            for p in self.container.xpath(".//p")
+            for p in self.container.xpath(".//p[.//a[@href]]")
             if S.READ_MORE.match(text_of(p)) and not self._inside(p.root, self.not_article)
-        }
+        ]
+        # Boxes and lines in document order (a few elements: one XPath count each).
+        units.sort(key=lambda element: element.xpath("count(preceding::*|ancestor::*)"))
         links: list[RawLink] = []
-        for anchor in self.container.xpath(".//a[@href]"):
-            element = anchor.root
-            if self._inside(element, boxes) or self._inside(element, read_more):
-                href = anchor.attrib.get("href", "").strip()
-                if href and not href.startswith(("#", "javascript:")):
-                    links.append(RawLink(href, text_of(anchor)))
+        seen: set[Any] = set()
+        for unit in units:
+            for anchor in unit.iter("a"):
+                href = (anchor.get("href") or "").strip()
+                if anchor in seen or not href or href.startswith(("#", "javascript:")):
+                    continue
+                seen.add(anchor)
+                links.append(RawLink(href, element_text(anchor)))
         return links
 
     def tags(self) -> list[str]:
@@ -436,8 +452,22 @@ class ArticlePage:
     def byline(self) -> Byline:
         return self.layout.byline()
 
-    def _meta(self, queries: tuple[str, ...]) -> str | None:
-        return first_text(self.root, queries)
+    @cached_property
+    def meta(self) -> dict[str, str]:
+        """Head ``<meta>`` values by lowercased ``name``/``property``; the first one wins."""
+        found: dict[str, str] = {}
+        for query in S.META_TAGS:
+            for tag in select(self.root, query):
+                attrs = tag.root.attrib  # lxml's own: one wrapper less per tag
+                content = attrs.get("content", "")
+                for attr in S.META_KEY_ATTRS:
+                    key = attrs.get(attr, "").strip().lower()
+                    if key and content.strip() and key not in found:
+                        found[key] = content
+        return found
+
+    def _meta(self, keys: tuple[str, ...]) -> str | None:
+        return next((self.meta[k] for k in keys if k in self.meta), None)
 
     def _t(self, key: str) -> str | None:
         return tawsiyat_string(self.tawsiyat, key)

@@ -29,25 +29,23 @@ DOCUMENT_TITLE: tuple[str, ...] = ("title::text",)
 DOCUMENT_TITLE_SUFFIX = re.compile(r"\s*[|\-–—]\s*(?:Al Mayadeen|الميادين)[^|]*$", re.IGNORECASE)
 
 
-def meta(key: str) -> tuple[str, ...]:
-    """Queries for a ``<meta>`` value by ``name`` or ``property`` (either attribute is seen)."""
-    return (
-        f'meta[name="{key}"]::attr(content)',
-        f'meta[property="{key}"]::attr(content)',
-    )
+#: Every ``<meta>`` of the head, read once; a value is looked up by its ``name`` or ``property``
+#: (pages use either attribute), case-insensitively, the first occurrence winning.
+META_TAGS: tuple[str, ...] = ("//meta[@content][@name or @property]",)
+META_KEY_ATTRS: tuple[str, ...] = ("name", "property")
 
-
-META_POSTID = meta("postid")
-META_KEYWORDS = meta("keywords")
-META_AUTHOR = meta("author")
-META_DESCRIPTION = meta("description")
-OG_TYPE = meta("og:type")
-OG_TITLE = meta("og:title")
-OG_URL = meta("og:url")
-OG_IMAGE = meta("og:image")
-OG_VIDEO = (*meta("og:video"), *meta("og:video:url"), *meta("og:video:secure_url"))
-META_PUBLISHED = meta("article:published_time")
-META_MODIFIED = meta("article:modified_time")
+#: Meta keys, most trusted first within each tuple.
+META_POSTID = ("postid",)
+META_KEYWORDS = ("keywords",)
+META_AUTHOR = ("author",)
+META_DESCRIPTION = ("description",)
+OG_TYPE = ("og:type",)
+OG_TITLE = ("og:title",)
+OG_URL = ("og:url",)
+OG_IMAGE = ("og:image", "og:image:url", "og:image:secure_url")
+OG_VIDEO = ("og:video", "og:video:url", "og:video:secure_url")
+META_PUBLISHED = ("article:published_time",)
+META_MODIFIED = ("article:modified_time",)
 
 # --- visible text patterns (the byline row, in any layout) -----------------------------------
 

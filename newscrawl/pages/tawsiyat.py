@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from typing import Any
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -27,7 +28,8 @@ def _strip_comments(text: str) -> str:
     return _COMMENT.sub(lambda m: m.group(1) or "", text)
 
 
-def _attempts(raw: str) -> list[str]:
+def _attempts(raw: str) -> Iterator[str]:
+    """The text as written, then repaired: each only if the one before failed (lazily)."""
     text = raw.strip().lstrip("\ufeff")
     # Some pages wrap the block in an HTML comment or CDATA.
     text = re.sub(r"^(?:<!--|<!\[CDATA\[)|(?:-->|\]\]>)$", "", text).strip()
@@ -35,8 +37,10 @@ def _attempts(raw: str) -> list[str]:
         # Text around the object (an assignment, a stray word): keep the outermost braces.
         start, end = text.find("{"), text.rfind("}")
         text = text[start : end + 1] if start != -1 and end > start else text
+    yield text
     repaired = _strip_trailing_commas(_strip_comments(text))
-    return [text, repaired, _CONTROL.sub(" ", repaired)]
+    yield repaired
+    yield _CONTROL.sub(" ", repaired)
 
 
 def loads_lenient(raw: str | None) -> Any:
