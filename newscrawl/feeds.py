@@ -11,9 +11,9 @@ Here:
   ``NEWSCRAWL_FEED_FSYNC_EVERY`` lines and on close;
 - a feed never overwrites an existing file (unless ``-O`` asks for it): if the name is taken,
   ``-2``, ``-3``… is added;
-- a *ledger* (the crawl state, :mod:`newscrawl.state`) may register the file before its first
-  line and publish it (absorb it, then rename) on close; a run killed before that is finished
-  by the next run's start.
+- a *ledger* (the crawl state, :mod:`newscrawl.state`) may claim the run's JSON Lines feed:
+  it registers the file before its first line and publishes it (absorbs it, then renames it) on
+  close; a run killed before that is finished by the next run's start.
 """
 
 from __future__ import annotations
@@ -30,9 +30,16 @@ from w3lib.url import file_uri_to_path
 
 PART_SUFFIX = ".part"
 
+#: Scrapy's names of the JSON Lines format (``FEED_EXPORTERS``).
+JSON_LINES = frozenset({"jsonlines", "jsonl", "jl"})
+
 
 class FeedLedger(Protocol):
     """Keeps account of a run's feed files (implemented by the crawl state)."""
+
+    def claims(self, feed_key: int) -> bool:
+        """Whether the ledger keeps account of this feed (one JSON Lines feed per run)."""
+        ...
 
     def register_feed(self, final: Path) -> None: ...
 
@@ -126,6 +133,10 @@ class AtomicFileFeedStorage:
         self.final: Path | None = None
         #: ``-O`` / ``overwrite``: the user asks for this very file, replaced.
         self.overwrite = bool(feed_options and feed_options.get("overwrite"))
+        self.format = (feed_options or {}).get("format")
+        # FeedExporter hands every batch of one feed the same options: they identify the feed.
+        self.feed_key = id(feed_options)
+        self.ledger: FeedLedger | None = None
 
     @classmethod
     def from_crawler(
@@ -142,16 +153,18 @@ class AtomicFileFeedStorage:
         self.wanted.parent.mkdir(parents=True, exist_ok=True)
         self.final = self.wanted if self.overwrite else free_feed_path(self.wanted)
         ledger = feed_ledger(self.crawler)
-        if ledger is not None:
+        if ledger is not None and self.format in JSON_LINES and ledger.claims(self.feed_key):
+            # The state learns from this feed's lines; other feeds (a second copy, CSV, XML)
+            # are only written atomically.
+            self.ledger = ledger
             ledger.register_feed(self.final)
         return LineDurableFile(part_path(self.final), self.fsync_every)  # type: ignore[return-value]
 
     def store(self, file: IO[bytes]) -> None:
         file.close()
         assert self.final is not None
-        ledger = feed_ledger(self.crawler)
-        if ledger is not None:
-            self.final = ledger.publish_feed(self.final, self.overwrite)
+        if self.ledger is not None:
+            self.final = self.ledger.publish_feed(self.final, self.overwrite)
             return
         target = self.final
         if target.exists() and not self.overwrite:

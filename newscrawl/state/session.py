@@ -98,6 +98,7 @@ class CrawlSession:
         self.run_id: int | None = None
         self.recovered: list[FeedReport] = []
         self.feeds: list[Path] = []
+        self.feed_key: int | None = None
         #: Records that reached the end of the pipelines (only their state keys).
         self.scraped: list[dict[str, Any]] = []
 
@@ -146,6 +147,11 @@ class CrawlSession:
         )
 
     # -- FeedLedger ----------------------------------------------------------------------------
+
+    def claims(self, feed_key: int) -> bool:
+        if self.feed_key is None:
+            self.feed_key = feed_key
+        return feed_key == self.feed_key
 
     def register_feed(self, final: Path) -> None:
         assert self.state is not None

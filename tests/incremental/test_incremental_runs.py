@@ -177,3 +177,24 @@ def test_without_a_local_feed_the_state_learns_at_the_end_of_the_run(tmp_path: P
         assert second.returncode == 0, second.log[-3000:]
         lines = [json.loads(line) for line in second.stdout.splitlines()]
         assert sorted(r["version"] for r in lines) == [1, 1, 2]
+
+
+def test_the_state_follows_one_json_lines_feed_and_other_feeds_get_the_same_records(
+    tmp_path: Path,
+) -> None:
+    feeds = tuple(f"--output={tmp_path}/{name}" for name in ("a.jsonl", "copy.jsonl", "b.csv"))
+    with ReplicaServer(articles=60, seed=10) as replica:
+        first = run_crawl(replica.base_url, tmp_path, *feeds)
+        assert first.returncode == 0, first.log[-3000:]
+        replica.publish(new=2, edit=1)
+        second = run_crawl(replica.base_url, tmp_path, *feeds)
+        assert second.returncode == 0, second.log[-3000:]
+    assert first.stats["feeds"] == [f"{tmp_path}/a.jsonl"]
+    assert second.stats["feeds"] == [f"{tmp_path}/a-2.jsonl"]
+    for run, suffix in ((first, ""), (second, "-2")):
+        records = read_feed(tmp_path / f"a{suffix}.jsonl")
+        assert records == read_feed(tmp_path / f"copy{suffix}.jsonl")
+        csv_lines = (tmp_path / f"b{suffix}.csv").read_text().strip().splitlines()
+        assert len(records) == run.stats["new"] + run.stats["updated"] > 0
+        assert csv_lines[0].startswith("schema_version,url") and len(csv_lines) > len(records)
+    assert not list(tmp_path.rglob("*.salvage")) and not list(tmp_path.rglob("*.part"))
