@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import logging
 import sys
 import time
@@ -76,6 +77,9 @@ def main(argv: list[str] | None = None) -> int:
                 truth=args.truth,
             ),
         )
+        # The site's metadata lives as long as the process: keep the collector from walking it.
+        gc.collect()
+        gc.freeze()
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
