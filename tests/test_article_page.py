@@ -203,6 +203,9 @@ def test_an_empty_page_degrades_to_unknown_values_without_error() -> None:
     assert not ArticlePage(response).is_article()
 
 
+NOT_QUERIES = {"IMG_URL_ATTRS", "PLACEHOLDER_URLS", "META_KEY_ATTRS", "BYLINE_SOURCE_LABELS"}
+
+
 def _all_queries() -> list[str]:
     from dataclasses import fields
 
@@ -210,8 +213,8 @@ def _all_queries() -> list[str]:
 
     queries: list[str] = []
     for name, value in vars(selectors).items():
-        if name.startswith(("META_", "OG_")) and name != "META_TAGS":
-            continue  # meta keys (names), not queries
+        if (name.startswith(("META_", "OG_")) and name != "META_TAGS") or name in NOT_QUERIES:
+            continue  # meta keys, attribute names, labels: data, not queries
         if isinstance(value, tuple) and all(isinstance(q, str) for q in value):
             queries.extend(value)
         if isinstance(value, selectors.LayoutSelectors):
@@ -292,3 +295,26 @@ def test_a_body_without_paragraph_tags_is_read_by_lines() -> None:
     item = load_article(response, EN)
     assert item.body == "First line of text.\n\nSecond line.\n\nThird, in a div."
     assert item.word_count == 10
+
+
+@pytest.mark.parametrize(
+    ("img", "url"),
+    [
+        ('<img src="https://m/a.jpg">', "https://m/a.jpg"),
+        ('<img src="data:image/gif;base64,R0lGOD" data-src="https://m/b.jpg">', "https://m/b.jpg"),
+        ('<img data-src="//m/c.jpg">', "https://m/c.jpg"),
+        (
+            '<img srcset="https://m/d-400.jpg 400w, https://m/d-800.jpg 800w">',
+            "https://m/d-400.jpg",
+        ),
+        ('<img src="/media/e.jpg">', "https://english.almayadeen.net/media/e.jpg"),
+    ],
+)
+def test_main_image_url_forms(img: str, url: str) -> None:
+    page = f"""<html><body><div class="details-white-box"><h2>T</h2>
+    <figure class="main-image">{img}<figcaption> A  caption </figcaption></figure>
+    <div class="p-content"><p>Body.</p></div></div></body></html>"""
+    response = HtmlResponse(url="http://127.0.0.1:8/news/politics/t", body=page.encode())
+    item = load_article(response, EN)
+    assert item.main_image == {"url": url, "caption": "A caption"}
+    assert item.images == [item.main_image]

@@ -61,8 +61,9 @@ class Byline:
     read_time: str | None = None
 
 
+#: Elements whose edges separate words (inline ones such as ``a``, ``span``, ``em`` do not).
 _BLOCK_TAGS = frozenset(
-    {
+    [
         "p",
         "div",
         "li",
@@ -80,11 +81,20 @@ _BLOCK_TAGS = frozenset(
         "section",
         "article",
         "aside",
+        "header",
+        "footer",
+        "nav",
+        "main",
+        "table",
         "tr",
         "td",
         "th",
-        "span",
-    }
+        "dl",
+        "dt",
+        "dd",
+        "pre",
+        "hr",
+    ]
 )
 _SKIP_TAGS = frozenset({"script", "style", "noscript", "template"})
 
@@ -358,9 +368,12 @@ class LayoutParser:
         if not img:
             return None
         attrs = img[0].attrib
-        url = next((attrs[a].strip() for a in S.IMG_URL_ATTRS if attrs.get(a, "").strip()), "")
-        if not url and attrs.get("srcset"):
-            url = attrs["srcset"].strip().split(",")[0].split()[0]
+        candidates = [attrs.get(a, "").strip() for a in S.IMG_URL_ATTRS]
+        for srcset in (attrs.get("srcset", ""), attrs.get("data-srcset", "")):
+            if srcset.strip():
+                candidates.append(srcset.strip().split(",")[0].split()[0])
+        # Lazy-loading pages put a data: placeholder in src and the picture in data-src.
+        url = next((c for c in candidates if c and not c.startswith(S.PLACEHOLDER_URLS)), "")
         if not url:
             return None
         caption_nodes = figure.css("figcaption")

@@ -127,6 +127,8 @@ VIDEO_EMBED: tuple[str, ...] = (
 )
 #: Image URL attributes, most trusted first (lazy-loading pages put the URL in data-src).
 IMG_URL_ATTRS: tuple[str, ...] = ("src", "data-src", "data-original", "data-lazy-src")
+#: Image URLs that are placeholders, never the picture.
+PLACEHOLDER_URLS: tuple[str, ...] = ("data:", "about:", "javascript:")
 
 
 @dataclass(frozen=True)
