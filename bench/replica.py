@@ -92,6 +92,10 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def children(pid: int) -> list[int]:
+    return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
 def article_urls(replica: ReplicaServer, limit: int) -> list[str]:
     index = fetch(replica.base_url, "/sitemaps/all.xml").text
     host = "https://english.almayadeen.net"
@@ -117,17 +121,23 @@ def main() -> int:
     p.add_argument("--requests", type=int, default=6000)
     p.add_argument("--concurrency", type=int, default=32)
     p.add_argument("--time-limit", type=float, default=60.0)
+    p.add_argument("--workers", type=int, default=1, help="replica processes (--workers)")
     args = p.parse_args()
 
     started = time.monotonic()
-    with ReplicaServer(articles=args.articles, truth=False) as replica:
-        print(f"replica with {args.articles} articles up in {time.monotonic() - started:.1f}s")
+    extra = ["--workers", str(args.workers)]
+    with ReplicaServer(articles=args.articles, truth=False, extra_args=extra) as replica:
+        print(
+            f"replica with {args.articles} articles, {args.workers} worker(s), "
+            f"up in {time.monotonic() - started:.1f}s"
+        )
         urls = article_urls(replica, args.requests)
         sample = fetch(replica.base_url, urls[0].removeprefix(replica.base_url)).body
         assert replica.process is not None
-        cpu_before = cpu_seconds(replica.process.pid)
+        pids = [replica.process.pid, *children(replica.process.pid)]
+        cpu_before = sum(cpu_seconds(pid) for pid in pids)
         article = run_load(urls, args.concurrency, args.time_limit)
-        server_cpu = cpu_seconds(replica.process.pid) - cpu_before
+        server_cpu = sum(cpu_seconds(pid) for pid in pids) - cpu_before
     baseline_proc = subprocess.Popen(
         [sys.executable, "-c", BASELINE_SERVER, str(len(sample))], stdout=subprocess.PIPE, text=True
     )

@@ -5,8 +5,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import ctypes
 import gc
 import logging
+import os
+import signal
+import socket
 import sys
 import time
 from pathlib import Path
@@ -41,6 +45,12 @@ def parser() -> argparse.ArgumentParser:
         help="delay of the slow fault (longer than a sane download timeout)",
     )
     s.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="processes serving the same site (read-only: no publish, no flaky/hostile faults)",
+    )
+    s.add_argument(
         "--truth", type=Path, default=None, help="write the ground truth (JSON Lines) here"
     )
     b = sub.add_parser(
@@ -64,6 +74,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.truth is not None and not args.truth.parent.is_dir():
         print(f"error: --truth: no directory {args.truth.parent}", file=sys.stderr)
         return 2
+    if args.workers < 1 or (args.workers > 1 and args.faults != "none"):
+        print("error: --workers must be 1, or more without --faults", file=sys.stderr)
+        return 2
     try:
         site = Site(args.edition, args.articles, args.seed)
         replica = Replica(
@@ -75,6 +88,7 @@ def main(argv: list[str] | None = None) -> int:
                 clearance_ttl=args.clearance_ttl,
                 slow_seconds=args.slow_seconds,
                 truth=args.truth,
+                workers=args.workers,
             ),
         )
         # The site's metadata lives as long as the process: keep the collector from walking it.
@@ -83,19 +97,33 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    app = replica.app()
-    runner = web.AppRunner(app, access_log=None, handle_signals=True)
+    sock = socket.create_server((args.host, args.port), backlog=1024)
+    port = sock.getsockname()[1]
+    children = [_fork_worker(replica, sock) for _ in range(args.workers - 1)]
+    print(
+        f"replica {args.edition} serving {len(site)} articles on http://{args.host}:{port} "
+        f"(ready in {time.monotonic() - started:.2f}s, {args.workers} worker(s))",
+        flush=True,
+    )
+    try:
+        _serve(replica, sock)
+    finally:
+        for pid in children:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+        for pid in children:
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
+    return 0
+
+
+def _serve(replica: Replica, sock: socket.socket) -> None:
+    """Serve on ``sock`` until SIGINT or SIGTERM."""
+    runner = web.AppRunner(replica.app(), access_log=None, handle_signals=True)
 
     async def run() -> None:
         await runner.setup()
-        tcp = web.TCPSite(runner, args.host, args.port)
-        await tcp.start()
-        port = tcp._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        print(
-            f"replica {args.edition} serving {len(site)} articles on http://{args.host}:{port} "
-            f"(ready in {time.monotonic() - started:.2f}s)",
-            flush=True,
-        )
+        await web.SockSite(runner, sock).start()
         try:
             await asyncio.Event().wait()
         finally:
@@ -103,7 +131,30 @@ def main(argv: list[str] | None = None) -> int:
 
     with contextlib.suppress(KeyboardInterrupt, SystemExit):
         asyncio.run(run())
-    return 0
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to SIGTERM this process when its parent dies, even by SIGKILL."""
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+def _fork_worker(replica: Replica, sock: socket.socket) -> int:
+    """A copy of this process serving the same site on the same socket (the kernel spreads
+    connections). It shares the site copy-on-write and writes no truth."""
+    pid = os.fork()
+    if pid == 0:
+        code = 0
+        try:
+            _die_with_parent()
+            replica.opts.truth = None
+            _serve(replica, sock)
+        except BaseException:
+            code = 1
+        finally:
+            os._exit(code)
+    return pid
 
 
 if __name__ == "__main__":

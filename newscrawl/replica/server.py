@@ -57,6 +57,8 @@ class Options:
     clearance_ttl: int = 300
     slow_seconds: float = 45.0
     truth: Path | None = None
+    #: Processes serving the site; each holds its own copy, so publishing needs exactly one.
+    workers: int = 1
 
 
 class Replica:
@@ -354,6 +356,8 @@ class Replica:
             return self._not_found()
         if request.method != "POST":
             return web.Response(status=405, text="POST /__replica__/publish?new=N&edit=M\n")
+        if self.opts.workers > 1:
+            return web.Response(status=409, text="publishing needs a replica with --workers 1\n")
         try:
             new = int(request.query.get("new", "0"))
             edit = int(request.query.get("edit", "0"))
