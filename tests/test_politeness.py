@@ -78,3 +78,12 @@ def test_user_feed_is_kept_and_rejects_go_beside_it(tmp_path: Path) -> None:
     configure_output(settings, "en", now=NOW)
     assert list(settings.getdict("FEEDS")) == [str(tmp_path / "mine.jsonl")]
     assert settings.get(RUN_REJECTS) == str(tmp_path / "mine.rejects.jsonl")
+
+
+def test_templated_user_feed_leaves_rejects_in_the_output_dir(tmp_path: Path) -> None:
+    settings = Settings({"NEWSCRAWL_OUTPUT_DIR": str(tmp_path)})
+    settings.set("FEEDS", {"out/%(name)s-%(time)s.jsonl": {"format": "jsonlines"}}, "cmdline")
+    configure_output(settings, "en", now=NOW)
+    expected = tmp_path / "almayadeen" / "en" / "2026-11-27T12-00-00Z.rejects.jsonl"
+    assert settings.get(RUN_REJECTS) == str(expected)
+    assert settings.get(RUN_FEED) is None

@@ -51,6 +51,9 @@ def configure_output(settings: BaseSettings, edition: str, now: datetime | None 
         feed_path = local_feed_path(str(uri))
         if feed_path is not None:
             break
+    if feed_path is not None and "%(" in str(feed_path):
+        # A templated URI (%(name)s, %(time)s, …) names its file only when the feed opens.
+        feed_path = None
     if feed_path is not None:
         stem = feed_path.name.rsplit(".", 1)[0] if "." in feed_path.name else feed_path.name
         base = feed_path.parent / stem
