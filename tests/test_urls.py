@@ -119,25 +119,25 @@ AR_TABLE: list[tuple[str, UrlKind]] = [
 ]
 
 
-def _ids(table: list[tuple[str, UrlKind]]) -> list[str]:
-    return [f"{kind.value}:{path}" for path, kind in table]
+#: (edition, production base, path, kind) for both editions.
+TABLE: list[tuple[str, str, str, UrlKind]] = [
+    *(("en", EN_PROD, path, kind) for path, kind in EN_TABLE),
+    *(("ar", AR_PROD, path, kind) for path, kind in AR_TABLE),
+]
 
 
-@pytest.mark.parametrize(("path", "kind"), EN_TABLE, ids=_ids(EN_TABLE))
-@pytest.mark.parametrize("base", [EN_PROD, REPLICA])
-def test_english_paths(base: str, path: str, kind: UrlKind) -> None:
-    site = Site.of("en", None if base == EN_PROD else base)
+@pytest.mark.parametrize(
+    ("edition", "prod", "path", "kind"),
+    TABLE,
+    ids=[f"{e}-{k.value}:{p}" for e, _, p, k in TABLE],
+)
+@pytest.mark.parametrize("on_replica", [False, True], ids=["production", "replica"])
+def test_paths(edition: str, prod: str, path: str, kind: UrlKind, on_replica: bool) -> None:
+    base = REPLICA if on_replica else prod
+    site = Site.of(edition, base if on_replica else None)
     assert classify(base + path, site) is kind
     # A production URL seen while crawling a replica is on-site, with the same kind.
-    assert classify(EN_PROD + path, site) is kind
-
-
-@pytest.mark.parametrize(("path", "kind"), AR_TABLE, ids=_ids(AR_TABLE))
-@pytest.mark.parametrize("base", [AR_PROD, REPLICA])
-def test_arabic_paths(base: str, path: str, kind: UrlKind) -> None:
-    site = Site.of("ar", None if base == AR_PROD else base)
-    assert classify(base + path, site) is kind
-    assert classify(AR_PROD + path, site) is kind
+    assert classify(prod + path, site) is kind
 
 
 def test_percent_encoded_arabic_path_is_classified_decoded() -> None:
