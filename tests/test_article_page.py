@@ -19,7 +19,7 @@ import jsonschema
 import pytest
 from scrapy.http import HtmlResponse
 
-from newscrawl.editions import EDITIONS, EN
+from newscrawl.editions import EDITIONS, EN, ES
 from newscrawl.items import ArticleItem
 from newscrawl.normalize.loader import load_article
 from newscrawl.pages.article import ArticlePage, select
@@ -203,7 +203,8 @@ def test_an_empty_page_degrades_to_unknown_values_without_error() -> None:
     assert not ArticlePage(response).is_article()
 
 
-NOT_QUERIES = {"IMG_URL_ATTRS", "PLACEHOLDER_URLS", "META_KEY_ATTRS", "BYLINE_SOURCE_LABELS"}
+#: Name endings of the selectors module's data that are words or names, not queries.
+NOT_QUERIES = ("_WORDS", "_LABELS", "_TEXTS", "_ATTRS", "_URLS")
 
 
 def _all_queries() -> list[str]:
@@ -213,7 +214,9 @@ def _all_queries() -> list[str]:
 
     queries: list[str] = []
     for name, value in vars(selectors).items():
-        if (name.startswith(("META_", "OG_")) and name != "META_TAGS") or name in NOT_QUERIES:
+        if (name.startswith(("META_", "OG_")) and name != "META_TAGS") or name.endswith(
+            NOT_QUERIES
+        ):
             continue  # meta keys, attribute names, labels: data, not queries
         if isinstance(value, tuple) and all(isinstance(q, str) for q in value):
             queries.extend(value)
@@ -318,3 +321,22 @@ def test_main_image_url_forms(img: str, url: str) -> None:
     item = load_article(response, EN)
     assert item.main_image == {"url": url, "caption": "A caption"}
     assert item.images == [item.main_image]
+
+
+def test_a_spanish_byline_is_read() -> None:
+    page = """<html lang="es"><body><div class="details-white-box"><h2>Titular</h2>
+    <ul class="post-info"><li>Por <a href="/authors/ana">Ana Ruiz</a></li><li>Fuente: Agencias</li>
+    <li>29 de julio de 2022 11:49</li><li>12 compartidos</li></ul>
+    <span>4 min de lectura</span>
+    <div class="p-content"><p>Texto.</p><p>Lea también: <a href="/noticias/x">X</a></p></div>
+    </div></body></html>"""
+    response = HtmlResponse(url="http://127.0.0.1:8/noticias/politica/t", body=page.encode())
+    item = load_article(response, ES)
+    assert item.authors == ["Ana Ruiz"]
+    assert item.source == "Agencias"
+    assert item.date_published == "2022-07-29T08:49:00Z"
+    assert item.date_published_raw == "29 de julio de 2022 11:49"
+    assert item.shares == 12
+    assert item.body == "Texto."
+    assert item.related == [{"url": "https://espanol.almayadeen.net/noticias/x", "title": "X"}]
+    assert (item.language, item.site) == ("es", "espanol.almayadeen.net")

@@ -116,6 +116,9 @@ def test_parse_count(raw: str | None, expected: int | None) -> None:
         ("2024-01-15 12:24 PM", BEIRUT, "2024-01-15T10:24:00Z"),
         ("3 كانون الثاني 2024 09:00 م", BEIRUT, "2024-01-03T19:00:00Z"),
         ("15 آب 2024 09:00 ص", BEIRUT, "2024-08-15T06:00:00Z"),
+        # Spanish edition forms.
+        ("29 de julio de 2022 11:49", BEIRUT, "2022-07-29T08:49:00Z"),
+        ("3 ene 2024 09:00", BEIRUT, "2024-01-03T07:00:00Z"),
         # Dates alone are midnight in their zone.
         ("2024-08-15", "UTC", "2024-08-15T00:00:00Z"),
         # Not dates.

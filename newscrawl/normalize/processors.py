@@ -100,18 +100,18 @@ _MONTHS: dict[str, int] = {
     name: number
     for number, names in enumerate(
         (
-            ("jan", "january", "كانون الثاني", "يناير"),
-            ("feb", "february", "شباط", "فبراير"),
-            ("mar", "march", "آذار", "اذار", "مارس"),
-            ("apr", "april", "نيسان", "أبريل", "ابريل"),
-            ("may", "أيار", "ايار", "مايو"),
-            ("jun", "june", "حزيران", "يونيو"),
-            ("jul", "july", "تموز", "يوليو"),
-            ("aug", "august", "آب", "اب", "أغسطس", "اغسطس"),
-            ("sep", "sept", "september", "أيلول", "ايلول", "سبتمبر"),
-            ("oct", "october", "تشرين الأول", "تشرين الاول", "أكتوبر", "اكتوبر"),
-            ("nov", "november", "تشرين الثاني", "نوفمبر"),
-            ("dec", "december", "كانون الأول", "كانون الاول", "ديسمبر"),
+            ("jan", "january", "كانون الثاني", "يناير", "ene", "enero"),
+            ("feb", "february", "شباط", "فبراير", "febrero"),
+            ("mar", "march", "آذار", "اذار", "مارس", "marzo"),
+            ("apr", "april", "نيسان", "أبريل", "ابريل", "abr", "abril"),
+            ("may", "أيار", "ايار", "مايو", "mayo"),
+            ("jun", "june", "حزيران", "يونيو", "junio"),
+            ("jul", "july", "تموز", "يوليو", "julio"),
+            ("aug", "august", "آب", "اب", "أغسطس", "اغسطس", "ago", "agosto"),
+            ("sep", "sept", "september", "أيلول", "ايلول", "سبتمبر", "septiembre", "setiembre"),
+            ("oct", "october", "تشرين الأول", "تشرين الاول", "أكتوبر", "اكتوبر", "octubre"),
+            ("nov", "november", "تشرين الثاني", "نوفمبر", "noviembre"),
+            ("dec", "december", "كانون الأول", "كانون الاول", "ديسمبر", "dic", "diciembre"),
         ),
         start=1,
     )
@@ -131,9 +131,10 @@ _ISO_DATE = re.compile(
     r"\s*(?P<tz>Z|[+-]\d{2}:?\d{2})?",
     re.IGNORECASE,
 )
-#: ``29 Jul 2022 11:49``, ``29 July 2022``, ``15 آب 2024 12:24``
+#: ``29 Jul 2022 11:49``, ``29 July 2022``, ``15 آب 2024 12:24``, ``29 de julio de 2022``
 _DAY_MONTH_DATE = re.compile(
-    rf"(?P<d>\d{{1,2}})\s+(?P<mon>{_MONTH_NAMES})\.?,?\s+(?P<y>\d{{4}})(?:,?\s+{_TIME})?",
+    rf"(?P<d>\d{{1,2}})\s+(?:de\s+)?(?P<mon>{_MONTH_NAMES})\.?,?\s+(?:de\s+)?(?P<y>\d{{4}})"
+    rf"(?:,?\s+{_TIME})?",
     re.IGNORECASE,
 )
 #: ``Jul 29, 2022 11:49``, ``July 29, 2022, 11:49 AM``

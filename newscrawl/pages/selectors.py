@@ -52,50 +52,84 @@ META_MODIFIED = ("article:modified_time",)
 #: Separators between byline items when the row is read as one line of text.
 BYLINE_SEPARATOR = " • "
 BYLINE_SPLIT = re.compile(r"\s*[•|·]\s*")
-BYLINE_BY = re.compile(r"^\s*(?:by|بقلم|كتب|كتبت)\b\s*:?\s*(?P<value>.+)$", re.IGNORECASE)
-BYLINE_SOURCE_LABELS: tuple[str, ...] = ("Source", "المصدر")
+#: Words of the byline row in each edition's language (English, Arabic, Spanish).
+BY_WORDS: tuple[str, ...] = ("by", "بقلم", "كتب", "كتبت", "por")
+BYLINE_SOURCE_LABELS: tuple[str, ...] = ("Source", "المصدر", "Fuente")
+SHARES_WORDS: tuple[str, ...] = (
+    "shares",
+    "share",
+    "مشاركات",
+    "مشاركة",
+    "compartidos",
+    "veces compartido",
+)
+READ_TIME_WORDS: tuple[str, ...] = (
+    r"min(?:ute)?s?\.?\s*(?:read|reading)",
+    "دقائق",
+    "دقيقة",
+    r"د\s*قراءة",
+    r"min(?:utos)?\.?\s*de\s*lectura",
+)
+READ_MORE_LABELS: tuple[str, ...] = (
+    "read more",
+    "read also",
+    "اقرأ أيضا",
+    "اقرأ أيضاً",
+    "اقرأ ايضا",
+    "اقرأ المزيد",
+    "leer más",
+    "lea también",
+    "lea más",
+)
+RELATED_HEADING_TEXTS: tuple[str, ...] = ("Related News", "أخبار ذات صلة", "Noticias relacionadas")
+
+
+def _any(words: tuple[str, ...]) -> str:
+    return "|".join(words)
+
+
+def _escaped(words: tuple[str, ...]) -> str:
+    return "|".join(re.escape(w) for w in words)
+
+
+BYLINE_BY = re.compile(rf"^\s*(?:{_escaped(BY_WORDS)})\b\s*:?\s*(?P<value>.+)$", re.IGNORECASE)
 _VISIBLE_TIME = r"\d{1,2}:\d{2}(?::\d{2})?(?:\s*(?:[AaPp]\.?[Mm]\.?|ص|م)(?!\w))?"
 _VISIBLE_DATE = (
     rf"\d{{4}}-\d{{1,2}}-\d{{1,2}}(?:[ T]{_VISIBLE_TIME})?"
-    rf"|\d{{1,2}}\s+[^\W\d_]{{2,}}(?:\s[^\W\d_]{{3,}})?\.?,?\s+\d{{4}}(?:,?\s+{_VISIBLE_TIME})?"
+    rf"|\d{{1,2}}\s+(?:de\s+)?[^\W\d_]{{2,}}(?:\s[^\W\d_]{{3,}})?\.?,?\s+(?:de\s+)?\d{{4}}"
+    rf"(?:,?\s+{_VISIBLE_TIME})?"
     rf"|[^\W\d_]{{3,}}\.?\s+\d{{1,2}},?\s+\d{{4}}(?:,?\s+{_VISIBLE_TIME})?"
 )
 BYLINE_DATE = re.compile(rf"(?<!\d)(?:{_VISIBLE_DATE})")
 _COUNTED = r"\d[\d.,]*(?:\s?[KkMm](?![a-z]))?"
-BYLINE_SHARES = re.compile(rf"(?P<value>{_COUNTED})\s*(?:shares?|مشاركة|مشاركات)", re.IGNORECASE)
-BYLINE_READ_TIME = re.compile(
-    r"(?P<value>\d+)\s*(?:min(?:ute)?s?\.?\s*(?:read|reading)|دقائق|دقيقة|د\s*قراءة)",
-    re.IGNORECASE,
-)
+_SHARES = rf"\s*(?:{_escaped(SHARES_WORDS)})"
+_READ_TIME = rf"\s*(?:{_any(READ_TIME_WORDS)})"
+BYLINE_SHARES = re.compile(rf"(?P<value>{_COUNTED}){_SHARES}", re.IGNORECASE)
+BYLINE_READ_TIME = re.compile(rf"(?P<value>\d+){_READ_TIME}", re.IGNORECASE)
+_SOURCE = _escaped(BYLINE_SOURCE_LABELS)
 BYLINE_SOURCE = re.compile(
-    r"(?:source|المصدر)\s*:\s*(?P<value>.+?)\s*"
-    rf"(?=[•|·]|(?<!\d)(?:{_VISIBLE_DATE})|{_COUNTED}\s*(?:shares?|مشاركة)|\d+\s*min|$)",
+    rf"(?:{_SOURCE})\s*:\s*(?P<value>.+?)\s*"
+    rf"(?=[•|·]|(?<!\d)(?:{_VISIBLE_DATE})|{_COUNTED}{_SHARES}|\d+{_READ_TIME}|$)",
     re.IGNORECASE,
 )
 #: Text before ``Source:`` in a row without ``By`` (the 2024 layout): the author names.
-BYLINE_LEADING_AUTHORS = re.compile(r"^(?P<value>.+?)\s*(?:source|المصدر)\s*:", re.IGNORECASE)
+BYLINE_LEADING_AUTHORS = re.compile(rf"^(?P<value>.+?)\s*(?:{_SOURCE})\s*:", re.IGNORECASE)
+_HAS_SOURCE = " or ".join(f"contains(., '{label}:')" for label in BYLINE_SOURCE_LABELS)
 #: An element whose text looks like a byline row, when no layout class is present.
 BYLINE_BY_TEXT: tuple[str, ...] = (
-    "(//*[self::ul or self::div or self::p][contains(., 'Source:') or contains(., 'المصدر:')]"
-    "[not(.//*[self::ul or self::div or self::p]"
-    "[contains(., 'Source:') or contains(., 'المصدر:')])])[1]",
+    f"(//*[self::ul or self::div or self::p][{_HAS_SOURCE}]"
+    f"[not(.//*[self::ul or self::div or self::p][{_HAS_SOURCE}])])[1]",
 )
 
 #: Author pages: links to them in the byline row are the authors.
 AUTHOR_LINKS: tuple[str, ...] = ('.//a[contains(@href, "/authors/")]',)
 #: A ``Read more: <a>title</a>`` line inside the body.
-READ_MORE = re.compile(
-    r"^\s*(?:read more|read also|اقرأ أيضا|اقرأ أيضاً|اقرأ ايضا|اقرأ المزيد)\s*:", re.IGNORECASE
-)
-#: Headings that open a Related News box.
-RELATED_HEADINGS = re.compile(
-    r"^\s*(?:related news|related|أخبار ذات صلة|اقرأ أيضاً)\s*$", re.IGNORECASE
-)
+READ_MORE = re.compile(rf"^\s*(?:{_escaped(READ_MORE_LABELS)})\s*:", re.IGNORECASE)
+_IS_RELATED_HEADING = " or ".join(f"normalize-space()='{t}'" for t in RELATED_HEADING_TEXTS)
 #: Related boxes found by their heading text (any layout), then by class.
 RELATED_BOX_BY_TEXT: tuple[str, ...] = (
     ".//*[self::div or self::aside or self::section][*[1][self::h2 or self::h3 or self::h4"
-    " or self::h5 or self::span or self::strong or self::p]"
-    "[normalize-space()='Related News' or normalize-space()='أخبار ذات صلة']]",
+    f" or self::h5 or self::span or self::strong or self::p][{_IS_RELATED_HEADING}]]",
 )
 #: Embedded posts of social networks: not body text.
 EMBEDS: tuple[str, ...] = (
