@@ -66,6 +66,7 @@ class ListingPage:
     )
     NEXT_TEXT = re.compile(r"^\s*(next|older|التالي|›|»)\s*$", re.IGNORECASE)
     PAGINATION_LINKS = "nav.pagination a, .pagination a"
+    PAGE_IN_URL = re.compile(r"[?&]page=(\d+)")
     LOAD_MORE = "button.load-more, [data-load-more]"
     #: Every link of the page: menus, tags, authors, cards, sidebars.
     ALL_LINKS = "a[href]::attr(href)"
@@ -107,18 +108,25 @@ class ListingPage:
                 seen.setdefault(self.response.urljoin(href), None)
         return list(seen)
 
-    def next_page(self) -> str | None:
-        """The next (older) page of this listing, if the page links one."""
+    def next_page(self, current: int = 1) -> str | None:
+        """The next (older) page of this listing, if the page links one: ``rel=next``, then a
+        "Next" link of the pagination block, then its link to page ``current + 1``."""
         for css in self.NEXT_SELECTORS:
             href = self.sel.css(css).get()
             if href:
                 return self.response.urljoin(href.strip())
+        numbered: str | None = None
         for anchor in self.sel.css(self.PAGINATION_LINKS):
             text = " ".join(anchor.css("::text").getall())
-            href = anchor.attrib.get("href")
-            if href and self.NEXT_TEXT.match(text):
-                return self.response.urljoin(href.strip())
-        return None
+            href = (anchor.attrib.get("href") or "").strip()
+            if not href:
+                continue
+            if self.NEXT_TEXT.match(text):
+                return self.response.urljoin(href)
+            match = self.PAGE_IN_URL.search(href)
+            if numbered is None and match and int(match.group(1)) == current + 1:
+                numbered = self.response.urljoin(href)
+        return numbered
 
     def load_more(self) -> str | None:
         """The listing path a JS "Load more" button pages through (``data-section``)."""

@@ -131,11 +131,15 @@ class AlmayadeenSpider(Spider):
         for card in cards:
             yield from self._follow_article(card)
         carded = {card.url for card in cards}
-        for url in page.links():
+        links = page.links()
+        for url in links:
             if url not in carded:  # a card's link was judged with its date above
                 yield from self._follow_link(url)
+        if not cards:
+            # Card markup not recognised: judge the paging on the page's article links.
+            cards = [Link(u) for u in links if classify(u, self.site) is UrlKind.ARTICLE]
         current = response.meta.get("listing_page") or page_number(response.url) or 1
-        next_url = page.next_page()
+        next_url = page.next_page(current)
         if next_url and self.follow_next_page(response, cards, current):
             yield from self._follow_listing(next_url, current + 1, previous=cards)
         # -- newscrawl.browser: a "Load more" listing goes on through its learned JSON request
