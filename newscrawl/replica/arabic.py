@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from newscrawl.replica.model import BEIRUT, Article, Block, Image, Meta, clean, slugify
+from newscrawl.replica.model import BEIRUT, Article, Block, Image, Meta, clean, slugify, utc
 
 DATASET = Path(__file__).with_name("data") / "arabic.jsonl.gz"
 MEDIA_HOST = "https://alpha-ar-media.almayadeen.net"
@@ -179,9 +179,49 @@ def section_of(path: str) -> str:
     return "/".join(parts[:2]) if len(parts) == 3 else parts[0]
 
 
+#: Beyond the real records the edition repeats them, one every REPEAT_STEP seconds (about the
+#: real site's pace) before the oldest real one.
+REPEAT_STEP = 20 * 60
+REPEAT_POST_ID = 10_000_000
+_DATED = re.compile(r"^(/[^/]+)/\d{4}/\d{1,2}/\d{1,2}$")
+
+
 def make_metas(count: int) -> list[Meta]:
-    """Fresh metadata of the ``count`` newest records (keys 0..count-1)."""
-    return [replace(m) for m in all_metas()[:count]]
+    """Fresh metadata of ``count`` articles (keys 0..count-1): the real records, newest first,
+    then, past them, repeats of them, older and older: round ``r``'s titles start with ``(r+1)``
+    (so slugs stay unique), post ids count from REPEAT_POST_ID."""
+    real = all_metas()
+    out = [replace(m) for m in real[:count]]
+    taken = {m.path for m in out}
+    oldest = real[-1].published
+    for key in range(len(real), count):
+        rnd, base = divmod(key, len(real))
+        origin = real[base]
+        published = oldest - (key - len(real) + 1) * REPEAT_STEP
+        folder = origin.path.rsplit("/", 1)[0]
+        dated = _DATED.match(folder)
+        if dated:  # /newscast/2024/8/15/...: the date in the path moves with the article
+            day = utc(published).astimezone(BEIRUT)
+            folder = f"{dated.group(1)}/{day.year}/{day.month}/{day.day}"
+        label, n = f"({rnd + 1})", 1
+        while f"{folder}/{slugify(f'{label} {origin.title}')}" in taken:
+            n += 1
+            label = f"({rnd + 1}.{n})"
+        title = f"{label} {origin.title}"
+        path = f"{folder}/{slugify(title)}"
+        taken.add(path)
+        out.append(
+            replace(
+                origin,
+                key=key,
+                post_id=REPEAT_POST_ID + key,
+                title=title,
+                path=path,
+                published=published,
+                modified=published + (origin.modified - origin.published),
+            )
+        )
+    return out
 
 
 @lru_cache(maxsize=1)

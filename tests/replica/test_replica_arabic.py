@@ -11,6 +11,7 @@ from urllib.parse import quote
 import jsonschema
 import pytest
 
+from newscrawl.replica import arabic
 from newscrawl.replica.testing import ReplicaServer
 from newscrawl.schema import FIELDS, json_schema
 
@@ -72,3 +73,17 @@ def test_publish_on_the_arabic_edition() -> None:
             assert truth[url]["language"] == "ar"
         newest = max(r["date_published"] for r in truth.values())
         assert all(truth[url]["date_published"] >= newest[:10] for url in result["new"])
+
+
+def test_more_articles_than_real_records_repeat_them_older() -> None:
+    with ReplicaServer(edition="ar", articles=2300) as big:
+        truth = big.truth()
+        assert len(truth) == 2300
+        urls = [line["record"]["url"] for line in truth]
+        assert len(set(urls)) == 2300
+        dates = [line["record"]["date_published"] for line in truth]
+        assert dates == sorted(dates, reverse=True)
+        repeats = [line["record"] for line in truth if line["record"]["title"].startswith("(2) ")]
+        assert len(repeats) == 2300 - len(arabic.records())
+        for rec in repeats[:5]:
+            assert big.get(quote(rec["url"].removeprefix(HOST))).status == 200

@@ -12,7 +12,7 @@ import pytest
     ("args", "message"),
     [
         (["--articles", "3"], "needs at least 10 articles"),
-        (["--edition", "ar", "--articles", "999999"], "holds at most"),
+        (["--edition", "ar", "--articles", "0"], "at least 1"),
         (["--truth", "/nonexistent-dir/truth.jsonl"], "no directory"),
         (["--faults", "chaos"], "invalid choice"),
     ],
