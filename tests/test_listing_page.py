@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from scrapy.http import HtmlResponse, TextResponse, XmlResponse
 
-from newscrawl.pages.listing import ListingPage, RssPage, SitemapPage
+from newscrawl.pages.listing import ListingPage, RssPage, SitemapPage, robots_sitemaps
 
 BASE = "http://127.0.0.1:8765"
 
@@ -106,3 +106,16 @@ def test_rss_items() -> None:
     assert entry.url == "https://english.almayadeen.net/news/politics/a"
     assert entry.when == datetime(2024, 1, 15, 9, 24, tzinfo=UTC)
     assert entry.title == "A"
+
+
+def test_robots_sitemaps() -> None:
+    text = (
+        "User-agent: *\nDisallow: /search\nCrawl-delay: 1\n\n"
+        "Sitemap: https://english.almayadeen.net/sitemaps/all.xml\n"
+        "Sitemap: https://english.almayadeen.net/sitemaps/news.xml\n"
+    )
+    assert robots_sitemaps(text) == [
+        "https://english.almayadeen.net/sitemaps/all.xml",
+        "https://english.almayadeen.net/sitemaps/news.xml",
+    ]
+    assert robots_sitemaps("") == []

@@ -14,6 +14,7 @@ from email.utils import parsedate_to_datetime
 from typing import ClassVar
 
 from parsel import Selector
+from protego import Protego
 from scrapy.http import Response, TextResponse
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap
@@ -201,3 +202,8 @@ class RssPage:
             title = item.xpath("./*[local-name()='title']/text()").get()
             links.append(Link(href.strip(), when, title))
         return links
+
+
+def robots_sitemaps(text: str) -> list[str]:
+    """The ``Sitemap:`` URLs of a robots.txt, in order."""
+    return list(Protego.parse(text).sitemaps)

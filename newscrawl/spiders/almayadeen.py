@@ -35,7 +35,7 @@ from newscrawl.extensions.profile import apply_profile
 from newscrawl.extensions.summary import failure_kind
 from newscrawl.normalize.loader import load_article
 from newscrawl.pages.article import ArticlePage
-from newscrawl.pages.listing import Link, ListingPage, RssPage, SitemapPage
+from newscrawl.pages.listing import Link, ListingPage, RssPage, SitemapPage, robots_sitemaps
 from newscrawl.pipelines.output import configure_output
 from newscrawl.state.session import policy_for
 
@@ -53,6 +53,7 @@ WINDOW_SLACK = timedelta(days=1)
 
 SITEMAP_INDEX_PATH = "/sitemaps/all.xml"
 RSS_PATH = "/rss.xml"
+ROBOTS_PATH = "/robots.txt"
 
 
 class AlmayadeenSpider(Spider):
@@ -104,6 +105,8 @@ class AlmayadeenSpider(Spider):
             yield self._request(
                 self.site.url(SITEMAP_INDEX_PATH), self.parse_sitemap, PRIORITY_SITEMAP
             )
+            # Sitemaps robots.txt names besides the known index (the same one is not refetched).
+            yield self._request(self.site.url(ROBOTS_PATH), self.parse_robots, PRIORITY_SITEMAP)
         if Source.RSS in sources:
             yield self._request(self.site.url(RSS_PATH), self.parse_rss, PRIORITY_SITEMAP)
         if Source.LISTINGS in sources:
@@ -223,6 +226,10 @@ class AlmayadeenSpider(Spider):
         else:
             self._count("errors/bad_sitemap")
             logger.error("Not a sitemap: %s", response.url)
+
+    def parse_robots(self, response: Response) -> Iterator[Request]:
+        for url in robots_sitemaps(response.text if isinstance(response, TextResponse) else ""):
+            yield from self._follow(url, self.parse_sitemap, PRIORITY_SITEMAP, UrlKind.SITEMAP)
 
     def parse_rss(self, response: Response) -> Iterator[Request]:
         entries = RssPage(response).entries()
