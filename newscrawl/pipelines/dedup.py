@@ -51,12 +51,15 @@ class DedupPipeline:
         if duplicate_of:
             stats.inc_value("newscrawl/duplicates")
             stats.inc_value(f"newscrawl/duplicates/{duplicate_of}")
-            raise DropItem(f"duplicate ({duplicate_of}) of {url}: {adapter.get('fetched_url')}")
+            raise DropItem(
+                f"duplicate ({duplicate_of}) of {url}: {adapter.get('fetched_url')}",
+                log_level="INFO",
+            )
         limit = self._max_articles()
         if limit is not None and self.emitted >= limit:
             stats.inc_value("newscrawl/dropped/max_articles")
             self._close("max_articles")
-            raise DropItem(f"max_articles ({limit}) reached: {url}")
+            raise DropItem(f"max_articles ({limit}) reached: {url}", log_level="DEBUG")
         if url:
             self.urls.add(url)
         if post_id:
