@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from datetime import datetime
@@ -45,6 +46,10 @@ def test_english_full_crawl(replica_en: ReplicaServer, tmp_path: Path) -> None:
     summary = result.summary
     assert summary["articles"] == 500
     assert set(summary["by_type"]) == {"article", "video", "infograph", "gallery"}
+    # Both page layouts: 2022 bylines read "29 Jul 2022 11:49", 2024 ones "2024-01-15 12:24".
+    raw_dates = [r["date_published_raw"] or "" for r in result.records]
+    assert any(re.fullmatch(r"\d{1,2} \w{3} \d{4} \d{2}:\d{2}", d) for d in raw_dates)
+    assert any(re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", d) for d in raw_dates)
     assert summary["by_section"]["Politics"] > 0
     assert summary["rejects"] == 0 and summary["duplicates"] == 0
     assert result.feed is not None and result.feed.parent == tmp_path / "almayadeen" / "en"
