@@ -24,7 +24,7 @@ from newscrawl.replica.model import (
     iso_z,
     utc,
 )
-from newscrawl.replica.site import PAGE_SIZE, Site, author_path, href, tag_path
+from newscrawl.replica.site import Site, author_path, href, tag_path
 
 _CLASS_KEYS = {
     "posttype": "class1",
@@ -628,6 +628,3 @@ def simple_page(site: Site, title: str, text: str, traps: Sequence[tuple[str, st
     return page(
         site, f"{title} | {site_name(site)}", "", f"<h1>{e(title)}</h1><p>{e(text)}</p>", traps
     )
-
-
-__all__ = ["PAGE_SIZE"]
