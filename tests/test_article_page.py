@@ -340,3 +340,27 @@ def test_a_spanish_byline_is_read() -> None:
     assert item.body == "Texto."
     assert item.related == [{"url": "https://espanol.almayadeen.net/noticias/x", "title": "X"}]
     assert (item.language, item.site) == ("es", "espanol.almayadeen.net")
+
+
+@pytest.mark.parametrize(
+    ("head", "expected"),
+    [
+        (
+            '<script id="tawsiyat-metadata" type="text/tawsiyat">{"type": "page"}</script>'
+            '<meta property="og:type" content="article">',
+            False,
+        ),
+        (
+            '<script id="tawsiyat-metadata" type="text/tawsiyat">{"type": "videoobject"}</script>'
+            '<meta property="og:type" content="website">',
+            True,
+        ),
+        ('<meta property="og:type" content="video.other">', True),
+        ('<meta property="og:type" content="website">', False),
+        ("", False),
+    ],
+)
+def test_is_article_trusts_the_first_source_that_speaks(head: str, expected: bool) -> None:
+    page = f"<html><head>{head}</head><body><h1>Heading</h1><p>Text.</p></body></html>"
+    response = HtmlResponse(url="http://127.0.0.1:8/news/politics", body=page.encode())
+    assert ArticlePage(response).is_article() is expected

@@ -25,6 +25,9 @@ from newscrawl.pages import jsonld
 from newscrawl.pages import selectors as S
 from newscrawl.pages.tawsiyat import parse_tawsiyat, tawsiyat_class, tawsiyat_string
 
+#: tawsiyat ``type`` values of article, video, infograph and gallery pages (``page`` is not).
+ARTICLE_PAGE_TYPES = frozenset({"article", "videoobject", "video", "newsarticle"})
+
 #: Where a date string came from; the loader reads each in its own zone.
 DateSource = Literal["tawsiyat", "meta", "byline", "jsonld"]
 
@@ -493,14 +496,13 @@ class ArticlePage:
 
     def is_article(self) -> bool:
         """True for article, video, infograph and gallery pages; false for listings and others."""
+        # Sources in order of trust: the first that says anything decides.
         kind = (self._t("type") or "").strip().lower()
-        if kind in ("article", "videoobject", "video", "newsarticle"):
-            return True
+        if kind:
+            return kind in ARTICLE_PAGE_TYPES
         og_type = (self._meta(S.OG_TYPE) or "").strip().lower()
-        if og_type == "article" or og_type.startswith("video"):
-            return True
-        if kind == "page" or og_type == "website":
-            return False
+        if og_type:
+            return og_type == "article" or og_type.startswith("video")
         byline = self.byline
         if byline.source or ((byline.authors or byline.author_text) and byline.date):
             return True

@@ -4,9 +4,9 @@ Order inside each tuple is order of trust: the first query that finds something 
 starting with ``/``, ``./`` or ``(`` are XPath, the others CSS. Head metadata and the tawsiyat
 block come first; visible text patterns next; layout CSS classes last.
 
-A page layout is a ``LayoutSelectors`` value. A new layout of the site is a new value added to
-``LAYOUTS`` (and, if its byline reads differently, a new parser in ``article.py``), never an edit
-that changes how an existing layout is read.
+A page layout is a ``LayoutSelectors`` value read by a small parser class in ``article.py``
+(``PARSERS``). A new layout of the site is a new value and a new parser, tried before the older
+ones, never an edit that changes how an existing layout is read.
 """
 
 from __future__ import annotations
@@ -243,6 +243,3 @@ LAYOUT_GENERIC = LayoutSelectors(
     tags=(".//a[contains(@href, '/tags/')]",),
     gallery_figures=("[class*=gallery] figure",),
 )
-
-#: Layouts tried in order; the first whose marker is present reads the page.
-LAYOUTS: tuple[LayoutSelectors, ...] = (LAYOUT_2024, LAYOUT_2022)
