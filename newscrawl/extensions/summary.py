@@ -174,6 +174,7 @@ def format_summary(summary: dict[str, Any]) -> str:
         f"  duplicates dropped: {summary['duplicates']}",
         _line("errors", summary["errors"]),
         _line("retries", summary["retries"]),
+        _line("waits", {k: v for k, v in summary.get("waits", {}).items() if v}),
         _line("links not followed", summary["links_not_followed"]),
         _line("filtered", summary["filtered"]),
         _line("listing stops", summary["listing_stops"]),
