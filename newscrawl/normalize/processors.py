@@ -15,9 +15,9 @@ from datetime import UTC, datetime, timedelta, timezone
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-_WHITESPACE = re.compile(r"\s+")
-# C0/C1 control characters other than whitespace; they are never content.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+# C0/C1 control characters other than whitespace; they are never content. (A translate table:
+# clean_text runs on every string of every page.)
+_CONTROL = dict.fromkeys([*range(0x00, 0x09), 0x0B, *range(0x0E, 0x20), *range(0x7F, 0xA0)])
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 
 
@@ -25,9 +25,11 @@ def clean_text(value: str | None) -> str | None:
     """NFC, control characters dropped, whitespace collapsed and stripped; ``''`` → ``None``."""
     if value is None:
         return None
-    text = unicodedata.normalize("NFC", _CONTROL.sub("", str(value)))
-    text = _WHITESPACE.sub(" ", text).strip()
-    return text or None
+    text = str(value).translate(_CONTROL)
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    # str.split() splits on exactly the characters regex \s matches (str.isspace).
+    return " ".join(text.split()) or None
 
 
 def ascii_digits(value: str) -> str:
