@@ -11,6 +11,10 @@ HTTP/1.1 handler untouched; this subclass adds what newscrawl needs on top:
   ``playwright install``;
 - the browser sends the same User-Agent as the plain request (its context is created with it), and
   keeps its own headers and cookies otherwise, so a challenge's reload carries the cookie it set;
+- a browser request that takes longer than ``NEWSCRAWL_BROWSER_TIMEOUT`` seconds (or its
+  ``meta["newscrawl_browser_timeout"]``) fails with :class:`BrowserTimeout` and its page is closed:
+  Playwright's own timeouts cover navigation and waits, not every call, and one stuck page must not
+  hold a crawl forever;
 - memory stays flat on long runs: after ``NEWSCRAWL_BROWSER_PAGES_PER_CONTEXT`` pages, new pages go
   to a fresh browser context (which starts with the old one's cookies, so a clearance survives)
   and the old context is closed as soon as its last page is.
@@ -21,8 +25,11 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import Counter
+from contextlib import suppress
 from typing import Any
 
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import Page
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
 from scrapy.http import Response
@@ -36,6 +43,14 @@ from newscrawl.browser.config import (
 )
 
 logger = logging.getLogger(__name__)
+
+#: Request meta key: seconds this browser request may take (the setting otherwise).
+TIMEOUT_META = "newscrawl_browser_timeout"
+
+
+class BrowserTimeout(RuntimeError):
+    """A browser request took longer than its time limit; its page was closed."""
+
 
 #: Browser contexts never need service workers; blocking them keeps every request on a page.
 CONTEXT_DEFAULTS: dict[str, Any] = {"service_workers": "block"}
@@ -62,6 +77,9 @@ class BrowserDownloadHandler(ScrapyPlaywrightDownloadHandler):
         self._in_flight: Counter[str] = Counter()
         self._retired: set[str] = set()
         self._carried_cookies: list[Any] = []
+        self.timeout = crawler.settings.getfloat("NEWSCRAWL_BROWSER_TIMEOUT", 120.0)
+        #: The page of each browser request in flight (by request id), to close on a timeout.
+        self._pages: dict[int, Page] = {}
 
     async def _maybe_launch_in_thread(self) -> None:
         """Engine start: nothing to do until a request needs the browser."""
@@ -90,13 +108,31 @@ class BrowserDownloadHandler(ScrapyPlaywrightDownloadHandler):
         name = request.meta.get("playwright_context") or await self._current_context()
         request.meta["playwright_context"] = name
         self._in_flight[name] += 1
+        timeout = request.meta.get(TIMEOUT_META) or self.timeout
         try:
-            response: Response = await super()._download_request(request, spider)
+            response: Response = await asyncio.wait_for(
+                super()._download_request(request, spider), timeout
+            )
+        except TimeoutError as error:
+            self.stats.inc_value("newscrawl/browser/timeouts")
+            page = self._pages.get(id(request))
+            if page is not None and not page.is_closed():
+                with suppress(PlaywrightError, TimeoutError):
+                    await asyncio.wait_for(page.close(), 10)
+            raise BrowserTimeout(
+                f"{request.url} took more than {timeout:g} s in the browser"
+            ) from error
         finally:
+            self._pages.pop(id(request), None)
             self._in_flight[name] -= 1
             if name in self._retired and not self._in_flight[name]:
                 await self._close_context(name)
         return response
+
+    async def _create_page(self, request: Request, spider: Spider) -> Page:
+        page: Page = await super()._create_page(request=request, spider=spider)
+        self._pages[id(request)] = page
+        return page
 
     def _context_name(self) -> str:
         return f"newscrawl-{self._generation}"

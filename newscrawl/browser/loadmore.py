@@ -34,6 +34,7 @@ from scrapy import Request
 from scrapy.http import Response
 from scrapy_playwright.page import PageMethod
 
+from newscrawl.browser.handler import TIMEOUT_META
 from newscrawl.pages.listing import Link, parse_when
 
 logger = logging.getLogger(__name__)
@@ -457,6 +458,8 @@ class JsListings:
         if endpoint is not None:
             return [self._api_request(endpoint, listing_url, endpoint.first_page, meta)]
         if self.state.render_all:
+            # Clicking to the end takes a while: a second per click is plenty, plus a minute.
+            meta = {**meta, TIMEOUT_META: 60 + self.max_clicks}
             return [
                 self._browser_request(
                     listing_url,

@@ -29,6 +29,8 @@ PLAYWRIGHT_ABORT_REQUEST = "newscrawl.browser.resources.should_abort_request"
 PLAYWRIGHT_PROCESS_REQUEST_HEADERS = None
 PLAYWRIGHT_MAX_CONTEXTS = 2
 PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4
+#: Seconds one browser request may take in all (a page that hangs is closed and the request fails).
+NEWSCRAWL_BROWSER_TIMEOUT = 120.0
 #: Pages one browser context serves before new pages go to a fresh one (0: never recycle).
 NEWSCRAWL_BROWSER_PAGES_PER_CONTEXT = 100
 PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30_000

@@ -74,6 +74,10 @@ button.addEventListener("click", async () => {{
 </script></body></html>"""
 
 
+#: A script that keeps the page's main thread busy for good.
+HANG = "setTimeout(() => { for (;;) {} }, 0);"
+
+
 @dataclass
 class SiteState:
     """What the site saw: hits by kind, and the clearances it handed out."""
@@ -113,9 +117,11 @@ def make_app(
     clearance_uses: int = 40,
     cursor: bool = False,
     unsolvable: bool = False,
+    hang_once: bool = False,
 ) -> web.Application:
     """The test site; ``cursor``: "Load more" pages with an opaque cursor instead of a number;
-    ``unsolvable``: the challenge page never clears (its script does nothing)."""
+    ``unsolvable``: the challenge page never clears (its script does nothing); ``hang_once``: the
+    first listing the browser gets runs a script that never returns."""
     state = SiteState(challenge, clearance_uses)
 
     @web.middleware
@@ -158,6 +164,7 @@ def make_app(
             f'<li><a class="card" href="{c["link"]}">{c["headline"]}</a></li>'
             for c in _cards(topic, 1)
         )
+        state.hits[f"listing/{topic}"] += 1
         page = LISTING_PAGE.format(
             topic=topic,
             cards=cards,
@@ -165,6 +172,10 @@ def make_app(
             cursor=_cursor(topic, 2),
             cursor_mode="true" if cursor else "false",
         )
+        rendering = "Sec-Fetch-Mode" in request.headers  # a browser, not Scrapy
+        if hang_once and rendering and not state.hits["hung"]:
+            state.hits["hung"] += 1
+            page = page.replace("</body>", f"<script>{HANG}</script></body>")
         return web.Response(text=page, content_type="text/html")
 
     async def feed(request: web.Request) -> web.Response:

@@ -16,10 +16,10 @@ from browser_site import STATE, TOPICS, make_app, serve, story_ids, story_title
 LISTINGS = [f"/list/{topic}" for topic in TOPICS]
 
 
-def crawl_every_story(tmp_path: Path, app: web.Application) -> Run:
+def crawl_every_story(tmp_path: Path, app: web.Application, *settings: str) -> Run:
     """Crawl the three listings of ``app``; the run, once it is known to hold every story once."""
     with serve(app) as base:
-        run = run_site_spider(tmp_path, base, LISTINGS)
+        run = run_site_spider(tmp_path, base, LISTINGS, *settings)
     assert run.returncode == 0, run.log[-3000:]
     got = {str(item["url"]): item["title"] for item in run.items}
     assert got == {f"{base}/story/{s}": story_title(s) for s in story_ids()}
@@ -113,3 +113,17 @@ def test_unsolvable_challenge_is_given_up(tmp_path: Path, chromium: str) -> None
     assert run.stats["newscrawl/challenge/not_solved"] == 3
     assert "3 challenge solves failed in a row" in run.log
     assert run.items == []
+
+
+def test_a_page_that_hangs_the_browser_is_closed_and_the_listing_rendered_again(
+    tmp_path: Path, chromium: str
+) -> None:
+    app = make_app(hang_once=True)
+    started = time.monotonic()
+    run = crawl_every_story(tmp_path, app, "NEWSCRAWL_BROWSER_TIMEOUT=5")
+    assert time.monotonic() - started < 90
+    assert run.stats["newscrawl/browser/timeouts"] == 1
+    assert "took more than 5 s in the browser" in run.log
+    # The learning render hung: every listing was then rendered with "Load more" clicked.
+    assert run.stats["newscrawl/requests/browser"] == 1 + len(LISTINGS)
+    assert run.stats["playwright/page_count/closed"] + 1 >= run.stats["playwright/page_count"]
