@@ -207,12 +207,12 @@ class AlmayadeenSpider(Spider):
         if page.is_index:
             self._count("sitemap_indexes")
             for entry in page.entries():
-                if self._month_in_window(entry.url) and self._wants_sitemap(entry.url, entry.when):
+                if not self._month_in_window(entry.url):
+                    self._count("filtered/sitemap_outside_window")
+                elif self._wants_sitemap(entry.url, entry.when):
                     yield from self._follow(
                         entry.url, self.parse_sitemap, PRIORITY_SITEMAP, expect=UrlKind.SITEMAP
                     )
-                else:
-                    self._count("filtered/sitemap_outside_window")
         elif page.is_urlset:
             self._count("sitemaps")
             if (policy := policy_for(self.crawler)) is not None:  # incremental crawling
