@@ -76,6 +76,11 @@ def test_second_run_emits_exactly_the_new_and_edited_articles(tmp_path: Path) ->
         assert third.returncode == 0 and (third.stats["new"], third.stats["updated"]) == (0, 0)
         assert [read_feed(Path(path)) for path in third.stats["feeds"]] in ([], [[]])
 
+        full = run_crawl(replica.base_url, tmp_path, "mode=full")  # fetches all, emits nothing
+        assert full.returncode == 0 and (full.stats["new"], full.stats["updated"]) == (0, 0)
+        assert full.stats["pages_fetched"] >= first.stats["pages_fetched"]
+        assert full.stats["unchanged_fetched"] >= len(accepted)
+
     all_records = read_feeds(tmp_path)
     assert max(versions(all_records).values()) == 1  # each version of each article once
     assert len(all_records) == len(accepted) + 20 + 5
