@@ -364,3 +364,52 @@ def test_is_article_trusts_the_first_source_that_speaks(head: str, expected: boo
     page = f"<html><head>{head}</head><body><h1>Heading</h1><p>Text.</p></body></html>"
     response = HtmlResponse(url="http://127.0.0.1:8/news/politics", body=page.encode())
     assert ArticlePage(response).is_article() is expected
+
+
+#: Edits of the reference page a new version of the site could make, and the fields each may
+#: cost (every other field must still be exactly the reference record's).
+REFERENCE_VARIANTS = {
+    "byline classes renamed": (
+        [('ul class="post-info"', 'ul class="article-info"'), ('class="read-time"', 'class="rt"')],
+        set(),
+    ),
+    "no tawsiyat block": (
+        [('id="tawsiyat-metadata" type="text/tawsiyat"', 'type="text/plain"')],
+        {"region"},
+    ),
+    "no tawsiyat, no head times": (
+        [
+            ('id="tawsiyat-metadata" type="text/tawsiyat"', 'type="text/plain"'),
+            ('property="article:published_time"', 'property="x"'),
+            ('property="article:modified_time"', 'property="y"'),
+        ],
+        {"region", "date_modified"},
+    ),
+    "container and body classes renamed": (
+        [('class="details-white-box"', 'class="story"'), ('class="p-content"', 'class="txt"')],
+        set(),
+    ),
+    "related box and tag list classes renamed": (
+        [('class="related-news"', 'class="box"'), ('ul class="tags"', 'ul class="labels"')],
+        set(),
+    ),
+    "head meta removed": (
+        [('<meta name="', '<meta data-name="'), ('<meta property="', '<meta data-property="')],
+        set(),
+    ),
+}
+
+
+@pytest.mark.parametrize("variant", REFERENCE_VARIANTS)
+def test_variants_of_the_reference_page(variant: str) -> None:
+    path = FIXTURES / "articles" / "en-2022-reference.json"
+    expected = _expected(path)
+    html = path.with_suffix(".html").read_text("utf-8")
+    edits, lost = REFERENCE_VARIANTS[variant]
+    for old, new in edits:
+        assert old in html, old
+        html = html.replace(old, new)
+    response = HtmlResponse(url=expected["_fetched_url"], body=html.encode(), encoding="utf-8")
+    record = asdict(load_article(response, EN, crawled_at=CRAWLED_AT))
+    differing = {n for n in FIELDS if n not in UNCHECKED and record[n] != expected[n]}
+    assert differing <= lost, {n: record[n] for n in differing - lost}

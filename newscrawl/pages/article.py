@@ -223,7 +223,21 @@ class LayoutParser:
                 if not self._inside(n.root, self.not_article)
             )
         if not nodes:
-            nodes = list(first(self.container, S.BYLINE_BY_TEXT))
+            nodes = self._byline_by_text()
+        return nodes
+
+    def _byline_by_text(self) -> list[Selector]:
+        """The row found by its ``Source:`` text: its items, and a next sibling that reads as a
+        byline field (the read time sits beside the list in the 2022 layout)."""
+        found = first(self.container, S.BYLINE_BY_TEXT)
+        if not found:
+            return []
+        row = found[0]
+        items = row.xpath("./*")
+        nodes = list(items) if len(items) >= 2 else [row]
+        for sibling in row.xpath("following-sibling::*[1]"):
+            if self._is_byline_field(" ".join(text_of(sibling).split())):
+                nodes.append(sibling)
         return nodes
 
     def byline(self) -> Byline:

@@ -165,6 +165,10 @@ IMG_URL_ATTRS: tuple[str, ...] = ("src", "data-src", "data-original", "data-lazy
 PLACEHOLDER_URLS: tuple[str, ...] = ("data:", "about:", "javascript:")
 
 
+#: The body by its shape when no class names it: the first element holding several paragraphs.
+BODY_BY_SHAPE: tuple[str, ...] = (".//*[count(p) >= 2]",)
+
+
 @dataclass(frozen=True)
 class LayoutSelectors:
     """Where one layout keeps each visible part. Every entry is a fallback chain."""
@@ -201,7 +205,7 @@ LAYOUT_2024 = LayoutSelectors(
     read_time=("span.meta-read::text", "[class*=read]::text"),
     standfirst=("div.article-summary", "[class*=summary]"),
     main_figure=("figure.article-image", "figure"),
-    body=("div.article-body", "[class*=article-body]", "[itemprop=articleBody]"),
+    body=("div.article-body", "[class*=article-body]", "[itemprop=articleBody]", *BODY_BY_SHAPE),
     related_box=("aside.related-box", "[class*=related]"),
     tags=("div.article-tags a", ".//a[contains(@href, '/tags/')]"),
     gallery_figures=("div.gallery figure", "[class*=gallery] figure"),
@@ -219,7 +223,7 @@ LAYOUT_2022 = LayoutSelectors(
     read_time=("span.read-time::text", "[class*=read-time]::text"),
     standfirst=("p.lg_para.summary", "p.summary", "p.lg_para"),
     main_figure=("figure.main-image", "figure"),
-    body=("div.p-content", "[itemprop=articleBody]"),
+    body=("div.p-content", "[itemprop=articleBody]", "[class*=article-body]", *BODY_BY_SHAPE),
     related_box=("div.related-news", "[class*=related]"),
     tags=("ul.tags a", ".//a[contains(@href, '/tags/')]"),
     gallery_figures=("div.gallery figure", "[class*=gallery] figure"),
@@ -238,7 +242,7 @@ LAYOUT_GENERIC = LayoutSelectors(
     read_time=(),
     standfirst=("[class*=summary]", "[class*=standfirst]", "[class*=lead]"),
     main_figure=("figure",),
-    body=("[itemprop=articleBody]", "[class*=body]", "[class*=content]"),
+    body=("[itemprop=articleBody]", "[class*=body]", "[class*=content]", *BODY_BY_SHAPE),
     related_box=("[class*=related]",),
     tags=(".//a[contains(@href, '/tags/')]",),
     gallery_figures=("[class*=gallery] figure",),
