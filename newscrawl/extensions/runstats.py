@@ -8,8 +8,9 @@ says what actually reached the feed. Keys (all present in every file):
 ``unchanged_skipped`` (known articles not emitted: seen unchanged in a sitemap or a listing
 without a fetch, or fetched and found unchanged), ``unchanged_fetched`` (the second kind),
 ``pages_fetched`` (responses received), ``rejects``, ``errors`` (error log lines),
-``errors_by_kind``, ``feeds`` (the files this run published), ``recovered_feeds`` (feeds of an
-interrupted run this run finished), ``started_at``, ``finished_at``, ``elapsed_seconds``.
+``errors_by_kind``, ``high_water_mark`` (the one this run started from), ``state_dir``, ``feeds``
+(the files this run published), ``recovered_feeds`` (feeds of an interrupted run this run
+finished), ``started_at``, ``finished_at``, ``elapsed_seconds``.
 """
 
 from __future__ import annotations
@@ -82,6 +83,8 @@ class RunStats:
                 for key, value in sorted(stats.items())
                 if key.startswith("newscrawl/errors/")
             },
+            "high_water_mark": _iso(policy.high_water) if policy else None,
+            "state_dir": str(self.session.dir) if self.session else None,
             "feeds": [str(path) for path in (self.session.feeds if self.session else [])],
             "recovered_feeds": [
                 str(report.path) for report in (self.session.recovered if self.session else [])
