@@ -397,13 +397,22 @@ class LoadMoreState:
     #: Listings waiting while the first one is learned.
     waiting: list[str] = field(default_factory=list)
     learning: bool = False
-    #: Learning failed once: listings are rendered with "Load more" clicked to the end.
+    #: Learning renders that failed (an error or a timeout, not an unlearnable pattern).
+    failures: int = 0
+    #: No pattern to learn, or learning failed too often: listings are rendered with "Load more"
+    #: clicked to the end.
     render_all: bool = False
 
     def endpoint_for(self, listing_url: str) -> JsonEndpoint | None:
         if self.endpoint is not None and self.endpoint.serves(listing_url):
             return self.endpoint
         return self.own_endpoints.get(_path(listing_url).rstrip("/"))
+
+    def learning_failed(self, max_failures: int) -> None:
+        """The learning render failed; the next listing tries again, up to ``max_failures``."""
+        self.learning = False
+        self.failures += 1
+        self.render_all = self.failures >= max_failures
 
     def learned(self, endpoint: JsonEndpoint | None) -> None:
         self.learning = False
@@ -443,6 +452,7 @@ class JsListings:
         priority: int = 0,
         max_clicks: int = 200,
         timeout_ms: float = 15000,
+        max_learn_failures: int = 3,
     ) -> None:
         self.state = LoadMoreState()
         self.on_api, self.on_learned, self.on_rendered = on_api, on_learned, on_rendered
@@ -451,6 +461,7 @@ class JsListings:
         self.priority = priority
         self.max_clicks = max_clicks
         self.timeout_ms = timeout_ms
+        self.max_learn_failures = max_learn_failures
 
     def requests_for(self, listing_url: str, **meta: Any) -> list[Request]:
         """What to fetch after the first (HTML) page of a JS listing; [] while learning."""
@@ -500,16 +511,18 @@ class JsListings:
                 endpoint.page_param,
                 endpoint.listing_param is not None,
             )
-        return self._release(listing_url, endpoint, response.meta)
+        self.state.learned(endpoint)
+        return self._release(listing_url, response.meta)
 
     def failed(self, failure: Any) -> list[Request]:
-        """In the learning request's errback: fall back to rendering, never lose the listing."""
+        """In the learning request's errback: learn on another render, or after a few failures
+        render every listing to the end; a listing is never lost."""
         request = failure.request
         logger.error("Learning Load more on %s failed: %r", request.url, failure.value)
-        return self._release(request.meta[LISTING_META], None, request.meta)
+        self.state.learning_failed(self.max_learn_failures)
+        return self._release(request.meta[LISTING_META], request.meta)
 
-    def _release(self, listing_url: str, endpoint: JsonEndpoint | None, meta: Any) -> list[Request]:
-        self.state.learned(endpoint)
+    def _release(self, listing_url: str, meta: Any) -> list[Request]:
         waiting, self.state.waiting = [listing_url, *self.state.waiting], []
         keep = {k: v for k, v in meta.items() if k in self._own_meta}
         requests: list[Request] = []

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from newscrawl.browser.loadmore import JsonEndpoint, RecordedCall, learn_endpoint
+from newscrawl.browser.loadmore import JsonEndpoint, LoadMoreState, RecordedCall, learn_endpoint
 
 BASE = "http://127.0.0.1:8080"
 
@@ -134,3 +134,16 @@ def test_listing_not_in_the_query_serves_only_its_own_listing() -> None:
 )  # fmt: skip
 def test_unlearnable(calls: list[RecordedCall]) -> None:
     assert learn_endpoint(BASE + "/news/politics", calls) is None
+
+
+def test_failed_learning_renders_are_retried_then_every_listing_rendered() -> None:
+    state = LoadMoreState(learning=True)
+    state.learning_failed(max_failures=3)
+    state.learning_failed(max_failures=3)
+    assert (state.learning, state.render_all) == (False, False)
+    state.learning_failed(max_failures=3)
+    assert state.render_all
+    # An unlearnable pattern is final at once.
+    state = LoadMoreState(learning=True)
+    state.learned(None)
+    assert state.render_all
