@@ -109,9 +109,14 @@ class Article:
 _NOT_SLUG = re.compile(r"[^\w:]|_")
 
 
+#: Combining marks (Arabic harakat such as the tanween in "لقاءٍ") vanish from real slugs.
+_MARKS = re.compile(r"[\u064b-\u065f\u0670\u0300-\u036f]")
+
+
 def slugify(title: str) -> str:
-    """The CMS slug: non letters/digits/':' become '-', lowercased, cut to 60 characters."""
-    return _NOT_SLUG.sub("-", title).lower()[:60]
+    """The CMS slug: combining marks dropped, then non letters/digits/':' become '-',
+    lowercased, cut to 60 characters."""
+    return _NOT_SLUG.sub("-", _MARKS.sub("", title)).lower()[:60]
 
 
 def clean(text: str | None) -> str | None:
