@@ -160,7 +160,11 @@ class ReplicaServer:
                 self.stop()
                 raise ReplicaError("replica did not start in time:\n" + "".join(self.output))
         threading.Thread(target=self._drain, args=(self.process.stdout,), daemon=True).start()
-        self.health()
+        try:
+            self.health()
+        except Exception:
+            self.stop()
+            raise
         return self
 
     def _drain(self, stream: IO[str]) -> None:
