@@ -86,3 +86,14 @@ def test_js_listings_stop_at_the_incremental_high_water_mark(
     )
     assert 0 < api_second < api_first / 4, (api_first, api_second)
     assert crawl_stat(second, "newscrawl/requests/browser") == 1
+
+
+def test_both_walls_at_once(replica_factory: Any, tmp_path: Path, chromium: str) -> None:
+    replica = replica_factory(edition="en", articles=500, listing="js", challenge="on")
+    result = run_crawl(replica.base_url, tmp_path)
+    assert_complete_and_exact(result, replica.truth())
+    browser, plain = render_share(result)
+    # The solve, and the learning render: everything else went plain, cookies included.
+    assert browser <= 3, (browser, plain)
+    assert browser / (browser + plain) <= BROWSER_SHARE_CEILING
+    assert "(every listing: True)" in result.log
