@@ -6,9 +6,11 @@ Pages are rendered on request from the site's state; nothing is pre-rendered.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import re
+import threading
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -83,6 +85,7 @@ class Replica:
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="truth")
         self._truth_job: asyncio.Future[int] | None = None
         self._lock = asyncio.Lock()
+        self._stopping = threading.Event()
 
     # --- application ------------------------------------------------------------------------
 
@@ -102,8 +105,10 @@ class Replica:
         self.start_truth()
 
     async def _on_cleanup(self, app: web.Application) -> None:
+        self._stopping.set()  # a truth file still being written is abandoned, not waited for
         if self._truth_job:
-            await asyncio.shield(self._truth_job)
+            with contextlib.suppress(Exception):
+                await asyncio.shield(self._truth_job)
         self._executor.shutdown(wait=True)
 
     def start_truth(self) -> asyncio.Future[int] | None:
@@ -112,7 +117,7 @@ class Replica:
         loop = asyncio.get_running_loop()
         path = self.opts.truth
         self._truth_job = loop.run_in_executor(
-            self._executor, write_truth, self.site, path, self.hostile.reachable
+            self._executor, write_truth, self.site, path, self.hostile.reachable, self._stopping
         )
         self._truth_job.add_done_callback(self._truth_written)
         return self._truth_job

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -93,14 +94,25 @@ def truth_line(site: Site, meta: Meta, reachable: Callable[[Meta], bool]) -> dic
     }
 
 
-def write_truth(site: Site, path: Path, reachable: Callable[[Meta], bool] = lambda m: True) -> int:
-    """Stream the truth to ``path``, newest first (atomically: written beside it, then renamed)."""
+def write_truth(
+    site: Site,
+    path: Path,
+    reachable: Callable[[Meta], bool] = lambda m: True,
+    stop: threading.Event | None = None,
+) -> int:
+    """Stream the truth to ``path``, newest first (atomically: written beside it, then renamed).
+    When ``stop`` is set midway, the partial file is removed and ``path`` left as it was."""
     tmp = path.with_name(path.name + ".tmp")
     n = 0
     with tmp.open("w", encoding="utf-8") as fh:
         for key in site.listings["/"].tolist():
+            if stop is not None and stop.is_set():
+                break
             meta = site.metas[key]
             fh.write(json.dumps(truth_line(site, meta, reachable), ensure_ascii=False) + "\n")
             n += 1
+    if stop is not None and stop.is_set():
+        tmp.unlink()
+        return 0
     os.replace(tmp, path)
     return n
