@@ -4,7 +4,7 @@
         [--listing static|js] [--challenge off|on] [--faults none|flaky|hostile] [--truth FILE]
 
 Modules, one job each: ``model`` (compact per-article metadata, the full article, time and slug
-helpers), ``english`` and ``arabic`` (content: generated English articles around the real
+functions), ``english`` and ``arabic`` (content: generated English articles around the real
 reference page; the real Arabic records), ``site`` (listings, sitemaps, publishing), ``render``
 (HTML/XML strings), ``truth`` (the records a correct crawler extracts), ``challenge`` and
 ``faults`` (the walls and failures), ``server`` (aiohttp routes), ``testing`` (``ReplicaServer``

@@ -1,4 +1,4 @@
-"""Pure helpers of the replica, against tables that include the awkward cases."""
+"""Pure functions of the replica, against tables that include the awkward cases."""
 
 from __future__ import annotations
 
