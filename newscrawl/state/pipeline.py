@@ -17,7 +17,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
 
 from newscrawl.state.policy import Change
-from newscrawl.state.session import policy_for, session_for
+from newscrawl.state.session import CrawlSession, policy_for, session_for
 
 STAT_PREFIX = "newscrawl/state"
 
@@ -51,16 +51,30 @@ class VersioningPipeline:
 
     def item_scraped(self, item: Any) -> None:
         change = self._changes.pop(id(item), None)
+        session = session_for(self.crawler)
+        if session is not None:
+            _settle(session, item)
         if change is not None:
             self._count(change)
-            session = session_for(self.crawler)
             if session is not None:
                 session.note_scraped(ItemAdapter(item))
 
     def item_dropped(self, item: Any) -> None:
         self._changes.pop(id(item), None)
+        session = session_for(self.crawler)
+        if session is not None:
+            _settle(session, item)
 
     def _count(self, change: Change) -> None:
         stats = self.crawler.stats
         if stats is not None:
             stats.inc_value(f"{STAT_PREFIX}/{change.value}")
+
+
+def _settle(session: CrawlSession, item: Any) -> None:
+    """The article request behind ``item`` came to an end, under any of its URLs."""
+    if session.policy is None:
+        return
+    adapter = ItemAdapter(item)
+    alternates = adapter.get("alternate_urls") or []
+    session.policy.settled([adapter.get("url"), adapter.get("fetched_url"), *alternates])

@@ -88,6 +88,9 @@ class IncrementalPolicy:
     skipped: set[str] = field(default_factory=set)
     #: Known articles the run fetched and found unchanged.
     unchanged: set[str] = field(default_factory=set)
+    #: Articles the run decided to fetch, and those whose fetch ended with an item.
+    requested: set[str] = field(default_factory=set)
+    outcomes: set[str] = field(default_factory=set)
 
     @property
     def incremental(self) -> bool:
@@ -109,15 +112,15 @@ class IncrementalPolicy:
 
     def wants_article(self, url: str, lastmod: datetime | str | None = None) -> bool:
         """Whether to fetch an article link; ``lastmod`` is the sitemap's modified time."""
-        if not self.incremental:
-            return True
         key = self._key(url)
-        if key is None:
+        if not self.incremental or key is None:
+            self._requested(key)
             return True
         if key in self.emitted or key in self.unchanged:
             return False  # fetched in this run already
         state = self.known.get(key)
         if state is None:
+            self._requested(key)
             return True
         when = parse_time(lastmod)
         if when is None:
@@ -128,7 +131,27 @@ class IncrementalPolicy:
         if stored is not None and when <= stored:
             self.skipped.add(key)
             return False
+        self._requested(key)
         return True
+
+    def _requested(self, key: str | None) -> None:
+        # An old /article/{post_id} URL redirects to the article, whose own request the
+        # dupefilter may already have taken: it is an alias, not a request to account for.
+        if key is not None and not POST_ID_PATH.match(urlsplit(key).path):
+            self.requested.add(key)
+
+    def settled(self, urls: Iterable[str | None]) -> None:
+        """An article request came to an end with an item (scraped or dropped) for ``urls``."""
+        for url in urls:
+            key = self._key(url) if url else None
+            if key is not None:
+                self.outcomes.add(key)
+
+    @property
+    def unsettled(self) -> set[str]:
+        """Articles this run meant to fetch that yielded no item (the fetch failed, or the page
+        was not an article): the sitemaps that listed them are read again next time."""
+        return self.requested - self.outcomes - self.emitted.keys() - self.unchanged
 
     def wants_next_page(self, cards: Iterable[tuple[str, datetime | None]]) -> bool:
         """Whether a listing page whose cards are ``(url, date)`` is worth paging past.

@@ -189,7 +189,16 @@ class CrawlSession:
                     "No local feed: the state learnt this run's %d records at its end",
                     len(self.scraped),
                 )
-            state.finish_run(self.run_id, reason, complete, self.policy.sitemaps_seen)
+            unsettled = self.policy.unsettled
+            if unsettled:
+                logger.info(
+                    "%d article request(s) ended without an item (e.g. %s); the sitemaps are "
+                    "read again next time",
+                    len(unsettled),
+                    ", ".join(sorted(unsettled)[:3]),
+                )
+            sitemaps = {} if unsettled else self.policy.sitemaps_seen
+            state.finish_run(self.run_id, reason, complete, sitemaps)
             if complete and self.jobdir is not None and self.jobdir.is_dir():
                 # A finished back-fill's JOBDIR holds only its dupefilter, which would make the
                 # next run with the same JOBDIR skip every page.

@@ -269,3 +269,16 @@ def test_rebuild_absorbs_published_feeds_once(tmp_path: Path, capsys: Any) -> No
     assert state.article(f"{HOST}/news/politics/a").version == 2  # type: ignore[union-attr]
     assert main(["--state-dir", state_dir, "show"]) == 0
     assert json.loads(capsys.readouterr().out)["articles"] == 2
+
+
+def test_article_requests_without_an_item_are_unsettled(tmp_path: Path) -> None:
+    from newscrawl.editions import EN
+    from newscrawl.normalize.urls import canonical_url
+
+    policy = policy_over(tmp_path, canonical=lambda u: canonical_url(u, EN))
+    for path in ("/news/politics/fine", "/news/politics/broken", "/article/1234567"):
+        assert policy.wants_article("http://127.0.0.1:8080" + path)
+    policy.settled(["http://127.0.0.1:8080/news/politics/fine", None])
+    assert policy.unsettled == {f"{HOST}/news/politics/broken"}  # the alias is not counted
+    policy.decide(record("broken"))
+    assert policy.unsettled == set()
