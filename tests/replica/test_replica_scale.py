@@ -1,0 +1,31 @@
+"""100,000 articles: quick start, bounded memory, every page still rendered on request."""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+from newscrawl.replica.testing import ReplicaServer
+
+
+def rss_mb(pid: int) -> float:
+    status = Path(f"/proc/{pid}/status").read_text()
+    m = re.search(r"VmRSS:\s+(\d+) kB", status)
+    assert m is not None
+    return int(m.group(1)) / 1024
+
+
+def test_hundred_thousand_articles() -> None:
+    started = time.monotonic()
+    with ReplicaServer(articles=100_000, truth=False) as big:
+        assert time.monotonic() - started < 60  # a few seconds on a free core
+        assert big.process is not None
+        assert big.health()["articles"] == 100_000
+        last_page = big.get("/?page=5000")
+        assert last_page.status == 200
+        oldest = re.findall(r'<div class="news-card"><a href="([^"]+)"', last_page.text)[-1]
+        assert big.get(oldest.split("?")[0].rstrip("/")).status in (200, 301)
+        index = big.get("/sitemaps/all.xml").text
+        assert index.count("<sitemap>") >= 48
+        assert rss_mb(big.process.pid) < 300
