@@ -18,6 +18,7 @@ browser:
 	@test -x $(CHROMIUM) || { \
 	  echo "Installing Debian's chromium-headless-shell ..."; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium-headless-shell; }
+	@$(CHROMIUM) --version
 
 demo: $(STAMP)
 	$(PY) -m newscrawl.demo
