@@ -317,7 +317,9 @@ def make_article(seed: int, meta: Meta, link_pool: Sequence[Meta]) -> Article:
         tweet = f"{rng.choice(vocab.QUOTE_LINES).capitalize()} — {person} (@{person.split()[0]})"
         blocks.insert(rng.randint(1, len(blocks)), ("tweet", tweet))
 
-    main_image = _image(rng, meta.published) if rng.random() < 0.96 else None
+    # An infograph is its image; other pages now and then have none.
+    has_image = rng.random() < 0.96 or kind == "infograph"
+    main_image = _image(rng, meta.published) if has_image else None
     gallery = (
         [_image(rng, meta.published) for _ in range(rng.randint(4, 8))] if kind == "gallery" else []
     )
