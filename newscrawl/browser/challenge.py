@@ -153,6 +153,7 @@ class ChallengeMiddleware:
                     self._cookies[site] = cookies
                     self._failed_solves = 0
                 else:
+                    self._cookies.pop(site, None)  # they were just refused: useless now
                     self._failed_solves += 1
                     if self._failed_solves == self.max_failed_solves:
                         logger.error(
@@ -170,6 +171,7 @@ class ChallengeMiddleware:
     async def _solve(self, request: Request) -> list[dict[str, Any]]:
         """Load ``request.url`` in the browser until the challenge clears; its cookies, or []."""
         read_cookies = PageMethod(context_cookies)
+        user_agent = request.headers.get("User-Agent")
         solve = Request(
             request.url,
             meta={
@@ -182,9 +184,7 @@ class ChallengeMiddleware:
                 "dont_redirect": True,
                 SOLVE_META: True,
             },
-            headers={"User-Agent": request.headers.get("User-Agent") or b""}
-            if request.headers.get("User-Agent")
-            else None,
+            headers={"User-Agent": user_agent} if user_agent else None,
             dont_filter=True,
         )
         assert self.crawler.engine is not None
