@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
-from newscrawl.browser.loadmore import JsonEndpoint, LoadMoreState, RecordedCall, learn_endpoint
+from newscrawl.browser.loadmore import (
+    JsListings,
+    JsonEndpoint,
+    LoadMoreState,
+    RecordedCall,
+    learn_endpoint,
+)
 
 BASE = "http://127.0.0.1:8080"
 
@@ -147,3 +154,55 @@ def test_failed_learning_renders_are_retried_then_every_listing_rendered() -> No
     state = LoadMoreState(learning=True)
     state.learned(None)
     assert state.render_all
+
+
+class Callbacks:
+    """Stand-ins for the spider methods JsListings routes to (only their identity matters)."""
+
+    def api(self, response: Any) -> None: ...
+    def learned(self, response: Any) -> None: ...
+    def rendered(self, response: Any) -> None: ...
+    def learn_failed(self, failure: Any) -> None: ...
+
+
+def test_js_listings_learn_once_and_release_the_waiting_listings() -> None:
+    from scrapy.http import HtmlResponse
+
+    spider = Callbacks()
+    js = JsListings(
+        on_api=spider.api,
+        on_learned=spider.learned,
+        on_rendered=spider.rendered,
+        on_learn_failed=spider.learn_failed,
+    )
+    [learn] = js.requests_for(BASE + "/news/politics", listing_page=2)
+    assert learn.meta["playwright"] and learn.callback == spider.learned
+    assert learn.errback == spider.learn_failed and learn.dont_filter
+    # Listings met while learning wait; nothing is requested for them yet.
+    assert js.requests_for(BASE + "/tags/Iran", listing_page=2) == []
+    assert js.requests_for(BASE + "/news/economy", listing_page=2) == []
+
+    api = BASE + "/api/listing?path=%2Fnews%2Fpolitics&page="
+    learn.meta["playwright_page_methods"][0].result = [
+        {"url": api + "2", "payload": replica_answer(2, 3)},
+        {"url": api + "3", "payload": replica_answer(3, 4)},
+    ]
+    released = js.learned(HtmlResponse(learn.url, body=b"<html></html>", request=learn))
+    assert [r.url for r in released] == [
+        BASE + "/api/listing?path=%2Fnews%2Fpolitics&page=2",
+        BASE + "/api/listing?path=%2Ftags%2FIran&page=2",
+        BASE + "/api/listing?path=%2Fnews%2Feconomy&page=2",
+    ]
+    assert all(r.callback == spider.api and not r.meta.get("playwright") for r in released)
+    assert {r.meta["listing_page"] for r in released} == {2}
+
+    # Reading an answer gives its cards and the request for the next page, plain again.
+    answer = released[1]
+    body = json.dumps(replica_answer(2, 3)).encode()
+    page, follow = js.read(HtmlResponse(answer.url, body=body, request=answer))
+    assert len(page.cards) == 3 and page.next_page == 3
+    assert follow is not None and follow.url == BASE + "/api/listing?path=%2Ftags%2FIran&page=3"
+    last = HtmlResponse(
+        follow.url, body=json.dumps(replica_answer(3, None)).encode(), request=follow
+    )
+    assert js.read(last)[1] is None
