@@ -89,12 +89,14 @@ def test_second_run_emits_exactly_the_new_and_edited_articles(tmp_path: Path) ->
 
 def test_killed_runs_resume_to_every_article_exactly_once(tmp_path: Path) -> None:
     rng = random.Random(7)
-    with ReplicaServer(articles=400, seed=5) as replica:
+    with ReplicaServer(articles=800, seed=5) as replica:
         expected = set(truth_records(replica))
         kills = 0
-        for _ in range(4):
+        for attempt in range(4):
             proc = start_crawl(replica.base_url, tmp_path)
-            time.sleep(rng.uniform(1.5, 5.0))
+            if attempt:  # the first kill lands in start-up, the others while crawling
+                wait_until_crawling(proc, tmp_path)
+            time.sleep(rng.uniform(0.3, 1.5))
             if proc.poll() is None:
                 os.kill(proc.pid, signal.SIGKILL)
                 kills += 1
@@ -145,7 +147,9 @@ def test_a_backfill_resumes_from_its_jobdir_and_a_killed_one_from_the_state(
     settings = {"JOBDIR": jobdir}
     with ReplicaServer(articles=400, seed=6) as replica:
         expected = set(truth_records(replica))
-        stopped = start_crawl(replica.base_url, tmp_path, settings=settings)
+        # Paced so that it is still running when it is stopped.
+        paced = {**settings, "CONCURRENT_REQUESTS": 1, "DOWNLOAD_DELAY": 0.01}
+        stopped = start_crawl(replica.base_url, tmp_path, settings=paced)
         wait_until_crawling(stopped, tmp_path)
         time.sleep(2)
         stopped.send_signal(signal.SIGINT)  # a graceful stop: Scrapy saves its queue
