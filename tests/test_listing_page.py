@@ -59,10 +59,22 @@ def test_next_page(nav: str, current: int, expected: str | None) -> None:
     assert page.next_page(current) == (BASE + expected if expected else None)
 
 
-def test_load_more_button() -> None:
-    body = CARDS + '<button class="load-more" data-section="/news/politics">Load more</button>'
-    assert ListingPage(html("/news/politics", body)).load_more() == "/news/politics"
-    assert ListingPage(html("/news/politics", CARDS)).load_more() is None
+@pytest.mark.parametrize(
+    ("control", "expected"),
+    [
+        ('<button class="load-more" data-section="/news/politics">Load more</button>', True),
+        ("<button>Load more</button>", True),
+        ('<a role="button" class="btn">  Show more </a>', True),
+        ("<button type=button>المزيد</button>", True),
+        ("<button>Ver más</button>", True),
+        ("<div data-load-more></div>", True),
+        ("", False),
+        ("<button>Subscribe</button>", False),
+        ('<a href="/news/politics/more-news-from-gaza">More news</a>', False),
+    ],
+)  # fmt: skip
+def test_load_more_control(control: str, expected: bool) -> None:
+    assert ListingPage(html("/news/politics", CARDS + control)).load_more() is expected
 
 
 INDEX = b"""<?xml version="1.0" encoding="UTF-8"?>

@@ -46,6 +46,8 @@ LOAD_MORE_SELECTORS: tuple[str, ...] = (
     "a.load-more",
     "button:has-text('Load more')",
     "button:has-text('المزيد')",
+    "button:has-text('Ver más')",
+    "button:has-text('Cargar más')",
 )
 #: Names a paging parameter usually has, used only to break ties when one click was recorded.
 PAGE_PARAM_NAMES: tuple[str, ...] = ("page", "p", "pg", "offset", "start", "skip", "from")

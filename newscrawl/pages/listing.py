@@ -68,7 +68,13 @@ class ListingPage:
     NEXT_TEXT = re.compile(r"^\s*(next|older|التالي|›|»)\s*$", re.IGNORECASE)
     PAGINATION_LINKS = "nav.pagination a, .pagination a"
     PAGE_IN_URL = re.compile(r"[?&]page=(\d+)")
-    LOAD_MORE = "button.load-more, [data-load-more]"
+    LOAD_MORE = "button.load-more, a.load-more, [data-load-more]"
+    #: A "Load more" control known by its words alone (en, ar, es), for markup we did not see.
+    LOAD_MORE_CONTROLS = "button, a[role=button], a[href^='#'], a:not([href])"
+    LOAD_MORE_TEXT = re.compile(
+        r"^\s*(load more|show more|more news|المزيد|تحميل المزيد|ver m[aá]s|cargar m[aá]s)\s*$",
+        re.IGNORECASE,
+    )
     #: Every link of the page: menus, tags, authors, cards, sidebars.
     ALL_LINKS = "a[href]::attr(href)"
 
@@ -129,12 +135,15 @@ class ListingPage:
                 numbered = self.response.urljoin(href)
         return numbered
 
-    def load_more(self) -> str | None:
-        """The listing path a JS "Load more" button pages through (``data-section``)."""
-        button = self.sel.css(self.LOAD_MORE)
-        if not button:
-            return None
-        return button.attrib.get("data-section") or button.attrib.get("data-path") or None
+    def load_more(self) -> bool:
+        """Whether older cards only come through a JS "Load more" control: a control marked as
+        such, else a button whose words say so."""
+        if self.sel.css(self.LOAD_MORE):
+            return True
+        return any(
+            self.LOAD_MORE_TEXT.match(" ".join(control.css("::text").getall()))
+            for control in self.sel.css(self.LOAD_MORE_CONTROLS)
+        )
 
 
 class SitemapPage:
