@@ -53,7 +53,7 @@ def start(base_url: str, out: Path, logs: Path) -> subprocess.Popen[bytes]:
 
 
 def feeds(out: Path) -> list[Path]:
-    return sorted(p for p in out.rglob("*.jsonl") if not p.name.endswith(".rejects.jsonl"))
+    return sorted(out.rglob("*.jsonl"))  # rejects files are *.rejects.jl
 
 
 def published_lines(out: Path) -> tuple[list[dict[str, Any]], int]:

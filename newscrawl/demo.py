@@ -65,7 +65,8 @@ def main(argv: list[str] | None = None) -> int:
         return code or 1
     summary = json.loads(summaries[-1].read_text("utf-8"))
     print(f"\nFeed:    {summary['feed']}")
-    print(f"Rejects: {summary['rejects_file']} ({summary['rejects']} records)")
+    rejects = summary["rejects_file"] if summary["rejects"] else "none"
+    print(f"Rejects: {rejects} ({summary['rejects']} records)")
     print("\nRun summary:\n" + format_summary(summary))
     return 0
 

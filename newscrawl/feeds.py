@@ -14,11 +14,16 @@ Here:
 - a *ledger* (the crawl state, :mod:`newscrawl.state`) may claim the run's JSON Lines feed:
   it registers the file before its first line and publishes it (absorbs it, then renames it) on
   close; a run killed before that is finished by the next run's start.
+
+The other files of a run are written the same way: line files (the rejects) through
+:class:`LineDurableFile` under a ``.part`` name and finished by :func:`finish_line_file`, small
+whole files (summary, stats) by :func:`write_text_atomic`.
 """
 
 from __future__ import annotations
 
 import io
+import json
 import os
 from pathlib import Path
 from typing import IO, Any, Protocol, Self
@@ -29,6 +34,7 @@ from scrapy.crawler import Crawler
 from w3lib.url import file_uri_to_path
 
 PART_SUFFIX = ".part"
+SALVAGE_SUFFIX = ".salvage"
 
 #: Scrapy's names of the JSON Lines format (``FEED_EXPORTERS``).
 JSON_LINES = frozenset({"jsonlines", "jsonl", "jl"})
@@ -74,6 +80,70 @@ def free_feed_path(wanted: Path) -> Path:
         counter += 1
         candidate = wanted.with_name(f"{stem}-{counter}{dot}{suffix}")
     return candidate
+
+
+def salvage_path(final: Path) -> Path:
+    """Where the lines dropped from ``final`` (torn, or not JSON) are kept."""
+    return final.with_name(final.name + SALVAGE_SUFFIX)
+
+
+def fsync_dir(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_text_atomic(target: Path, text: str) -> None:
+    """Replace ``target`` with ``text`` (UTF-8) in one step: a reader sees the old file or the
+    new one, whole, never a part; a crash leaves at most ``target.tmp`` behind."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(target.name + ".tmp")
+    try:
+        with tmp.open("w", encoding="utf-8") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    fsync_dir(target.parent)
+
+
+def finish_line_file(part: Path, final: Path) -> tuple[int, int]:
+    """Publish a JSON Lines file a killed run left as ``part``: keep its complete JSON lines,
+    move a torn last line and any line that is not JSON to ``final.salvage``, rename to
+    ``final``. Returns (lines kept, lines salvaged)."""
+    kept: list[bytes] = []
+    salvage: list[bytes] = []
+    for line in part.read_bytes().splitlines(keepends=True):
+        if line.endswith(b"\n") and _is_json_object(line):
+            kept.append(line)
+        else:
+            salvage.append(line if line.endswith(b"\n") else line + b"\n")
+    if salvage:
+        with salvage_path(final).open("ab") as out:
+            out.writelines(salvage)
+            out.flush()
+            os.fsync(out.fileno())
+        tmp = part.with_name(part.name + ".tmp")
+        with tmp.open("wb") as out:
+            out.writelines(kept)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, part)
+    os.replace(part, final)
+    fsync_dir(final.parent)
+    return len(kept), len(salvage)
+
+
+def _is_json_object(line: bytes) -> bool:
+    try:
+        return isinstance(json.loads(line), dict)
+    except ValueError:
+        return False
 
 
 class LineDurableFile(io.RawIOBase):

@@ -47,7 +47,7 @@ def refresh(item: ArticleItem) -> ArticleItem:
 
 @pytest.fixture
 def crawler(tmp_path: Path) -> Crawler:
-    return get_crawler(settings_dict={RUN_REJECTS: str(tmp_path / "run.rejects.jsonl")})
+    return get_crawler(settings_dict={RUN_REJECTS: str(tmp_path / "run.rejects.jl")})
 
 
 def test_a_valid_record_passes(crawler: Crawler) -> None:
@@ -72,8 +72,11 @@ def test_rejects_keep_the_whole_record_and_the_reason(
     item = replace(record(), **change)
     with pytest.raises(DropItem, match="rejected"):
         pipeline.process_item(item)
+    assert (tmp_path / "run.rejects.jl.part").exists()  # written like the feed
+    assert not (tmp_path / "run.rejects.jl").exists()
     pipeline.close_spider()
-    lines = (tmp_path / "run.rejects.jsonl").read_text("utf-8").splitlines()
+    assert not (tmp_path / "run.rejects.jl.part").exists()
+    lines = (tmp_path / "run.rejects.jl").read_text("utf-8").splitlines()
     assert len(lines) == 1
     entry = json.loads(lines[0])
     assert any(r.startswith(reason) for r in entry["reasons"]), entry["reasons"]

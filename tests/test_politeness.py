@@ -10,7 +10,13 @@ from scrapy.settings import Settings
 
 from newscrawl.extensions.profile import ProfileError, apply_profile
 from newscrawl.middlewares import retry_after_seconds
-from newscrawl.pipelines.output import RUN_FEED, RUN_REJECTS, RUN_SUMMARY, configure_output
+from newscrawl.pipelines.output import (
+    RUN_FEED,
+    RUN_REJECTS,
+    RUN_STATS,
+    RUN_SUMMARY,
+    configure_output,
+)
 
 NOW = datetime(2026, 11, 27, 12, 0, 0, tzinfo=UTC)
 
@@ -68,8 +74,9 @@ def test_default_feed_path(tmp_path: Path) -> None:
     feed = tmp_path / "almayadeen" / "ar" / "2026-11-27T12-00-00Z.jsonl"
     assert settings.getdict("FEEDS") == {str(feed): {"format": "jsonlines", "encoding": "utf-8"}}
     assert settings.get(RUN_FEED) == str(feed)
-    assert settings.get(RUN_REJECTS) == str(feed.with_suffix("")) + ".rejects.jsonl"
+    assert settings.get(RUN_REJECTS) == str(feed.with_suffix("")) + ".rejects.jl"
     assert settings.get(RUN_SUMMARY) == str(feed.with_suffix("")) + ".summary.json"
+    assert settings.get(RUN_STATS) == str(feed.with_suffix("")) + ".stats.json"
 
 
 def test_user_feed_is_kept_and_rejects_go_beside_it(tmp_path: Path) -> None:
@@ -77,13 +84,13 @@ def test_user_feed_is_kept_and_rejects_go_beside_it(tmp_path: Path) -> None:
     settings.set("FEEDS", {str(tmp_path / "mine.jsonl"): {"format": "jsonlines"}}, "cmdline")
     configure_output(settings, "en", now=NOW)
     assert list(settings.getdict("FEEDS")) == [str(tmp_path / "mine.jsonl")]
-    assert settings.get(RUN_REJECTS) == str(tmp_path / "mine.rejects.jsonl")
+    assert settings.get(RUN_REJECTS) == str(tmp_path / "mine.rejects.jl")
 
 
 def test_templated_user_feed_leaves_rejects_in_the_output_dir(tmp_path: Path) -> None:
     settings = Settings({"NEWSCRAWL_OUTPUT_DIR": str(tmp_path)})
     settings.set("FEEDS", {"out/%(name)s-%(time)s.jsonl": {"format": "jsonlines"}}, "cmdline")
     configure_output(settings, "en", now=NOW)
-    expected = tmp_path / "almayadeen" / "en" / "2026-11-27T12-00-00Z.rejects.jsonl"
+    expected = tmp_path / "almayadeen" / "en" / "2026-11-27T12-00-00Z.rejects.jl"
     assert settings.get(RUN_REJECTS) == str(expected)
     assert settings.get(RUN_FEED) is None

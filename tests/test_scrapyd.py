@@ -135,7 +135,7 @@ def test_deploy_and_schedule_through_scrapyd(tmp_path: Path, scrapyd: str) -> No
     assert [s["finish_reason"] for s in stats] == ["finished", "finished"], stats
     assert stats[0]["new"] >= 115 and stats[0]["errors"] == 0
     assert (stats[1]["new"], stats[1]["updated"]) == (3, 0)
-    feeds = sorted(p for p in out.rglob("*.jsonl") if not p.name.endswith(".rejects.jsonl"))
+    feeds = sorted(out.rglob("*.jsonl"))  # rejects files are *.rejects.jl
     records = [json.loads(line) for path in feeds for line in path.open(encoding="utf-8")]
     assert len(records) == stats[0]["new"] + 3
     assert len({r["url"] for r in records}) == len(records)

@@ -58,7 +58,7 @@ def test_summary_lines_name_refusals_and_files() -> None:
         "filtered": {},
         "listing_stops": {"empty": 4},
         "feed": "output/almayadeen/en/2026-11-27T12-00-00Z.jsonl",
-        "rejects_file": "output/almayadeen/en/2026-11-27T12-00-00Z.rejects.jsonl",
+        "rejects_file": "output/almayadeen/en/2026-11-27T12-00-00Z.rejects.jl",
     }
     text = format_summary(summary)
     assert "articles: 497" in text

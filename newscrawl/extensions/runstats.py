@@ -1,5 +1,5 @@
 """The run's outcome for schedulers: one summary line in the log and ``X.stats.json`` beside the
-feed ``X.jsonl``.
+feed ``X.jsonl`` (the run's stem, settled before the feed opened; replaced atomically).
 
 Written when the engine stops, after the feed is published and the state closed, so the file
 says what actually reached the feed. Keys (all present in every file):
@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Self
@@ -25,7 +24,8 @@ from typing import Any, Self
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 
-from newscrawl.pipelines.output import RUN_FEED, RUN_SUMMARY
+from newscrawl.feeds import write_text_atomic
+from newscrawl.pipelines.output import RUN_FEED, RUN_STATS, RUN_SUMMARY
 from newscrawl.state.pipeline import STAT_PREFIX
 from newscrawl.state.session import CrawlSession, session_for
 
@@ -95,10 +95,13 @@ class RunStats:
         }
 
     def target(self) -> Path | None:
-        if self.session and self.session.feeds:
+        settings = self.crawler.settings
+        if not settings.get(RUN_FEED) and self.session and self.session.feeds:
+            # A templated feed (-o 'out/%(time)s.jsonl') named itself when it opened.
             return stats_path(self.session.feeds[0])
-        # No local feed written: beside where it would have been, or beside the run summary.
-        beside = self.crawler.settings.get(RUN_FEED) or self.crawler.settings.get(RUN_SUMMARY)
+        if settings.get(RUN_STATS):  # the run's settled stem (newscrawl.pipelines.output)
+            return Path(settings[RUN_STATS])
+        beside = settings.get(RUN_FEED) or settings.get(RUN_SUMMARY)
         return stats_path(Path(beside)) if beside else None
 
     def engine_stopped(self) -> None:
@@ -118,10 +121,7 @@ class RunStats:
             f"; stats in {target}" if target else "",
         )
         if target is not None:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_name(target.name + ".tmp")
-            tmp.write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", "utf-8")
-            os.replace(tmp, target)
+            write_text_atomic(target, json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
 
 
 def _iso(value: Any) -> str | None:

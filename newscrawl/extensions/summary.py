@@ -1,5 +1,5 @@
 """The run summary: what a crawl found, dropped and failed on, logged at the end and saved as
-JSON beside the feed (``…summary.json``).
+JSON beside the feed (``…summary.json``, replaced atomically).
 
 Articles are counted by content type and section as they reach the feed; rejects, duplicates
 and listing stops come from the pipelines' and the spider's ``newscrawl/…`` stats; failed
@@ -32,6 +32,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet import error as twisted_errors
 from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 
+from newscrawl.feeds import write_text_atomic
 from newscrawl.pipelines.output import RUN_FEED, RUN_REJECTS, RUN_SUMMARY
 
 logger = logging.getLogger(__name__)
@@ -150,9 +151,7 @@ class RunSummary:
         logger.info("Run summary:\n%s", format_summary(summary))
         path = self.crawler.settings.get(RUN_SUMMARY)
         if path:
-            target = Path(path)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", "utf-8")
+            write_text_atomic(Path(path), json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
 
 
 def _line(name: str, counts: dict[str, Any]) -> str:

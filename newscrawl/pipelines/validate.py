@@ -2,22 +2,29 @@
 
 A record needs a title, a URL, and a body or a media object (main image, images or video);
 every record must also match ``newscrawl/schema/article.schema.json``. A rejected record is
-written to the rejects JSONL beside the feed with the reasons, so nothing is lost.
+written with the reasons to the rejects file beside the feed (``X.rejects.jl`` beside
+``X.jsonl``, JSON Lines), so nothing is lost.
+
+The rejects file is written like the feed: as ``X.rejects.jl.part``, one unbuffered write per
+line, ``fsync``-ed every ``NEWSCRAWL_FEED_FSYNC_EVERY`` lines, renamed when the run closes. A
+killed run's part file is finished by the next run of the job (:mod:`newscrawl.state.reconcile`).
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import os
 from pathlib import Path
-from typing import IO, Any, Self
+from typing import Any, Self
 
 from itemadapter import ItemAdapter
 from jsonschema import Draft202012Validator
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
-from newscrawl.pipelines.output import RUN_REJECTS
+from newscrawl.feeds import LineDurableFile, fsync_dir, part_path
+from newscrawl.pipelines.output import REJECTS_SUFFIX, RUN_REJECTS
 from newscrawl.schema import fingerprint, json_schema
 
 logger = logging.getLogger(__name__)
@@ -42,36 +49,47 @@ def record_problems(record: dict[str, Any], validator: Draft202012Validator) -> 
 
 
 class RejectsWriter:
-    """Appends rejected records to a JSONL file, opened on the first reject."""
+    """Writes rejected records to ``path.part`` (created on the first reject), renamed to
+    ``path`` on :meth:`close`."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, fsync_every: int = 100) -> None:
         self.path = path
-        self._file: IO[str] | None = None
+        self.fsync_every = fsync_every
+        self._file: LineDurableFile | None = None
         self.count = 0
 
     def write(self, entry: dict[str, Any]) -> None:
         if self._file is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._file = self.path.open("a", encoding="utf-8")
-        self._file.write(json.dumps(entry, ensure_ascii=False, default=str) + "\n")
-        self._file.flush()
+            try:
+                self._file = LineDurableFile(part_path(self.path), self.fsync_every)
+            except FileExistsError:
+                raise FileExistsError(
+                    f"{part_path(self.path)} was left by a killed run that no crawl state "
+                    "finished; move it aside (its complete lines are its rejects)"
+                ) from None
+        line = json.dumps(entry, ensure_ascii=False, default=str) + "\n"
+        self._file.write(line.encode("utf-8"))
         self.count += 1
 
     def close(self) -> None:
         if self._file is not None:
             self._file.close()
             self._file = None
+            os.replace(part_path(self.path), self.path)
+            fsync_dir(self.path.parent)
 
 
 class ValidationPipeline:
     def __init__(self, crawler: Crawler, rejects_path: Path) -> None:
         self.crawler = crawler
         self.validator = Draft202012Validator(json_schema())
-        self.rejects = RejectsWriter(rejects_path)
+        fsync_every = crawler.settings.getint("NEWSCRAWL_FEED_FSYNC_EVERY", 100)
+        self.rejects = RejectsWriter(rejects_path, fsync_every)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        path = crawler.settings.get(RUN_REJECTS) or "output/rejects.jsonl"
+        path = crawler.settings.get(RUN_REJECTS) or f"output/rejects{REJECTS_SUFFIX}"
         return cls(crawler, Path(path))
 
     def close_spider(self) -> None:

@@ -11,6 +11,10 @@ The same steps serve a run that closes cleanly and the start of a run after one 
 
 A kill between any two steps leaves a status from which the next start resumes, and every step
 is idempotent, so each version of each article ends up in exactly one published feed line.
+
+A killed run may also leave its rejects as ``X.rejects.jl.part`` beside its feed ``X.jsonl``:
+the same start keeps its complete lines, moves a torn last line to ``X.rejects.jl.salvage`` and
+renames it to ``X.rejects.jl``.
 """
 
 from __future__ import annotations
@@ -23,7 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from newscrawl.feeds import free_feed_path, part_path
+from newscrawl.feeds import finish_line_file, free_feed_path, fsync_dir, part_path, salvage_path
+from newscrawl.pipelines.output import rejects_for
 from newscrawl.state.store import CrawlState
 
 logger = logging.getLogger(__name__)
@@ -41,10 +46,6 @@ class FeedReport:
     salvaged: int = 0
     torn: bool = False
     recovered: bool = False  # finished on behalf of a run that did not close it
-
-
-def salvage_path(final: Path) -> Path:
-    return final.with_name(final.name + ".salvage")
 
 
 def publish_feed(
@@ -71,7 +72,7 @@ def publish_feed(
                 target = free_feed_path(final)
                 logger.warning("%s exists; publishing the feed as %s", final, target)
             os.replace(part, target)
-            _fsync_dir(final.parent)
+            fsync_dir(final.parent)
         with state.transaction() as db:
             state.set_feed_status(db, final, "published")
             if target != final:
@@ -95,7 +96,29 @@ def reconcile(state: CrawlState) -> list[FeedReport]:
             ", torn last line" if report.torn else "",
         )
         reports.append(report)
+    finish_rejects(state)
     return reports
+
+
+def finish_rejects(state: CrawlState) -> list[Path]:
+    """Publish the rejects files that killed runs left as ``.part`` beside their feeds."""
+    killed = {run["id"] for run in state.runs() if run["finished_at"] is None}
+    finished = []
+    for entry in state.feeds():
+        final = rejects_for(entry.path)
+        part = part_path(final)
+        if entry.run_id not in killed or not part.exists():
+            continue
+        kept, salvaged = finish_line_file(part, final)
+        logger.warning(
+            "Recovered rejects of an interrupted run: %s (%d kept, %d lines salvaged to %s)",
+            final,
+            kept,
+            salvaged,
+            salvage_path(final),
+        )
+        finished.append(final)
+    return finished
 
 
 def _absorb(state: CrawlState, final: Path, part: Path, report: FeedReport) -> None:
@@ -163,17 +186,9 @@ def _rewrite_without(part: Path, drop: set[int]) -> None:
                 out.write(line)
         _fsync(out)
     os.replace(tmp, part)
-    _fsync_dir(part.parent)
+    fsync_dir(part.parent)
 
 
 def _fsync(file: BinaryIO) -> None:
     file.flush()
     os.fsync(file.fileno())
-
-
-def _fsync_dir(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -88,8 +88,8 @@ def stats_files(out_dir: Path) -> list[Path]:
 
 
 def feed_files(out_dir: Path) -> list[Path]:
-    """Published article feeds: ``*.jsonl`` except the rejects files."""
-    return sorted(p for p in out_dir.rglob("*.jsonl") if not p.name.endswith(".rejects.jsonl"))
+    """Published article feeds: every ``*.jsonl`` (rejects files are ``*.rejects.jl``)."""
+    return sorted(out_dir.rglob("*.jsonl"))
 
 
 def read_feed(path: Path) -> list[dict[str, Any]]:

@@ -41,7 +41,7 @@ def truth_records(replica: ReplicaServer) -> dict[str, dict[str, Any]]:
 
 
 def rejected_urls(out_dir: Path) -> set[str]:
-    rejects = [json.loads(line) for p in out_dir.rglob("*.rejects.jsonl") for line in p.open()]
+    rejects = [json.loads(line) for p in out_dir.rglob("*.rejects.jl") for line in p.open()]
     return {r["record"]["url"] for r in rejects}
 
 

@@ -1,0 +1,90 @@
+"""Real runs whose feed name is taken: the feed and every file beside it move on together."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from newscrawl.pipelines.output import run_stamp
+from newscrawl.replica.testing import ReplicaServer
+
+from .crawl import PROJECT
+
+
+def crawl(replica: ReplicaServer, tmp_path: Path, *extra: str, state: str) -> None:
+    cmd = [
+        sys.executable, "-m", "scrapy", "crawl", "almayadeen", *extra,
+        "-a", f"base_url={replica.base_url}", "-a", "max_articles=5",
+        "-s", "NEWSCRAWL_PROFILE=replica", "-s", f"NEWSCRAWL_OUTPUT_DIR={tmp_path / 'out'}",
+        "-s", f"NEWSCRAWL_STATE_DIR={tmp_path / state}",
+    ]  # fmt: skip
+    proc = subprocess.run(cmd, cwd=PROJECT, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+
+
+def read(path: Path) -> Any:
+    return json.loads(path.read_text("utf-8"))
+
+
+def lines(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text("utf-8").splitlines()]
+
+
+def assert_finished(folder: Path) -> None:
+    """No part or temporary file is left, and ``*.jsonl`` holds feeds only."""
+    assert not [p.name for p in folder.iterdir() if p.name.endswith((".part", ".tmp"))]
+    for feed in folder.glob("*.jsonl"):
+        assert all("fingerprint" in record for record in lines(feed)), feed
+
+
+def test_second_run_into_a_taken_feed_writes_its_own_files(
+    replica_en: ReplicaServer, tmp_path: Path
+) -> None:
+    folder = tmp_path / "feeds"
+    mine = folder / "mine.jsonl"
+    crawl(replica_en, tmp_path, "-o", str(mine), state="state-1")
+    first = {p.name: p.read_bytes() for p in folder.iterdir()}
+    assert sorted(first) == ["mine.jsonl", "mine.stats.json", "mine.summary.json"]
+
+    crawl(replica_en, tmp_path, "-o", str(mine), state="state-2")  # another job, same file
+    assert {p.name: p.read_bytes() for p in folder.glob("mine.*")} == first  # untouched
+    summary = read(folder / "mine-2.summary.json")
+    stats = read(folder / "mine-2.stats.json")
+    assert summary["feed"] == str(folder / "mine-2.jsonl")
+    assert summary["rejects_file"] == str(folder / "mine-2.rejects.jl")
+    assert stats["feeds"] == [str(folder / "mine-2.jsonl")]
+    assert stats["state_dir"] == str(tmp_path / "state-2")
+    assert len(lines(folder / "mine-2.jsonl")) == summary["articles"] == stats["new"] == 5
+    assert len(lines(mine)) == read(folder / "mine.summary.json")["articles"] == 5
+    assert_finished(folder)
+
+
+def test_default_feed_whose_stem_is_taken_moves_with_its_files(
+    replica_en: ReplicaServer, tmp_path: Path
+) -> None:
+    """Every stamp the run can start in is taken by an earlier run's summary (one that wrote
+    its feed to stdout): the run's feed, summary and stats take ``-2``, together."""
+    folder = tmp_path / "out" / "almayadeen" / "en"
+    folder.mkdir(parents=True)
+    now = datetime.now(UTC)
+    taken = [run_stamp(now + timedelta(seconds=s)) for s in range(-1, 120)]
+    for stamp in taken:
+        (folder / f"{stamp}.summary.json").write_text('{"earlier": true}\n')
+
+    crawl(replica_en, tmp_path, state="state")
+    stats_files = list(folder.glob("*.stats.json"))
+    assert len(stats_files) == 1
+    stem = stats_files[0].name.removesuffix(".stats.json")
+    assert stem.endswith("-2") and stem.removesuffix("-2") in taken
+    stats = read(stats_files[0])
+    assert stats["feeds"] == [str(folder / f"{stem}.jsonl")]
+    summary = read(folder / f"{stem}.summary.json")
+    assert summary["feed"] == str(folder / f"{stem}.jsonl")
+    assert len(lines(folder / f"{stem}.jsonl")) == summary["articles"] == stats["new"] == 5
+    assert all(read(folder / f"{stamp}.summary.json") == {"earlier": True} for stamp in taken)
+    assert [p.name for p in folder.glob("*.jsonl")] == [f"{stem}.jsonl"]
+    assert_finished(folder)
