@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import os
 from pathlib import Path
 from typing import IO, Any, Protocol, Self
@@ -32,6 +33,8 @@ from weakref import WeakKeyDictionary
 from scrapy import Spider
 from scrapy.crawler import Crawler
 from w3lib.url import file_uri_to_path
+
+logger = logging.getLogger(__name__)
 
 PART_SUFFIX = ".part"
 SALVAGE_SUFFIX = ".salvage"
@@ -222,6 +225,15 @@ class AtomicFileFeedStorage:
     def open(self, spider: Spider) -> IO[bytes]:
         self.wanted.parent.mkdir(parents=True, exist_ok=True)
         self.final = self.wanted if self.overwrite else free_feed_path(self.wanted)
+        if self.final != self.wanted:
+            # The run settled a free name for all its files (newscrawl.pipelines.output);
+            # another process took it since.
+            logger.warning(
+                "%s was taken meanwhile: the feed is %s; the run's other files keep the name %s",
+                self.wanted,
+                self.final,
+                self.wanted.name,
+            )
         ledger = feed_ledger(self.crawler)
         if ledger is not None and self.format in JSON_LINES and ledger.claims(self.feed_key):
             # The state learns from this feed's lines; other feeds (a second copy, CSV, XML)

@@ -13,9 +13,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from scrapy import Spider
 from scrapy.settings import SETTINGS_PRIORITIES, Settings
 
-from newscrawl.feeds import write_text_atomic
+from newscrawl.feeds import AtomicFileFeedStorage, write_text_atomic
 from newscrawl.pipelines.output import (
     RUN_FEED,
     RUN_REJECTS,
@@ -162,3 +163,19 @@ def test_killed_runs_rejects_are_finished_by_the_next_run(tmp_path: Path) -> Non
     assert all("missing title" in entry["reasons"] for entry in finished)
     assert (folder / f"{STAMP}.rejects.jl.salvage").read_bytes() == torn + b"\n"
     assert not list(folder.glob("*.jsonl"))  # the feed had no line; the rejects stay out
+
+
+def test_a_feed_name_taken_after_it_was_settled_is_not_overwritten(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Another process took the settled name between settling and opening: the feed moves on
+    (never overwriting) and says so; the rest of the run keeps the settled stem."""
+    wanted = tmp_path / f"{STAMP}.jsonl"
+    wanted.write_text("other process\n")
+    storage = AtomicFileFeedStorage(str(wanted), feed_options={"format": "jsonlines"})
+    file = storage.open(Spider("almayadeen"))
+    file.write(b"{}\n")
+    storage.store(file)
+    assert storage.final == tmp_path / f"{STAMP}-2.jsonl"
+    assert storage.final.read_bytes() == b"{}\n" and wanted.read_text() == "other process\n"
+    assert "was taken meanwhile" in caplog.text
