@@ -138,6 +138,12 @@ class RunSummary:
                 "feed": stats.get("newscrawl/feeds", 0),
             },
             "requests": stats.get("downloader/request_count", 0),
+            # Where requests were downloaded: Scrapy's HTTP handler or Chromium (newscrawl.browser).
+            "requests_by_handler": {
+                "plain": stats.get("newscrawl/requests/plain", 0),
+                "browser": stats.get("newscrawl/requests/browser", 0),
+            },
+            "challenges": _prefixed(stats, "newscrawl/challenge/"),
             "responses": stats.get("downloader/response_count", 0),
             "response_bytes": stats.get("downloader/response_bytes", 0),
             "status_counts": _prefixed(stats, "downloader/response_status_count/"),
@@ -171,6 +177,8 @@ def format_summary(summary: dict[str, Any]) -> str:
         f"  rejects: {summary['rejects']}"
         + "".join(f"; {k} {v}" for k, v in summary["rejects_by_reason"].items()),
         f"  duplicates dropped: {summary['duplicates']}",
+        _line("downloaded by", summary.get("requests_by_handler", {})),
+        _line("challenges", summary.get("challenges", {})),
         _line("errors", summary["errors"]),
         _line("retries", summary["retries"]),
         _line("waits", {k: v for k, v in summary.get("waits", {}).items() if v}),

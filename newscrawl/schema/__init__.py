@@ -53,9 +53,7 @@ FIELDS: tuple[str, ...] = (
 )
 
 #: Fields that depend on the crawl rather than on the page; the ground truth leaves them out.
-CRAWL_FIELDS: frozenset[str] = frozenset(
-    {"fetched_url", "alternate_urls", "crawled_at", "version"}
-)
+CRAWL_FIELDS: frozenset[str] = frozenset({"fetched_url", "alternate_urls", "crawled_at", "version"})
 
 #: Fields whose values make up the fingerprint. A change to any of them is an edit.
 CONTENT_FIELDS: tuple[str, ...] = (

@@ -4,10 +4,10 @@
     python -m newscrawl.state rebuild output/almayadeen/en [--state-dir output/state]
 
 ``rebuild`` absorbs every published feed (``*.jsonl`` below the folder; rejects files, named
-``*.rejects.jl``, do not match, and the ``*.rejects.jsonl`` of older versions are left aside)
-into the state, oldest name first: after the state was lost or moved, the next run then knows
-every article the feeds hold and emits only what is new or changed. Feeds already known are skipped.
-It takes the job's lock, so it never runs beside a crawl of the same job.
+``*.rejects.jl``, do not match) into the state, oldest name first: after the state was lost or
+moved, the next run then knows every article the feeds hold and emits only what is new or changed.
+Feeds already known are skipped. It takes the job's lock, so it never runs beside a crawl of
+the same job.
 """
 
 from __future__ import annotations
@@ -20,9 +20,6 @@ from pathlib import Path
 from newscrawl.state.lock import JobAlreadyRunning, RunLock
 from newscrawl.state.reconcile import publish_feed
 from newscrawl.state.store import CrawlState
-
-#: What rejects files were called before they were renamed out of the ``*.jsonl`` glob.
-LEGACY_REJECTS = ".rejects.jsonl"
 
 
 def show(state: CrawlState) -> dict[str, object]:
@@ -40,7 +37,7 @@ def show(state: CrawlState) -> dict[str, object]:
 
 def rebuild(state: CrawlState, folder: Path) -> tuple[int, int]:
     """Absorb the feeds below ``folder``; returns (feeds read, records absorbed)."""
-    feeds = sorted(p for p in folder.rglob("*.jsonl") if not p.name.endswith(LEGACY_REJECTS))
+    feeds = sorted(folder.rglob("*.jsonl"))
     read = absorbed = 0
     for path in feeds:
         if state.feed(path) is not None:

@@ -64,6 +64,9 @@ def test_challenged_site_solved_in_the_browser_and_crawled_plain(
     assert crawl_stat(result, "newscrawl/challenge/reissued") >= solved
     assert crawl_stat(result, "newscrawl/challenge/gave_up") == 0
     assert browser / (browser + plain) <= BROWSER_SHARE_CEILING, (browser, plain)
+    # The run summary tells the same split, and the challenges met.
+    assert result.summary["requests_by_handler"] == {"plain": plain, "browser": browser}
+    assert result.summary["challenges"]["solved"] == solved
 
 
 def test_js_listings_stop_at_the_incremental_high_water_mark(

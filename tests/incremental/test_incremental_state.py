@@ -260,7 +260,6 @@ def test_rebuild_absorbs_published_feeds_once(tmp_path: Path, capsys: Any) -> No
     edited = record("a", version=2, modified="2026-11-02T00:00:00Z")
     (feeds / "2026-11-02T00-00-00Z.jsonl").write_bytes(line(edited))
     (feeds / "2026-11-02T00-00-00Z.rejects.jl").write_bytes(b'{"reasons": []}\n')
-    (feeds / "2026-11-01T00-00-00Z.rejects.jsonl").write_bytes(b'{"reasons": []}\n')  # older name
     state_dir = str(tmp_path / "state")
     assert main(["--state-dir", state_dir, "rebuild", str(feeds)]) == 0
     assert "2 feeds read, 3 article versions absorbed" in capsys.readouterr().out
