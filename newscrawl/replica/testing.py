@@ -28,6 +28,8 @@ from types import TracebackType
 from typing import IO, Any
 from urllib.parse import quote, urlsplit
 
+import jsonlines
+
 _READY = re.compile(r"on http://127\.0\.0\.1:(\d+) ")
 
 
@@ -215,8 +217,8 @@ class ReplicaServer:
 
     def truth(self) -> list[dict[str, Any]]:
         """Every truth line, parsed."""
-        with self.wait_truth().open(encoding="utf-8") as fh:
-            return [json.loads(line) for line in fh]
+        with jsonlines.open(self.wait_truth()) as reader:
+            return list(reader.iter(type=dict))
 
     def publish(self, new: int = 0, edit: int = 0) -> dict[str, list[str]]:
         """Publish ``new`` and edit ``edit`` articles; returns the affected URLs. The truth file is

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import jsonlines
+
 PROJECT = Path(__file__).resolve().parents[2]
 
 
@@ -32,8 +34,9 @@ class CrawlResult:
 def _read_jsonl(path: Path | None) -> list[dict[str, Any]]:
     if path is None or not path.exists():
         return []
-    with path.open(encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]
+    # jsonlines fails loudly, naming the line, on a partial or malformed line.
+    with jsonlines.open(path) as reader:
+        return list(reader.iter(type=dict, skip_empty=True))
 
 
 def run_crawl(
