@@ -42,6 +42,9 @@ REDIRECT_MAX_TIMES = 5
 METAREFRESH_ENABLED = False
 #: Pages of one listing followed at most (?page=N); older articles come from the sitemaps.
 NEWSCRAWL_MAX_LISTING_PAGES = 1000
+#: Follow the tag, author and section listings that article pages link (not in incremental
+#: runs after a complete one, which find what is new on section listings and sitemaps).
+NEWSCRAWL_FOLLOW_ARTICLE_LISTINGS = True
 URLLENGTH_LIMIT = 2083
 
 # -- Retries: 5xx, timeouts, 429 (after Retry-After, capped) ----------------------------------

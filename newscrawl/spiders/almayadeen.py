@@ -46,6 +46,9 @@ logger = logging.getLogger(__name__)
 PRIORITY_ARTICLE = 20
 PRIORITY_SITEMAP = 10
 PRIORITY_LISTING = 0
+#: A listing's next page goes before listings not yet opened: pagination is a chain, one page
+#: at a time, and a chain left to the end of the crawl would run with nothing beside it.
+PRIORITY_NEXT_PAGE = 5
 
 #: Slack around the date window when judging a card or sitemap date, which may be local time
 #: or a modification time; the item's own date decides in the end.
@@ -74,6 +77,10 @@ class AlmayadeenSpider(Spider):
         host = urlsplit(self.site.base_url).hostname or self.site.edition.host
         self.allowed_domains = [host]
         self.max_listing_pages = 1000
+        #: Links already judged, on listing pages (cards aside) and on article pages (where
+        #: only listings are followed, see ``follows_article_listings``).
+        self.listing_links_seen: set[str] = set()
+        self.article_links_seen: set[str] = set()
         # -- newscrawl.browser: "Load more" listings, their JSON request learned in the browser --
         self.js_listings = JsListings(
             on_api=self.parse_listing_api,
@@ -136,7 +143,10 @@ class AlmayadeenSpider(Spider):
         carded = {card.url for card in cards}
         links = page.links()
         for url in links:
-            if url not in carded:  # a card's link was judged with its date above
+            # A card's link was judged with its date above; other links (menus, sidebars) repeat
+            # from page to page and are judged once per crawl.
+            if url not in carded and url not in self.listing_links_seen:
+                self.listing_links_seen.add(url)
                 yield from self._follow_link(url)
         if not cards:
             # Card markup not recognised: judge the paging on the page's article links.
@@ -269,6 +279,25 @@ class AlmayadeenSpider(Spider):
             self._count("filtered/section")
             return
         yield item
+        if self.follows_article_listings():
+            # The tag and author listings an article links (its section's too): more ways to
+            # every article than the section listings and sitemaps alone.
+            # Menus and tags repeat from page to page: each link is judged once per crawl.
+            for url in ListingPage(response).links():
+                if url in self.article_links_seen:
+                    continue
+                self.article_links_seen.add(url)
+                if classify(url, self.site) is UrlKind.LISTING:
+                    yield from self._follow_link(url)
+
+    def follows_article_listings(self) -> bool:
+        """Whether to follow the listings an article page links. A crawl with no high-water
+        mark does, for completeness; an incremental run after a complete one does not: what is
+        new tops the section listings and the current months' sitemaps."""
+        if not self.crawler.settings.getbool("NEWSCRAWL_FOLLOW_ARTICLE_LISTINGS", True):
+            return False
+        policy = policy_for(self.crawler)
+        return policy is None or policy.horizon is None
 
     def wants_article(self, url: str, when: datetime | None) -> bool:
         """Whether to request an article link (the window and the sections)."""
@@ -345,9 +374,8 @@ class AlmayadeenSpider(Spider):
         meta: dict[str, Any] = {"listing_page": page}
         if previous is not None:
             meta["previous_cards"] = [c.url for c in previous]
-        yield from self._follow(
-            url, self.parse_listing, PRIORITY_LISTING, expect=UrlKind.LISTING, **meta
-        )
+        priority = PRIORITY_NEXT_PAGE if page > 1 else PRIORITY_LISTING
+        yield from self._follow(url, self.parse_listing, priority, expect=UrlKind.LISTING, **meta)
 
     def _follow(
         self, url: str, callback: Any, priority: int, expect: UrlKind, **meta: Any

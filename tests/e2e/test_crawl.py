@@ -243,13 +243,34 @@ def test_crawl_delay_is_honoured_without_the_replica_profile(
     assert (times[-1] - times[0]).total_seconds() >= len(times) - 2, times
 
 
+def test_article_pages_lead_to_their_tag_and_author_listings(
+    replica_en: ReplicaServer, tmp_path: Path
+) -> None:
+    """A crawl with no high-water mark follows the tag and author listings article pages link,
+    and those alone lead to articles the two-page section listings do not reach."""
+    capped = {"NEWSCRAWL_MAX_LISTING_PAGES": 2}
+    result = run_crawl(replica_en.base_url, tmp_path, "discover=listings", settings=capped)
+    assert result.returncode == 0
+    without = run_crawl(
+        replica_en.base_url,
+        tmp_path / "without",
+        "discover=listings",
+        settings={**capped, "NEWSCRAWL_FOLLOW_ARTICLE_LISTINGS": False},
+    )
+    assert without.returncode == 0
+    assert result.summary["pages"]["listing"] > without.summary["pages"]["listing"]
+    assert 0 < len(without.records) < len(result.records)
+    assert {r["url"] for r in without.records} < {r["url"] for r in result.records}
+
+
 def test_listing_page_cap(replica_en: ReplicaServer, tmp_path: Path) -> None:
     """A listing is paged at most NEWSCRAWL_MAX_LISTING_PAGES deep, and the summary says so."""
     result = run_crawl(
         replica_en.base_url,
         tmp_path,
         "discover=listings",
-        settings={"NEWSCRAWL_MAX_LISTING_PAGES": 2},
+        # Section listings alone: the tag listings article pages link would reach the rest.
+        settings={"NEWSCRAWL_MAX_LISTING_PAGES": 2, "NEWSCRAWL_FOLLOW_ARTICLE_LISTINGS": False},
     )
     assert result.returncode == 0
     stops = result.summary["listing_stops"]
