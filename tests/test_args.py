@@ -7,13 +7,14 @@ from datetime import UTC, datetime
 import pytest
 
 from newscrawl.discovery.args import ArgumentError, CrawlArgs, Source
+from newscrawl.discovery.classify import Site
 
 
 def test_defaults() -> None:
     args = CrawlArgs.parse({})
     assert args.edition == "en"
     assert args.base_url is None
-    assert args.start_base == "https://english.almayadeen.net"
+    assert Site.of(args.edition, args.base_url).base_url == "https://english.almayadeen.net"
     assert args.discover == (Source.LISTINGS, Source.SITEMAPS)
     assert args.sections == ()
     assert args.since is None and args.until is None and args.max_articles is None

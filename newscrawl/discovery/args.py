@@ -212,10 +212,6 @@ class CrawlArgs(BaseModel):
                 problems.append(f"{where}: {message}")
             raise ArgumentError("bad spider argument(s): " + "; ".join(problems)) from None
 
-    @property
-    def start_base(self) -> str:
-        return self.base_url or EDITIONS[self.edition].base_url
-
     def in_window(self, moment: datetime | None) -> bool:
         """Whether a publication time falls in [since, until]; unknown times are kept."""
         if moment is None:

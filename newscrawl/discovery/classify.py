@@ -18,7 +18,7 @@ from newscrawl.discovery.rules import (
     TRACKING_PARAMS,
     UrlKind,
 )
-from newscrawl.editions import ALL_HOSTS, EDITIONS, Edition
+from newscrawl.editions import EDITIONS, Edition
 
 
 @dataclass(frozen=True)
@@ -154,9 +154,3 @@ def production_url(url: str, site: Site) -> str:
         return url
     query = f"?{parts.query}" if parts.query else ""
     return f"{site.edition.base_url}{path}{query}"
-
-
-def is_other_edition(url: str, site: Site) -> bool:
-    """True for a link to another edition's (or another known) host of the site."""
-    host = urlsplit(url).netloc.lower().split(":")[0]
-    return host in ALL_HOSTS and host != site.edition.host

@@ -301,7 +301,3 @@ def make_article(seed: int, meta: Meta, link_pool: Sequence[Meta]) -> Article:
         head_times=rng.random() < 0.93,
         classes=classes,
     )
-
-
-def author_slug(name: str) -> str:
-    return slugify(name).strip("-") or "author"

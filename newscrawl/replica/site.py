@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 import re
 from array import array
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from functools import lru_cache
 from typing import Any, overload
@@ -208,9 +208,6 @@ class Site:
 
     def newest(self, n: int) -> list[Meta]:
         return [self.metas[k] for k in self.listings["/"][:n]]
-
-    def iter_metas(self) -> Iterator[Meta]:
-        yield from self.metas
 
     # --- publishing -------------------------------------------------------------------------
 

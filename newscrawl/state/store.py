@@ -217,9 +217,6 @@ class CrawlState:
         rows = self._db.execute(query + " ORDER BY opened_at, path").fetchall()
         return [_feed_entry(row) for row in rows]
 
-    def feed_path_taken(self, path: Path) -> bool:
-        return self.feed(path) is not None
-
     # -- runs --------------------------------------------------------------------------------
 
     def start_run(self, mode: str, pid: int) -> int:
