@@ -159,3 +159,7 @@ TRACKING_PARAMS: re.Pattern[str] = re.compile(
 
 #: The only query parameter a listing keeps: its page number.
 PAGE_PARAM = "page"
+#: Where discovery starts besides the home page: the sitemap index and the RSS feed.
+SITEMAP_INDEX_PATH = "/sitemaps/all.xml"
+RSS_PATH = "/rss.xml"
+ROBOTS_PATH = "/robots.txt"

@@ -30,7 +30,7 @@ from newscrawl.discovery.classify import (
     request_url,
     site_path,
 )
-from newscrawl.discovery.rules import UrlKind
+from newscrawl.discovery.rules import ROBOTS_PATH, RSS_PATH, SITEMAP_INDEX_PATH, UrlKind
 from newscrawl.extensions.profile import apply_profile
 from newscrawl.extensions.summary import failure_kind
 from newscrawl.normalize.loader import load_article
@@ -53,10 +53,6 @@ PRIORITY_NEXT_PAGE = 5
 #: Slack around the date window when judging a card or sitemap date, which may be local time
 #: or a modification time; the item's own date decides in the end.
 WINDOW_SLACK = timedelta(days=1)
-
-SITEMAP_INDEX_PATH = "/sitemaps/all.xml"
-RSS_PATH = "/rss.xml"
-ROBOTS_PATH = "/robots.txt"
 
 
 class AlmayadeenSpider(Spider):
