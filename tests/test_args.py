@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -48,6 +48,9 @@ def test_times_with_offsets_become_utc() -> None:
     assert not args.in_window(datetime(2024, 8, 15, 23, 31, tzinfo=UTC))
     assert not args.in_window(datetime(2024, 8, 17, 0, 0, 1, tzinfo=UTC))
     assert args.in_window(None)
+    # A card or sitemap date is judged with slack: it may be local time or a modification time.
+    assert args.in_window(datetime(2024, 8, 15, 23, 31, tzinfo=UTC), timedelta(days=1))
+    assert not args.in_window(datetime(2024, 8, 14, 23, 31, tzinfo=UTC), timedelta(days=1))
 
 
 def test_sections_select_paths() -> None:

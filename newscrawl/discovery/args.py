@@ -8,7 +8,7 @@ crawl before any request with a message that names the argument and says what is
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -212,14 +212,14 @@ class CrawlArgs(BaseModel):
                 problems.append(f"{where}: {message}")
             raise ArgumentError("bad spider argument(s): " + "; ".join(problems)) from None
 
-    def in_window(self, moment: datetime | None) -> bool:
-        """Whether a publication time falls in [since, until]; unknown times are kept."""
+    def in_window(self, moment: datetime | None, slack: timedelta = timedelta(0)) -> bool:
+        """Whether a time falls in [since - slack, until + slack]; unknown times are kept."""
         if moment is None:
             return True
         moment = _to_utc(moment)
-        if self.since and moment < self.since:
+        if self.since and moment < self.since - slack:
             return False
-        return not (self.until and moment > self.until)
+        return not (self.until and moment > self.until + slack)
 
     def wants_path(self, path: str) -> bool:
         """Whether an article path is inside the chosen sections (all when none chosen)."""

@@ -297,10 +297,7 @@ class AlmayadeenSpider(Spider):
 
     def wants_article(self, url: str, when: datetime | None) -> bool:
         """Whether to request an article link (the window and the sections)."""
-        since, until = self.args.since, self.args.until
-        if when is not None and (
-            (since and when < since - WINDOW_SLACK) or (until and when > until + WINDOW_SLACK)
-        ):
+        if not self.args.in_window(when, WINDOW_SLACK):
             self._count("filtered/window")
             return False
         path = site_path(url, self.site) or "/"
