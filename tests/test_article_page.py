@@ -308,7 +308,7 @@ def test_a_body_without_paragraph_tags_is_read_by_lines() -> None:
         ('<img data-src="//m/c.jpg">', "https://m/c.jpg"),
         (
             '<img srcset="https://m/d-400.jpg 400w, https://m/d-800.jpg 800w">',
-            "https://m/d-400.jpg",
+            "https://m/d-800.jpg",
         ),
         ('<img src="/media/e.jpg">', "https://english.almayadeen.net/media/e.jpg"),
     ],

@@ -112,6 +112,7 @@ def _dates(candidates: Iterable[RawDate], edition: Edition) -> tuple[str | None,
     zones = {
         "tawsiyat": edition.local_tz,
         "meta": "UTC",
+        "attribute": "UTC",
         "byline": edition.local_tz,
         "jsonld": edition.local_tz,
     }
@@ -173,7 +174,9 @@ def _canonical(candidates: Iterable[str], fetched: str, edition: Edition) -> str
 
 
 def _content_type(page_types: Iterable[str], path: str) -> str:
-    if any(t.strip().lower().startswith(VIDEO_PAGE_TYPES) for t in page_types):
+    """The first source that types the page decides ``video``; else the URL's first segment."""
+    first_type = next((t.strip().lower() for t in page_types if t.strip()), "")
+    if first_type.startswith(VIDEO_PAGE_TYPES):
         return "video"
     segment = path.strip("/").split("/", 1)[0].lower()
     return CONTENT_TYPE_BY_SEGMENT.get(segment, "article")

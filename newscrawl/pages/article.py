@@ -13,15 +13,18 @@ generic fallback); the selectors themselves are data in ``newscrawl.pages.select
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, ClassVar, Literal, NamedTuple
+from urllib.parse import urlsplit
 
 from lxml import etree
 from parsel import Selector, SelectorList
 from scrapy.http import TextResponse
 
-from newscrawl.pages import jsonld
+from newscrawl.editions import ALL_HOSTS as SITE_HOSTS
+from newscrawl.pages import images, jsonld
 from newscrawl.pages import selectors as S
 from newscrawl.pages.tawsiyat import parse_tawsiyat, tawsiyat_class, tawsiyat_string
 
@@ -29,7 +32,7 @@ from newscrawl.pages.tawsiyat import parse_tawsiyat, tawsiyat_class, tawsiyat_st
 ARTICLE_PAGE_TYPES = frozenset({"article", "videoobject", "video", "newsarticle"})
 
 #: Where a date string came from; the loader reads each in its own zone.
-DateSource = Literal["tawsiyat", "meta", "byline", "jsonld"]
+DateSource = Literal["tawsiyat", "meta", "attribute", "byline", "jsonld"]
 
 
 class RawDate(NamedTuple):
@@ -384,20 +387,10 @@ class LayoutParser:
         img = figure.css("img")
         if not img:
             return None
-        attrs = img[0].attrib
-        candidates = [attrs.get(a, "").strip() for a in S.IMG_URL_ATTRS]
-        for srcset in (attrs.get("srcset", ""), attrs.get("data-srcset", "")):
-            if srcset.strip():
-                candidates.append(srcset.strip().split(",")[0].split()[0])
-        # Lazy-loading pages put a data: placeholder in src and the picture in data-src.
-        url = next((c for c in candidates if c and not c.startswith(S.PLACEHOLDER_URLS)), "")
+        url = images.image_url(img[0].root)
         if not url:
             return None
-        caption_nodes = figure.css("figcaption")
-        caption = text_of(caption_nodes[0]) if caption_nodes else None
-        if not (caption and caption.strip()):
-            caption = attrs.get("alt") or attrs.get("title")
-        return RawImage(url, caption)
+        return RawImage(url, images.caption_text(img[0].root, None))
 
     @cached_property
     def main_figure(self) -> Selector | None:
@@ -447,6 +440,14 @@ class Layout2022Parser(LayoutParser):
 PARSERS: tuple[type[LayoutParser], ...] = (Layout2024Parser, Layout2022Parser)
 
 
+def _is_local(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return host in ("", "localhost")
+    return True
+
+
 class ArticlePage:
     """Raw field values of one article, video, infograph or gallery page."""
 
@@ -473,10 +474,66 @@ class ArticlePage:
 
     @cached_property
     def layout(self) -> LayoutParser:
-        for parser in PARSERS:
-            if parser.matches(self.root):
-                return parser(self.root)
-        return LayoutParser(self.root)
+        if self.is_site_page():
+            for parser in PARSERS:
+                if parser.matches(self.root):
+                    return parser(self.root)
+        from newscrawl.pages.content import ContentParser  # it builds on LayoutParser
+
+        return ContentParser(self.root, self._title_hints(), urlsplit(self.response.url).path)
+
+    @property
+    def known_layout(self) -> bool:
+        """True when one of the site's known layouts reads the page."""
+        return bool(self.layout.selectors.markers)
+
+    def _title_hints(self) -> list[str]:
+        """What the metadata and ``<title>`` call the article: the visible heading to look for."""
+        return self._present(
+            self._t("title"),
+            self._meta(S.OG_TITLE),
+            jsonld.text(self.jsonld, "headline"),
+            self.document_title(),
+        )
+
+    def document_title(self) -> str | None:
+        title = first_text(self.root, S.DOCUMENT_TITLE)
+        return S.DOCUMENT_TITLE_SUFFIX.sub("", title) if title is not None else None
+
+    def is_site_page(self) -> bool:
+        """False for another site's page read by the same loader: its canonical address, or
+        without one the address it came from, is on a public host that is not the site's. A
+        page naming the site in its ``<title>`` or carrying the site's JSON is the site's; so
+        is one served from an IP address or ``localhost`` (a mirror or the replica)."""
+        title = first_text(self.root, S.DOCUMENT_TITLE) or ""
+        if S.DOCUMENT_TITLE_SUFFIX.search(title) or self.tawsiyat is not None:
+            return True
+        for url in (first_text(self.root, S.CANONICAL), self._meta(S.OG_URL)):
+            host = (urlsplit((url or "").strip()).hostname or "").lower()
+            if host:
+                return host in SITE_HOSTS
+        host = (urlsplit(self.response.url).hostname or "").lower()
+        return host in SITE_HOSTS or _is_local(host)
+
+    @cached_property
+    def data_attributes(self) -> dict[str, str]:
+        """Values the article element carries in ``data-*`` attributes, by field name."""
+        found: dict[str, str] = {}
+        container = self.layout.container
+        elements = [container.root, *container.root.iterancestors()]
+        for element in elements:
+            if not isinstance(element.tag, str):
+                continue
+            for name, value in element.attrib.items():
+                for field_name, pattern in S.DATA_ATTRIBUTE_FIELDS.items():
+                    if pattern.match(name.lower()) and value.strip():
+                        found.setdefault(field_name, value)
+        return found
+
+    @cached_property
+    def labels(self) -> dict[str, str]:
+        labels = getattr(self.layout, "labels", None)
+        return labels() if labels is not None else {}
 
     @cached_property
     def byline(self) -> Byline:
@@ -542,40 +599,50 @@ class ArticlePage:
         return self._present(self._t("lang"), first_text(self.root, S.HTML_LANG))
 
     def post_id(self) -> list[str]:
-        return self._present(self._meta(S.META_POSTID), self._t("postid"))
+        return self._present(
+            self._meta(S.META_POSTID),
+            self._t("postid"),
+            jsonld.text(self.jsonld, "identifier"),
+            self.data_attributes.get("post_id"),
+        )
 
     def page_type(self) -> list[str]:
-        """tawsiyat ``type`` (``article``, ``videoobject``), then ``og:type``."""
-        return self._present(self._t("type"), self._meta(S.OG_TYPE))
+        """tawsiyat ``type`` (``article``, ``videoobject``), ``og:type``, the JSON-LD ``@type``;
+        on a page of no known layout, a player inside the article says ``video``."""
+        found = self._present(self._t("type"), self._meta(S.OG_TYPE), jsonld.kind(self.jsonld))
+        has_player = getattr(self.layout, "has_player", None)
+        if not found and has_player is not None and has_player():
+            found.append("video")
+        return found
 
     def section_group(self) -> list[str]:
-        return self._present(tawsiyat_class(self.tawsiyat, "posttype"))
+        return self._present(
+            tawsiyat_class(self.tawsiyat, "posttype"), self.labels.get("section_group")
+        )
 
     def section(self) -> list[str]:
-        return self._present(tawsiyat_class(self.tawsiyat, "category"))
+        return self._present(tawsiyat_class(self.tawsiyat, "category"), self.labels.get("section"))
 
     def region(self) -> list[str]:
-        return self._present(tawsiyat_class(self.tawsiyat, "country"))
+        return self._present(tawsiyat_class(self.tawsiyat, "country"), self.labels.get("region"))
 
     def coverage(self) -> list[str]:
-        return self._present(tawsiyat_class(self.tawsiyat, "coverage"))
+        return self._present(tawsiyat_class(self.tawsiyat, "coverage"), self.labels.get("coverage"))
 
     def title(self) -> list[str]:
-        document_title = first_text(self.root, S.DOCUMENT_TITLE)
-        if document_title is not None:
-            document_title = S.DOCUMENT_TITLE_SUFFIX.sub("", document_title)
         return self._present(
             self._t("title"),
             self._meta(S.OG_TITLE),
             self.layout.title(),
             jsonld.text(self.jsonld, "headline"),
-            document_title,
+            self.document_title(),
         )
 
     def description(self) -> list[str]:
         return self._present(
             self._t("description"),
             self._meta(S.META_DESCRIPTION),
+            self._meta(S.OG_DESCRIPTION),
             self.layout.standfirst(),
             jsonld.text(self.jsonld, "description"),
         )
@@ -601,6 +668,7 @@ class ArticlePage:
             self._meta(S.META_PUBLISHED),
             self.byline.date,
             jsonld.text(self.jsonld, "datePublished"),
+            self._date_attribute() or self.data_attributes.get("date_published"),
         )
 
     def date_modified(self) -> list[RawDate]:
@@ -609,7 +677,12 @@ class ArticlePage:
             self._meta(S.META_MODIFIED),
             None,
             jsonld.text(self.jsonld, "dateModified"),
+            self.data_attributes.get("date_modified"),
         )
+
+    def _date_attribute(self) -> str | None:
+        reader = getattr(self.layout, "date_attribute", None)
+        return reader() if reader is not None else None
 
     def date_shown(self) -> str | None:
         """The publication date exactly as the byline shows it."""
@@ -617,23 +690,52 @@ class ArticlePage:
 
     @staticmethod
     def _dates(
-        tawsiyat: str | None, meta: str | None, byline: str | None, linked: str | None
+        tawsiyat: str | None,
+        meta: str | None,
+        byline: str | None,
+        linked: str | None,
+        attribute: str | None = None,
     ) -> list[RawDate]:
         candidates = (
             RawDate(tawsiyat or "", "tawsiyat"),
             RawDate(meta or "", "meta"),
+            RawDate(attribute or "", "attribute"),
             RawDate(byline or "", "byline"),
             RawDate(linked or "", "jsonld"),
         )
         return [c for c in candidates if c.text.strip()]
 
     def tags(self) -> list[str]:
-        return self.layout.tags()
+        """The article's tag list; else the head's ``article:tag`` values, in order."""
+        return self.layout.tags() or self.meta_all.get("article:tag", [])
 
     def keywords(self) -> list[str]:
-        return self._present(self._meta(S.META_KEYWORDS), self._t("keywords"))
+        return self._present(
+            self._meta(S.META_KEYWORDS),
+            self._t("keywords"),
+            jsonld.keywords(self.jsonld),
+            self.data_attributes.get("keywords"),
+        )
+
+    @cached_property
+    def meta_all(self) -> dict[str, list[str]]:
+        """Every value of repeatable head metadata (``article:tag``), in page order."""
+        found: dict[str, list[str]] = {}
+        for query in S.META_TAGS:
+            for tag in select(self.root, query):
+                attrs = tag.root.attrib
+                content = attrs.get("content", "").strip()
+                key = (attrs.get("property") or attrs.get("name") or "").strip().lower()
+                if key in S.META_REPEATED and content:
+                    found.setdefault(key, []).append(content)
+        return found
 
     def body_paragraphs(self) -> list[str]:
+        """The layout's body; another site's page gets trafilatura's main text instead."""
+        if not self.is_site_page():
+            from newscrawl.pages import fallback  # trafilatura loads only when needed
+
+            return fallback.body_paragraphs(self.response.text)
         return self.layout.body_paragraphs()
 
     def read_time(self) -> list[str]:
@@ -663,9 +765,11 @@ class ArticlePage:
         )
 
     def video_duration(self) -> list[str]:
-        """Seconds (tawsiyat, ``data-duration``) or an ISO 8601 duration (JSON-LD)."""
+        """Seconds (tawsiyat, ``video:duration``, a player's ``data-*duration``) or an ISO 8601
+        duration (JSON-LD ``VideoObject``)."""
         return self._present(
             self._t("video_duration"),
+            self._meta(S.META_VIDEO_DURATION),
             first_text(self.root, S.VIDEO_DURATION),
             jsonld.text(self.jsonld, "duration"),
         )

@@ -75,3 +75,23 @@ def names(obj: dict[str, Any] | None, key: str) -> list[str]:
         if isinstance(name, str) and name.strip():
             out.append(name)
     return out
+
+
+def kind(obj: dict[str, Any] | None) -> str | None:
+    """The object's ``@type`` in lower case (the first one of a list); ``None`` without one."""
+    if not obj:
+        return None
+    found = sorted(_types(obj) & ARTICLE_TYPES - {"webpage"})
+    if "videoobject" in found:
+        return "videoobject"
+    return found[0] if found else None
+
+
+def keywords(obj: dict[str, Any] | None) -> str | None:
+    """``keywords`` as one comma-separated string (a list value is joined)."""
+    if not obj:
+        return None
+    value = obj.get("keywords")
+    if isinstance(value, list):
+        value = ",".join(str(v) for v in value if isinstance(v, str | int))
+    return value if isinstance(value, str) and value.strip() else None

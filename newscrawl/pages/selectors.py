@@ -36,9 +36,13 @@ META_KEY_ATTRS: tuple[str, ...] = ("name", "property")
 
 #: Meta keys, most trusted first within each tuple.
 META_POSTID = ("postid",)
-META_KEYWORDS = ("keywords",)
+META_KEYWORDS = ("keywords", "news_keywords")
 META_AUTHOR = ("author",)
 META_DESCRIPTION = ("description",)
+OG_DESCRIPTION = ("og:description",)
+META_VIDEO_DURATION = ("video:duration", "og:video:duration")
+#: Head metadata that repeats, one value per tag (OpenGraph's tag list).
+META_REPEATED = frozenset({"article:tag"})
 OG_TYPE = ("og:type",)
 OG_TITLE = ("og:title",)
 OG_URL = ("og:url",)
@@ -154,15 +158,93 @@ VIDEO_SRC: tuple[str, ...] = ("video::attr(src)", "video source::attr(src)")
 VIDEO_DURATION: tuple[str, ...] = (
     "video::attr(data-duration)",
     "[data-duration]::attr(data-duration)",
+    "(//video/@*[contains(name(), 'duration')] | //*[video]/@*[contains(name(), 'duration')])",
 )
 #: Embedded players (YouTube and the like) when the page has no ``<video>``.
 VIDEO_EMBED: tuple[str, ...] = (
     ".//iframe[contains(@src, 'youtube.com/embed') or contains(@src, 'player')]/@src",
 )
-#: Image URL attributes, most trusted first (lazy-loading pages put the URL in data-src).
-IMG_URL_ATTRS: tuple[str, ...] = ("src", "data-src", "data-original", "data-lazy-src")
+#: Where lazy-loading pages keep the picture's URL (``src`` then holds a placeholder); read
+#: before ``src``, then the largest ``srcset`` candidate, then a ``<noscript>`` copy.
+LAZY_URL_ATTRS: tuple[str, ...] = ("data-src", "data-lazy-src", "data-original", "data-url")
+SRCSET_ATTRS: tuple[str, ...] = ("srcset", "data-srcset", "data-lazy-srcset")
 #: Image URLs that are placeholders, never the picture.
 PLACEHOLDER_URLS: tuple[str, ...] = ("data:", "about:", "javascript:")
+PLACEHOLDER_NAME = re.compile(
+    r"(?:^|/)[\w.-]*(?:blank|placeholder|spacer|lazy|pixel|transparent|loading)[\w.-]*"
+    r"\.(?:gif|png|svg|webp)(?:$|\?)"
+)
+#: A caption beside a picture is short and is not a list or a section.
+CAPTION_MAX_CHARS = 400
+BLOCK_HOLDERS: tuple[str, ...] = ("ul", "ol", "table", "section", "article", "blockquote")
+
+# --- pages of no known layout: furniture, labels and lists by structure and text ----------
+
+#: Page furniture, never the article (an ancestor of the title heading is spared).
+FURNITURE: tuple[str, ...] = (
+    "nav",
+    "aside",
+    "header",
+    "footer",
+    "form",
+    "script",
+    "style",
+    ".//*[@role='navigation' or @role='banner' or @role='contentinfo' or @role='complementary']",
+)
+#: Headings of boxes about other articles (any element whose first child reads so).
+BOX_HEADING_TEXTS: tuple[str, ...] = (
+    "Most Read",
+    "Most Popular",
+    "Trending",
+    "Latest",
+    "Latest News",
+    "Editor's Picks",
+    "Read Next",
+    "Coverage",
+    "More from",
+    "You may also like",
+    "الأكثر قراءة",
+    "الأكثر مشاهدة",
+    "الأحدث",
+    "آخر الأخبار",
+    "مختارات",
+    "Lo más leído",
+)
+_IS_BOX_HEADING = " or ".join(f'normalize-space()="{t}"' for t in BOX_HEADING_TEXTS)
+#: (The heading is a label: an element holding text, or one link, not a block of its own.)
+_LABEL = "*[1][not(*[not(self::a)])]"
+BOX_BY_HEADING: tuple[str, ...] = (f".//*[{_LABEL}[{_IS_BOX_HEADING}]]",)
+#: Labels of advertising slots; an element opening with one is an ad.
+AD_LABELS: tuple[str, ...] = ("Advertisement", "Advertising", "Sponsored", "إعلان", "Publicidad")
+_IS_AD = " or ".join(f'normalize-space()="{t}"' for t in AD_LABELS)
+AD_SLOTS: tuple[str, ...] = (f".//*[{_LABEL}[{_IS_AD}]]", ".//*[@data-ad-slot or @data-ad-unit]")
+#: Tags that hold media, never byline or label text.
+MEDIA_TAGS = frozenset({"img", "picture", "video", "audio", "iframe", "figure", "svg", "source"})
+#: The site's URL shapes of tag, author, region and coverage listings (links name the label).
+TAG_PATH = re.compile(r"/tags?/[^/?#]")
+AUTHOR_PATH = re.compile(r"/authors?/[^/?#]")
+LABEL_PATHS: dict[str, re.Pattern[str]] = {
+    "region": re.compile(r"^/regions?/[^/]"),
+    "coverage": re.compile(r"^/(?:coverage|coverages|files?)/[^/]"),
+}
+#: Tag links that are a tag list: never a link inside a sentence of the body.
+TAG_LIST_LINKS: tuple[str, ...] = (".//a[contains(@href, '/tags/')][not(ancestor::p)]",)
+#: A standfirst is prose: at least this long.
+STANDFIRST_MIN_CHARS = 25
+#: A player in the article makes a page a video page when no metadata types it.
+PLAYER_IN_ARTICLE = (
+    ".//video | .//iframe[contains(@src, 'youtube.com/embed') or contains(@src, '/embed/')"
+    " or contains(@src, 'player')]"
+)
+#: Data attributes of the article element, by what their name says.
+DATA_ATTRIBUTE_FIELDS: dict[str, re.Pattern[str]] = {
+    "post_id": re.compile(r"^data-(?:post|article|story|content)[-_]?id$"),
+    "keywords": re.compile(r"^data-(?:news[-_]?)?keywords$"),
+    "date_published": re.compile(r"^data-(?:date[-_]?)?publish(?:ed)?(?:[-_]?(?:at|time|date))?$"),
+    "date_modified": re.compile(
+        r"^data-(?:date[-_]?)?(?:modified|updated)(?:[-_]?(?:at|time|date))?$"
+    ),
+}
 
 
 #: The body by its shape when no class names it: the first element holding several paragraphs.
@@ -207,7 +289,7 @@ LAYOUT_2024 = LayoutSelectors(
     main_figure=("figure.article-image", "figure"),
     body=("div.article-body", "[class*=article-body]", "[itemprop=articleBody]", *BODY_BY_SHAPE),
     related_box=("aside.related-box", "[class*=related]"),
-    tags=("div.article-tags a", ".//a[contains(@href, '/tags/')]"),
+    tags=("div.article-tags a", *TAG_LIST_LINKS),
     gallery_figures=("div.gallery figure", "[class*=gallery] figure"),
 )
 
@@ -225,7 +307,7 @@ LAYOUT_2022 = LayoutSelectors(
     main_figure=("figure.main-image", "figure"),
     body=("div.p-content", "[itemprop=articleBody]", "[class*=article-body]", *BODY_BY_SHAPE),
     related_box=("div.related-news", "[class*=related]"),
-    tags=("ul.tags a", ".//a[contains(@href, '/tags/')]"),
+    tags=("ul.tags a", *TAG_LIST_LINKS),
     gallery_figures=("div.gallery figure", "[class*=gallery] figure"),
 )
 
@@ -244,6 +326,6 @@ LAYOUT_GENERIC = LayoutSelectors(
     main_figure=("figure",),
     body=("[itemprop=articleBody]", "[class*=body]", "[class*=content]", *BODY_BY_SHAPE),
     related_box=("[class*=related]",),
-    tags=(".//a[contains(@href, '/tags/')]",),
+    tags=TAG_LIST_LINKS,
     gallery_figures=("[class*=gallery] figure",),
 )

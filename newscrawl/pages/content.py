@@ -1,0 +1,511 @@
+"""The article found by its content, for pages of no known layout.
+
+``ContentParser`` reads a page whose class names it has never seen. It finds, by structure and
+text only:
+
+1. the **title heading**: the ``h1``–``h3`` whose text is the title the page's metadata or
+   ``<title>`` gives, else the first ``h1`` outside page furniture;
+2. the **body**: the largest group of sibling ``<p>`` after the title heading whose parent does
+   not also hold the heading (chunks of one body, split by the CMS, are joined by climbing while
+   the parent still does not hold it);
+3. the **article**: the smallest element holding both; every visible value is read inside it,
+   never in navigation, ``aside``/``header``/``footer`` of the page, boxes headed like Most Read,
+   card lists, ad slots;
+4. the **article header**: the article minus its body; byline items are recognised there by text
+   shape (``By …``, ``Source: …``, a date, ``N Shares``, ``N min read``), labels by the link's
+   path (region, coverage, the URL's own section), the standfirst as the first prose block;
+5. **images** (lazy forms resolved by ``newscrawl.pages.images``), the **tag list** (the group of
+   tag links outside paragraphs), Related News boxes and ``Read more:`` lines as in every layout.
+
+What it cannot place inside the article it does not return: a wrong value is worse than none.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cached_property
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from parsel import Selector
+
+from newscrawl.pages import images as I
+from newscrawl.pages import selectors as S
+from newscrawl.pages.article import (
+    Byline,
+    LayoutParser,
+    RawImage,
+    element_text,
+    select_all,
+)
+
+_HEADINGS = ("h1", "h2", "h3")
+_WS = re.compile(r"\s+")
+
+
+def _norm(text: str | None) -> str:
+    return _WS.sub(" ", text or "").strip().casefold()
+
+
+def _tag(element: Any) -> str:
+    return element.tag if isinstance(element.tag, str) else ""
+
+
+def _text(element: Any) -> str:
+    return " ".join(element_text(element).split())
+
+
+class ContentParser(LayoutParser):
+    """Reads any page by its content; see the module docstring."""
+
+    selectors = S.LAYOUT_GENERIC
+
+    def __init__(self, root: Selector, titles: list[str] | None = None, path: str = "/") -> None:
+        super().__init__(root)
+        self.titles = [_norm(t) for t in titles or [] if t and t.strip()]
+        self.path = path
+
+    # --- page furniture --------------------------------------------------------------------
+
+    @cached_property
+    def _doc(self) -> Any:
+        return self.root.root
+
+    @cached_property
+    def furniture(self) -> set[Any]:
+        """Elements never part of the article: navigation, page header/footer/aside, boxes
+        headed like Most Read, ad slots, scripts."""
+        found: set[Any] = set()
+        for node in select_all(self.root, S.FURNITURE):
+            found.add(node.root)
+        for node in select_all(self.root, S.BOX_BY_HEADING):
+            found.add(node.root)
+        for node in select_all(self.root, S.AD_SLOTS):
+            found.add(node.root)
+        return found
+
+    def _in(self, element: Any, elements: set[Any]) -> bool:
+        if element in elements:
+            return True
+        return any(a in elements for a in element.iterancestors())
+
+    # --- title heading, body, article -------------------------------------------------------
+
+    @cached_property
+    def heading(self) -> Any | None:
+        candidates = [
+            h for h in self._doc.iter(*_HEADINGS) if not self._in(h, self.furniture) and _text(h)
+        ]
+        if self.titles:
+            for h in candidates:
+                if _norm(_text(h)) in self.titles:
+                    return h
+        for level in ("h1", "h2"):
+            for h in candidates:
+                if h.tag == level and len(_text(h).split()) >= 3:
+                    return h
+        return None
+
+    def _holds_heading(self, element: Any) -> bool:
+        heading = self.heading
+        return heading is not None and (
+            element is heading or any(a is element for a in heading.iterancestors())
+        )
+
+    @cached_property
+    def _skipped(self) -> set[Any]:
+        """Elements whose paragraphs are never body text wherever they sit."""
+        nodes = [*select_all(self.root, S.EMBEDS), *self.related_boxes]
+        nodes.extend(self.root.css("figure, figcaption, blockquote"))
+        found = {n.root for n in nodes} | self.furniture
+        found |= {wrapper for wrapper in self._caption_holders.values() if wrapper is not None}
+        return found
+
+    @cached_property
+    def _caption_holders(self) -> dict[Any, Any | None]:
+        """Each picture's caption holder, over the whole page (see ``images.caption_holder``)."""
+        return {
+            img: I.caption_holder(img)
+            for img in self._doc.iter("img")
+            if not img.xpath("ancestor::noscript")
+        }
+
+    @cached_property
+    def related_boxes(self) -> list[Selector]:
+        return [
+            box
+            for box in select_all(self.root, S.RELATED_BOX_BY_TEXT)
+            if not self._in(box.root, self.furniture)
+        ]
+
+    @cached_property
+    def body_element(self) -> Any | None:
+        groups: dict[Any, int] = {}
+        for p in self._doc.iter("p"):
+            parent = p.getparent()
+            if parent is None or self._holds_heading(parent) or self._in(p, self._skipped):
+                continue
+            if not self._follows_heading(p):
+                continue
+            text = _text(p)
+            if not text or self._is_byline_text(text):
+                continue
+            groups[parent] = groups.get(parent, 0) + len(text)
+        # Paragraphs that share nothing with the heading below <body> are another part of the
+        # page (a footer, a box), not its body.
+        heading = self.heading
+        if heading is not None:
+            near = set(heading.iterancestors()) - {self._doc, *self._doc.iter("body")}
+            groups = {
+                g: n
+                for g, n in groups.items()
+                if g in near or any(a in near for a in g.iterancestors())
+            }
+        if not groups:
+            return None
+        best = max(groups, key=lambda g: groups[g])
+        # Climb over wrappers and sibling chunks, never up to the element holding the title.
+        element = best
+        while True:
+            parent = element.getparent()
+            if parent is None or _tag(parent) in ("body", "html") or self._holds_heading(parent):
+                break
+            if self._in(parent, self.furniture):
+                break
+            element = parent
+        return element
+
+    def _follows_heading(self, element: Any) -> bool:
+        heading = self.heading
+        if heading is None:
+            return True
+        return self._order(element) > self._order(heading)
+
+    @cached_property
+    def _positions(self) -> dict[Any, int]:
+        return {el: i for i, el in enumerate(self._doc.iter())}
+
+    def _order(self, element: Any) -> int:
+        return self._positions.get(element, -1)
+
+    @cached_property
+    def article(self) -> Any | None:
+        """The smallest element holding the title heading and the body."""
+        heading, body = self.heading, self.body_element
+        if heading is None:
+            return body.getparent() if body is not None else None
+        if body is None:
+            # No body: the heading's widest ancestor that holds no page furniture.
+            element = heading
+            while True:
+                parent = element.getparent()
+                if parent is None or _tag(parent) in ("body", "html", "main"):
+                    return element
+                if any(self._in(f, {parent}) for f in self.furniture):
+                    return element
+                element = parent
+        ancestors = set(heading.iterancestors())
+        element = body
+        while element is not None and element not in ancestors:
+            element = element.getparent()
+        return element
+
+    @cached_property
+    def container(self) -> Selector:
+        element = self.article
+        if element is None:
+            return self.root
+        return Selector(root=element, type="html")
+
+    @cached_property
+    def not_article(self) -> set[Any]:
+        return self.furniture
+
+    # --- the header: byline, labels, standfirst -------------------------------------------
+
+    @cached_property
+    def header_elements(self) -> list[Any]:
+        """Elements of the article outside its body, furniture, media and the tag list."""
+        article = self.article
+        if article is None:
+            return []
+        stop = self._skipped | {self.body_element} | set(self.tag_list_elements)
+        out: list[Any] = []
+
+        def walk(element: Any) -> None:
+            for child in element:
+                if not isinstance(child.tag, str) or child in stop or child.tag in S.MEDIA_TAGS:
+                    continue
+                if child.tag in ("script", "style", "noscript", "template"):
+                    continue
+                out.append(child)
+                walk(child)
+
+        walk(article)
+        return out
+
+    @cached_property
+    def header_items(self) -> list[Any]:
+        """Leaf text items of the header: elements with text and no element children holding
+        text, in page order."""
+        items = []
+        for element in self.header_elements:
+            if element is self.heading or self._in(element, {self.heading}):
+                continue
+            if not _text(element):
+                continue
+            has_text_children = any(
+                isinstance(c.tag, str) and _text(c) for c in element if c.tag != "br"
+            )
+            if not has_text_children or (element.text or "").strip():
+                items.append(element)
+        return items
+
+    def _is_byline_text(self, text: str) -> bool:
+        return bool(
+            S.BYLINE_BY.match(text)
+            or S.BYLINE_SOURCE.match(text)
+            or S.BYLINE_DATE.fullmatch(text)
+            or S.BYLINE_SHARES.fullmatch(text)
+            or S.BYLINE_READ_TIME.fullmatch(text)
+        )
+
+    @cached_property
+    def _item_texts(self) -> list[tuple[Any, str]]:
+        return [(el, _text(el)) for el in self.header_items]
+
+    def byline(self) -> Byline:
+        return self._byline
+
+    @cached_property
+    def _byline(self) -> Byline:
+        """Byline items of the header, each recognised by its text shape wherever it sits."""
+        found: dict[str, str] = {}
+        author_text: list[str] = []
+        parts: list[str] = []
+        for _, text in self._item_texts:
+            pieces = [p for p in S.BYLINE_SPLIT.split(text) if p]
+            if (
+                len(pieces) == 1
+                and S.BYLINE_SOURCE.search(text)
+                and not S.BYLINE_SOURCE.match(text)
+            ):
+                # One run of text (``Name Source: X 2024-01-15 12:24 3 Shares``).
+                pieces = self._run_on(text, found, author_text)
+            for piece in pieces:
+                if self._byline_piece(piece, found, author_text):
+                    parts.append(piece)
+        return Byline(
+            text=S.BYLINE_SEPARATOR.join(parts) or None,
+            authors=self._author_links(),
+            author_text=author_text,
+            source=found.get("source"),
+            date=found.get("date"),
+            shares=found.get("shares"),
+            read_time=found.get("read_time"),
+        )
+
+    @staticmethod
+    def _byline_piece(piece: str, found: dict[str, str], author_text: list[str]) -> bool:
+        if "date" not in found and (match := S.BYLINE_DATE.fullmatch(piece)):
+            found["date"] = match.group(0)
+        elif "source" not in found and (match := S.BYLINE_SOURCE.fullmatch(piece)):
+            found["source"] = match["value"]
+        elif "shares" not in found and (match := S.BYLINE_SHARES.fullmatch(piece)):
+            found["shares"] = match["value"]
+        elif "read_time" not in found and (match := S.BYLINE_READ_TIME.fullmatch(piece)):
+            found["read_time"] = match["value"]
+        elif not author_text and S.BYLINE_BY.match(piece):
+            author_text.append(piece)
+        else:
+            return False
+        return True
+
+    @staticmethod
+    def _run_on(text: str, found: dict[str, str], author_text: list[str]) -> list[str]:
+        """Fields of a byline written as one run of text; returns it as the row's one part."""
+        for name, pattern, group in (
+            ("source", S.BYLINE_SOURCE, "value"),
+            ("date", S.BYLINE_DATE, 0),
+            ("shares", S.BYLINE_SHARES, "value"),
+            ("read_time", S.BYLINE_READ_TIME, "value"),
+        ):
+            match = pattern.search(text)
+            if match and name not in found:
+                found[name] = match.group(group)
+        leading = S.BYLINE_LEADING_AUTHORS.match(text)
+        if leading and not author_text:
+            by = S.BYLINE_BY.match(leading["value"])
+            author_text.append(by["value"] if by else leading["value"])
+        return [text] if leading or found else []
+
+    def _author_links(self) -> list[str]:
+        names = []
+        for element in self.header_elements:
+            if element.tag == "a" and S.AUTHOR_PATH.search(element.get("href", "")):
+                name = _text(element)
+                if name:
+                    names.append(name)
+        return names
+
+    @cached_property
+    def byline_nodes(self) -> list[Selector]:
+        return []
+
+    def date_attribute(self) -> str | None:
+        """The machine-readable ``datetime`` of the byline's ``<time>`` (the shown date's)."""
+        shown = self.byline().date
+        for element in self.header_elements:
+            if (
+                element.tag == "time"
+                and element.get("datetime")
+                and (shown is None or _text(element) == shown)
+            ):
+                return str(element.get("datetime"))
+        return None
+
+    def labels(self) -> dict[str, str]:
+        """Labels shown as links in the article header: ``section_group``, ``section``
+        (links to the article URL's own group and section), ``region``, ``coverage``."""
+        segments = [s for s in unquote(self.path).strip("/").split("/") if s]
+        found: dict[str, str] = {}
+        for element in self.header_elements:
+            if element.tag != "a":
+                continue
+            text = _text(element)
+            href = element.get("href", "")
+            if not text or not href:
+                continue
+            path = unquote(urlsplit(href).path).strip("/")
+            parts = path.split("/")
+            for field, pattern in S.LABEL_PATHS.items():
+                if pattern.match("/" + path):
+                    found.setdefault(field, text)
+            if segments and parts == segments[:1]:
+                found.setdefault("section_group", text)
+            elif len(segments) > 2 and parts == segments[:2]:
+                found.setdefault("section", text)
+        return found
+
+    @cached_property
+    def standfirst_node(self) -> Selector | None:
+        heading = self.heading
+        for element, text in self._item_texts:
+            if heading is not None and self._order(element) < self._order(heading):
+                continue
+            if element.tag == "a" or element.tag == "time" or self._is_byline_text(text):
+                continue
+            if element.xpath("ancestor-or-self::a") or len(text) < S.STANDFIRST_MIN_CHARS:
+                continue
+            if self._in(element, set(self.tag_list_elements)):
+                continue
+            # Link-only blocks are labels, not prose.
+            link_text = sum(len(_text(a)) for a in element.iter("a"))
+            if link_text > len(text) / 2:
+                continue
+            return Selector(root=element, type="html")
+        return None
+
+    def title(self) -> str | None:
+        return _text(self.heading) if self.heading is not None else None
+
+    # --- body -------------------------------------------------------------------------------
+
+    @cached_property
+    def body_node(self) -> Selector | None:
+        body = self.body_element
+        return Selector(root=body, type="html") if body is not None else None
+
+    @cached_property
+    def excluded(self) -> set[Any]:
+        return self._skipped | set(self.tag_list_elements)
+
+    # --- tags -------------------------------------------------------------------------------
+
+    @cached_property
+    def tag_list_elements(self) -> list[Any]:
+        """Groups of tag links in the article outside paragraphs: the article's tag list."""
+        article = self.article
+        if article is None:
+            return []
+        groups: list[Any] = []
+        for anchor in article.iter("a"):
+            if not S.TAG_PATH.search(anchor.get("href", "")) or self._in(anchor, self.furniture):
+                continue
+            if anchor.xpath("ancestor::p"):
+                continue  # a link in a sentence is not the tag list
+            group = anchor.getparent()
+            while group is not None and _tag(group) in ("li",):
+                group = group.getparent()
+            if group is not None and group not in groups and group is not article:
+                groups.append(group)
+        return groups
+
+    def tags(self) -> list[str]:
+        found: list[str] = []
+        for group in self.tag_list_elements:
+            for anchor in group.iter("a"):
+                if S.TAG_PATH.search(anchor.get("href", "")):
+                    text = _text(anchor)
+                    if text:
+                        found.append(text)
+        return found
+
+    # --- images -----------------------------------------------------------------------------
+
+    @cached_property
+    def _images(self) -> list[tuple[Any, str]]:
+        """(img element, URL) of every picture of the article, page order, lazy forms resolved."""
+        article = self.article
+        if article is None:
+            return []
+        found: list[tuple[Any, str]] = []
+        for img in article.iter("img"):
+            if self._in(img, self.furniture) or img.xpath("ancestor::noscript"):
+                continue
+            if any(self._in(img, {e.root}) for e in select_all(self.root, S.EMBEDS)):
+                continue
+            url = I.image_url(img)
+            if url:
+                found.append((img, url))
+        return found
+
+    def _raw(self, img: Any, url: str) -> RawImage:
+        holder = self._caption_holders.get(img)
+        caption = I.caption_text(img, holder)
+        return RawImage(url, caption)
+
+    @cached_property
+    def _gallery_images(self) -> set[Any]:
+        """Pictures in a group of several picture blocks (a gallery), outside the body."""
+        groups: dict[Any, list[Any]] = {}
+        for img, _ in self._images:
+            block = self._caption_holders.get(img)
+            if block is None:
+                block = img.getparent()
+            parent = block.getparent() if block is not None else None
+            if parent is not None:
+                groups.setdefault(parent, []).append(img)
+        return {img for members in groups.values() if len(members) >= 2 for img in members}
+
+    def main_image(self) -> RawImage | None:
+        body = self.body_element
+        for img, url in self._images:
+            if body is not None and self._in(img, {body}):
+                continue
+            if img in self._gallery_images:
+                continue
+            return self._raw(img, url)
+        return None
+
+    def images(self) -> list[RawImage]:
+        found: list[RawImage] = []
+        main = self.main_image()
+        if main is not None:
+            found.append(main)
+        found += [self._raw(img, url) for img, url in self._images]
+        return found
+
+    def has_player(self) -> bool:
+        article = self.article
+        return article is not None and bool(article.xpath(S.PLAYER_IN_ARTICLE))
