@@ -129,6 +129,7 @@ class RunSummary:
             },
             "links_not_followed": _prefixed(stats, "newscrawl/links/"),
             "filtered": _prefixed(stats, "newscrawl/filtered/"),
+            "disagreements": _prefixed(stats, "newscrawl/extract/disagree/"),
             "listing_stops": _prefixed(stats, "newscrawl/listing_stop/"),
             "pages": {
                 "listing": stats.get("newscrawl/listing_pages", 0),

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from functools import partial
+from typing import Protocol
 from urllib.parse import urljoin, urlsplit
 
 from itemloaders import ItemLoader
@@ -107,15 +108,20 @@ CANDIDATES: dict[str, Callable[[ArticlePage], list[str]]] = {
 }
 
 
-def _dates(candidates: Iterable[RawDate], edition: Edition) -> tuple[str | None, str | None]:
-    """The first candidate that reads as a date: (UTC value, the string it was read from)."""
-    zones = {
+def _zones(edition: Edition) -> dict[str, str]:
+    """The zone a time without an offset is read in, by its source."""
+    return {
         "tawsiyat": edition.local_tz,
         "meta": "UTC",
         "attribute": "UTC",
         "byline": edition.local_tz,
         "jsonld": edition.local_tz,
     }
+
+
+def _dates(candidates: Iterable[RawDate], edition: Edition) -> tuple[str | None, str | None]:
+    """The first candidate that reads as a date: (UTC value, the string it was read from)."""
+    zones = _zones(edition)
     for candidate in candidates:
         value = to_utc(candidate.text, zones[candidate.source])
         if value is not None:
@@ -200,14 +206,56 @@ def _first(values: Iterable[str], processor: Callable[[str], int | None]) -> int
     return None
 
 
+class Stats(Protocol):
+    """What ``load_article`` needs of a stats collector (Scrapy's ``StatsCollector`` fits)."""
+
+    def inc_value(self, key: str, count: int = 1, start: int = 0) -> None: ...
+
+
+#: Stats key prefix of a field whose sources on one page gave different values.
+DISAGREE_KEY = "newscrawl/extract/disagree"
+
+
+def disagreements(page: ArticlePage, loader: ItemLoader, edition: Edition) -> list[str]:
+    """Fields whose sources on this page, each normalized, do not all say the same: the most
+    trusted one was kept; a count per field shows a redesign of the site as numbers."""
+    fields = [name for name in CANDIDATES if len(set(loader.get_collected_values(name))) > 1]
+    zones = _zones(edition)
+    # Compared to the minute: a byline shows no seconds.
+    moments = {(to_utc(raw.text, zones[raw.source]) or "")[:16] for raw in page.date_published()}
+    if len(moments - {""}) > 1:
+        fields.append("date_published")
+    keyword_lists = {tuple(split_keywords(c)) for c in page.keywords()} - {()}
+    if len(keyword_lists) > 1:
+        fields.append("keywords")
+    tag_lists = {tuple(dedupe(clean_text(t) for t in source)) for source in page.tag_sources()} - {
+        ()
+    }
+    if len(tag_lists) > 1:
+        fields.append("tags")
+    linked, *texts = page.author_sources()
+    author_lists = {tuple(dedupe(linked))} | {
+        tuple(dedupe(name for text in source for name in split_authors(text))) for source in texts
+    }
+    author_lists -= {()}
+    if len(author_lists) > 1:
+        fields.append("authors")
+    return fields
+
+
 def load_article(
-    response: TextResponse, edition: Edition, *, crawled_at: datetime | None = None
+    response: TextResponse,
+    edition: Edition,
+    *,
+    crawled_at: datetime | None = None,
+    stats: Stats | None = None,
 ) -> ArticleItem:
     """A complete record of the article page ``response`` of ``edition``.
 
     ``crawled_at`` defaults to now; a naive value is taken as UTC. Never raises on odd markup:
     what the page does not yield is left unknown (``None`` / ``[]``). A response that is not
-    text (an image, a PDF) raises ``TypeError``: it has no article to read.
+    text (an image, a PDF) raises ``TypeError``: it has no article to read. With ``stats``, each
+    field whose sources disagree adds one to ``newscrawl/extract/disagree/<field>``.
     """
     if not isinstance(response, TextResponse):
         raise TypeError(
@@ -229,6 +277,9 @@ def load_article(
     loader.add_value("images", _images(page.images(), edition))
     loader.add_value("related", _related(page.related(), response.url, edition))
     item: ArticleItem = loader.load_item()
+    if stats is not None:
+        for name in disagreements(page, loader, edition):
+            stats.inc_value(f"{DISAGREE_KEY}/{name}")
 
     url = _canonical(page.url(), response.url, edition)
     path = url_path(url)

@@ -223,7 +223,9 @@ def to_utc(value: str | None, naive_zone: str = "UTC") -> str | None:
 # Byline parts, keywords, labels
 
 _BY_PREFIX = re.compile(r"^\s*(?:by|بقلم|كتب|كتبت)\s*[:：]?\s+", re.IGNORECASE)
-_AUTHOR_SPLIT = re.compile(r"\s*(?:,|،|;|&|\band\b)\s*", re.IGNORECASE)
+#: Between names: commas (also the Arabic ``،``), ``;``, ``&``, ``and``, the Arabic word ``و``
+#: standing alone (``و`` joined to the next word is part of a name such as ``وليد``).
+_AUTHOR_SPLIT = re.compile(r"\s*(?:,|،|;|&|\band\b|(?<!\S)و(?=\s))\s*", re.IGNORECASE)
 
 
 def split_authors(value: str | None) -> list[str]:

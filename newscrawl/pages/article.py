@@ -707,7 +707,23 @@ class ArticlePage:
 
     def tags(self) -> list[str]:
         """The article's tag list; else the head's ``article:tag`` values, in order."""
-        return self.layout.tags() or self.meta_all.get("article:tag", [])
+        return next((source for source in self.tag_sources() if source), [])
+
+    def tag_sources(self) -> list[list[str]]:
+        """Every tag list the page gives, most trusted first."""
+        return [self.layout.tags(), self.meta_all.get("article:tag", [])]
+
+    def author_sources(self) -> list[list[str]]:
+        """What each source says of the authors, most trusted first: the byline's author links
+        (one name each), then author texts to split: the byline's, tawsiyat ``author``,
+        ``<meta name=author>``, JSON-LD ``author`` names."""
+        return [
+            self.byline.authors,
+            self.byline.author_text,
+            self._present(self._t("author")),
+            self._present(self._meta(S.META_AUTHOR)),
+            jsonld.names(self.jsonld, "author"),
+        ]
 
     def keywords(self) -> list[str]:
         return self._present(

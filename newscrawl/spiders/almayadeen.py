@@ -260,7 +260,9 @@ class AlmayadeenSpider(Spider):
         yield from self._article(response)
 
     def _article(self, response: TextResponse) -> Iterator[Any]:
-        item = load_article(response, self.site.edition, crawled_at=_now())
+        item = load_article(
+            response, self.site.edition, crawled_at=_now(), stats=self.crawler.stats
+        )
         requested = response.request.url if response.request else response.url
         seen = [*response.meta.get("redirect_urls", ()), requested]
         # On the production host like ``url``: a record does not depend on where it was fetched.
