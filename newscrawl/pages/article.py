@@ -574,6 +574,8 @@ class ArticlePage:
         og_type = (self._meta(S.OG_TYPE) or "").strip().lower()
         if og_type:
             return og_type == "article" or og_type.startswith("video")
+        if jsonld.kind(self.jsonld):
+            return True  # a NewsArticle, VideoObject or kin (a bare WebPage does not count)
         byline = self.byline
         if byline.source or ((byline.authors or byline.author_text) and byline.date):
             return True
