@@ -195,13 +195,24 @@ class ContentParser(LayoutParser):
         if heading is None:
             return body.getparent() if body is not None else None
         if body is None:
-            # No body: the heading's widest ancestor that holds no page furniture.
+            # No body: climb from the heading while the parent holds more than furniture
+            # beside the element reached (a header block, then the media and tag list).
             element = heading
             while True:
                 parent = element.getparent()
                 if parent is None or _tag(parent) in ("body", "html", "main"):
                     return element
-                if any(self._in(f, {parent}) for f in self.furniture):
+                if self._in(parent, self.furniture):
+                    return element
+                others = [
+                    child
+                    for child in parent
+                    if child is not element
+                    and isinstance(child.tag, str)
+                    and child not in self.furniture
+                    and (_text(child) or child.xpath(".//img | .//video | .//iframe"))
+                ]
+                if not others:
                     return element
                 element = parent
         ancestors = set(heading.iterancestors())

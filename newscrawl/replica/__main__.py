@@ -53,6 +53,15 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument(
         "--truth", type=Path, default=None, help="write the ground truth (JSON Lines) here"
     )
+    s.add_argument(
+        "--markup",
+        choices=("canonical", "mutated"),
+        default="canonical",
+        help="article page markup: the site's layouts, or the same truth in other markup",
+    )
+    s.add_argument(
+        "--markup-seed", type=int, default=1, help="which mutated markup (different seeds differ)"
+    )
     b = sub.add_parser(
         "build-arabic", help="rebuild data/arabic.jsonl.gz from the raw Arabic records"
     )
@@ -89,6 +98,8 @@ def main(argv: list[str] | None = None) -> int:
                 slow_seconds=args.slow_seconds,
                 truth=args.truth,
                 workers=args.workers,
+                markup=args.markup,
+                markup_seed=args.markup_seed,
             ),
         )
         # The site's metadata lives as long as the process: keep the collector from walking it.

@@ -282,7 +282,7 @@ def _body(t: Theme, site: Site, article: Article, rng: random.Random) -> str:
         )
     for _ in range(t.body_depth):
         html = f"<div{_c(t, 'inner')}>{html}</div>"
-    return f"<div{_c(t, 'body')}>{html}</div>"
+    return f'<div{_c(t, "body")} id="{t.cls["body"]}">{html}</div>'
 
 
 def _byline(t: Theme, site: Site, article: Article, rng: random.Random) -> list[str]:
@@ -434,12 +434,18 @@ def article_page(site: Site, article: Article, seed: int) -> str:
             f' data-modified="{iso_z(meta.modified)}"'
         )
     atag = t.article_tag
+    attrs += f' id="{t.cls["article"]}-{meta.post_id}"'
     article_html = (
         f"<{atag}{_c(t, 'article')}{attrs}>{head_html}"
         f"<div{_c(t, 'media')}>{''.join(media)}</div>{body}{gallery}{tags}</{atag}>"
     )
     side = _sidebar(t, site, article, rng)
-    main = side + article_html if rng.random() < 0.5 else article_html + side
+    where = rng.randrange(3)
+    if where == 2:
+        # The box inside the article element, between the body and the tag list.
+        main = article_html.replace(f"{tags}</{atag}>", f"{side}{tags}</{atag}>")
+    else:
+        main = side + article_html if where == 0 else article_html + side
     top, foot, _ = t.page_tags
     logo = (
         f'<h1><a href="/">{e(site_name(site))}</a></h1>'

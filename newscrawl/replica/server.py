@@ -21,7 +21,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from newscrawl.replica import render
+from newscrawl.replica import mutated, render
 from newscrawl.replica.challenge import COOKIE, Challenge
 from newscrawl.replica.faults import (
     OVERSIZED_BYTES,
@@ -61,6 +61,9 @@ class Options:
     truth: Path | None = None
     #: Processes serving the site; each holds its own copy, so publishing needs exactly one.
     workers: int = 1
+    #: Article page markup: ``canonical`` (MARKUP.md) or ``mutated`` (``mutated.py``, seeded).
+    markup: str = "canonical"
+    markup_seed: int = 1
 
 
 class Replica:
@@ -69,6 +72,7 @@ class Replica:
             ("listing", options.listing, ("static", "js")),
             ("challenge", options.challenge, ("off", "on")),
             ("faults", options.faults, ("none", "flaky", "hostile")),
+            ("markup", options.markup, ("canonical", "mutated")),
         ):
             if value not in allowed:
                 raise ValueError(f"--{name} must be one of {', '.join(allowed)}, not {value!r}")
@@ -277,7 +281,10 @@ class Replica:
         if since is not None and since >= modified and kind is None:
             return web.Response(status=304, headers={"Last-Modified": http_date(modified)})
         charset = "windows-1252" if kind == "charset" else "utf-8"
-        text = render.article_page(site, site.article(meta), self.traps, charset)
+        if self.opts.markup == "mutated":
+            text = mutated.article_page(site, site.article(meta), self.opts.markup_seed)
+        else:
+            text = render.article_page(site, site.article(meta), self.traps, charset)
         if kind == "malformed":
             text = malform(text)
         if kind == "oversized":
