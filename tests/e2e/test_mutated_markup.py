@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from newscrawl.replica.testing import ReplicaServer
+from newscrawl_replica.testing import ReplicaServer
 
 from .crawl import Score, run_crawl, score
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from newscrawl.replica import mutated, render
-from newscrawl.replica.site import Site
-from newscrawl.replica.truth import record
+from newscrawl_replica import mutated, render
+from newscrawl_replica.site import Site
+from newscrawl_replica.truth import record
 
 PAGES = Path(__file__).resolve().parents[2] / "newscrawl" / "pages"
 

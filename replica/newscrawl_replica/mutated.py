@@ -20,10 +20,10 @@ from collections.abc import Sequence
 from typing import cast
 from urllib.parse import quote
 
-from newscrawl.replica import render
-from newscrawl.replica.model import Article, Image, byline_date, head_time, iso_beirut, iso_z
-from newscrawl.replica.render import e, site_name
-from newscrawl.replica.site import Site, author_path, href, tag_path
+from newscrawl_replica import render
+from newscrawl_replica.model import Article, Image, byline_date, head_time, iso_beirut, iso_z
+from newscrawl_replica.render import e, site_name
+from newscrawl_replica.site import Site, author_path, href, tag_path
 
 REGIMES = ("tawsiyat", "meta", "jsonld", "none")
 _SYLLABLES = ("ka", "lo", "mi", "zu", "ter", "vak", "don", "ril", "sem", "pa", "qu", "ne", "xo")
