@@ -1,6 +1,6 @@
 """Extraction cost against parsing alone, measured in the same run.
 
-    python bench/extract.py [--articles 300] [--edition en] [--rounds 3]
+    python bench/extract.py [--articles 300] [--edition en] [--rounds 3] [--markup mutated]
 
 Fetches every article page of a fresh replica once into memory, then, per round and page:
 1. baseline: build the Scrapy response and parse it (``response.selector``), what any spider
@@ -9,7 +9,8 @@ Fetches every article page of a fresh replica once into memory, then, per round 
 
 Rates are pages per CPU second of this process (best round), so that other work on the machine
 disturbs them little. Prints each rate, the extraction's cost as a multiple of the parse, and the
-share of a page's time that is extraction proper.
+share of a page's time that is extraction proper. ``--markup mutated --markup-seed N`` measures
+pages of the replica's mutated markup, read by the content reader instead of a known layout.
 """
 
 from __future__ import annotations
@@ -58,14 +59,22 @@ def main() -> int:
     parser.add_argument("--articles", type=int, default=300)
     parser.add_argument("--edition", choices=("en", "ar"), default="en")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--markup", choices=("canonical", "mutated"), default="canonical")
+    parser.add_argument("--markup-seed", type=int, default=1)
     args = parser.parse_args()
     edition = EDITIONS[args.edition]
-    with ReplicaServer(edition=args.edition, articles=args.articles, seed=1) as replica:
+    markup = ["--markup", args.markup, "--markup-seed", str(args.markup_seed)]
+    with ReplicaServer(
+        edition=args.edition, articles=args.articles, seed=1, extra_args=markup
+    ) as replica:
         pages = fetch_all(replica)
     size = sum(len(body) for _, body in pages) / len(pages)
     parse = best_rate(pages, lambda r: r.selector, args.rounds)
     extract = best_rate(pages, lambda r: load_article(r, edition), args.rounds)
-    print(f"pages: {len(pages)} ({args.edition}), mean size {size / 1024:.1f} KiB")
+    print(
+        f"pages: {len(pages)} ({args.edition}, {args.markup} markup), "
+        f"mean size {size / 1024:.1f} KiB"
+    )
     print(f"baseline (response + parse): {parse:8.1f} pages/cpu-s")
     print(f"parse + load_article:        {extract:8.1f} pages/cpu-s")
     print(f"ratio extraction/baseline:   {extract / parse:8.3f}  (cost x{parse / extract:.1f})")
