@@ -368,3 +368,41 @@ def test_a_player_in_a_sidebar_does_not_make_a_video() -> None:
     sidebar = SIDEBAR.replace("</h4>", '</h4><video src="https://m/other.mp4"></video>')
     item = load(page(article(), sidebar=sidebar))
     assert item.content_type == "article"
+
+
+# --- other arrangements ---------------------------------------------------------------------
+
+
+def test_a_headline_block_above_a_column_of_text() -> None:
+    paragraphs = (
+        "<p>The first paragraph of the story says what happened today in the capital.</p>"
+        "<p>The second paragraph adds what the officials said afterwards, at some length.</p>"
+    )
+    html = (
+        f"<html><head><title>{TITLE} | Al Mayadeen English</title></head><body>"
+        f'<div class="h"><h1>{TITLE}</h1><p class="l">A standfirst long enough to be prose.</p>'
+        '<div class="m"><span>By Ann Lee</span><time>14 Mar 2024 09:05</time></div></div>'
+        f'<div class="c"><div class="x"><div class="t">{paragraphs}</div>'
+        '<div class="g"><a href="/tags/Doha">Doha</a></div></div>'
+        f"{SIDEBAR}</div></body></html>"
+    )
+    item = load(html)
+    assert item.body is not None and item.body.startswith("The first paragraph")
+    assert item.body.endswith("at some length.")
+    assert item.description == "A standfirst long enough to be prose."
+    assert (item.authors, item.date_published_raw) == (["Ann Lee"], "14 Mar 2024 09:05")
+    assert item.tags == ["Doha"]
+
+
+@pytest.mark.parametrize(
+    ("line", "raw"),
+    [
+        ("Published: 14 Mar 2024 09:05", "14 Mar 2024 09:05"),
+        ("Updated: 14 Mar 2024 09:05", None),  # not the publication date, and not prose
+    ],
+)
+def test_a_labelled_date_is_a_byline_item_never_the_standfirst(line: str, raw: str | None) -> None:
+    header = f'<div class="b"><span>By Ann Lee</span> <span>{line}</span></div>'
+    item = load(page(article(header=header)))
+    assert item.date_published_raw == raw
+    assert item.description is None

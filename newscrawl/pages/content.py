@@ -152,14 +152,17 @@ class ContentParser(LayoutParser):
                 continue
             groups[parent] = groups.get(parent, 0) + len(text)
         # Paragraphs that share nothing with the heading below <body> are another part of the
-        # page (a footer, a box), not its body.
+        # page (a footer's lines) unless they are prose of a body's length (a headline block
+        # above a column of text).
         heading = self.heading
         if heading is not None:
             near = set(heading.iterancestors()) - {self._doc, *self._doc.iter("body")}
             groups = {
                 g: n
                 for g, n in groups.items()
-                if g in near or any(a in near for a in g.iterancestors())
+                if n >= S.FAR_BODY_MIN_CHARS
+                or g in near
+                or any(a in near for a in g.iterancestors())
             }
         if not groups:
             return None
@@ -281,6 +284,15 @@ class ContentParser(LayoutParser):
             or S.BYLINE_READ_TIME.fullmatch(text)
         )
 
+    @staticmethod
+    def _has_byline_field(text: str) -> bool:
+        return bool(
+            S.BYLINE_DATE.search(text)
+            or S.BYLINE_SHARES.search(text)
+            or S.BYLINE_READ_TIME.search(text)
+            or S.BYLINE_SOURCE.search(text)
+        )
+
     @cached_property
     def _item_texts(self) -> list[tuple[Any, str]]:
         return [(el, _text(el)) for el in self.header_items]
@@ -320,6 +332,8 @@ class ContentParser(LayoutParser):
     def _byline_piece(piece: str, found: dict[str, str], author_text: list[str]) -> bool:
         if "date" not in found and (match := S.BYLINE_DATE.fullmatch(piece)):
             found["date"] = match.group(0)
+        elif "date" not in found and (match := S.BYLINE_PUBLISHED.fullmatch(piece)):
+            found["date"] = match["value"]
         elif "source" not in found and (match := S.BYLINE_SOURCE.fullmatch(piece)):
             found["source"] = match["value"]
         elif "shares" not in found and (match := S.BYLINE_SHARES.fullmatch(piece)):
@@ -408,6 +422,8 @@ class ContentParser(LayoutParser):
                 continue
             if element.xpath("ancestor-or-self::a") or len(text) < S.STANDFIRST_MIN_CHARS:
                 continue
+            if len(text.split()) < S.STANDFIRST_MIN_WORDS and self._has_byline_field(text):
+                continue  # "Published: 14 Mar 2024 09:05" is a byline item, not prose
             if self._in(element, set(self.tag_list_elements)):
                 continue
             # Link-only blocks are labels, not prose.

@@ -105,6 +105,13 @@ _VISIBLE_DATE = (
     rf"|[^\W\d_]{{3,}}\.?\s+\d{{1,2}},?\s+\d{{4}}(?:,?\s+{_VISIBLE_TIME})?"
 )
 BYLINE_DATE = re.compile(rf"(?<!\d)(?:{_VISIBLE_DATE})")
+#: The publication date after a label (``Published: 14 Mar 2024 09:05``); an ``Updated`` date
+#: is not the publication date.
+PUBLISHED_LABELS: tuple[str, ...] = ("Published", "Posted", "Publicado", "نشر", "تاريخ النشر")
+BYLINE_PUBLISHED = re.compile(
+    rf"(?:{'|'.join(PUBLISHED_LABELS)})(?:\s+on)?\s*:?\s*(?P<value>(?<!\d)(?:{_VISIBLE_DATE}))",
+    re.IGNORECASE,
+)
 _COUNTED = r"\d[\d.,]*(?:\s?[KkMm](?![a-z]))?"
 _SHARES = rf"\s*(?:{_escaped(SHARES_WORDS)})"
 _READ_TIME = rf"\s*(?:{_any(READ_TIME_WORDS)})"
@@ -229,8 +236,12 @@ LABEL_PATHS: dict[str, re.Pattern[str]] = {
 }
 #: Tag links that are a tag list: never a link inside a sentence of the body.
 TAG_LIST_LINKS: tuple[str, ...] = (".//a[contains(@href, '/tags/')][not(ancestor::p)]",)
-#: A standfirst is prose: at least this long.
+#: A standfirst is prose: at least this long, and a short line holding a byline field is not one.
 STANDFIRST_MIN_CHARS = 25
+STANDFIRST_MIN_WORDS = 8
+#: Paragraphs sharing no container with the headline below ``<body>`` are a body only when
+#: there is this much of them (a footer's few lines are not).
+FAR_BODY_MIN_CHARS = 150
 #: A player in the article makes a page a video page when no metadata types it.
 PLAYER_IN_ARTICLE = (
     ".//video | .//iframe[contains(@src, 'youtube.com/embed') or contains(@src, '/embed/')"
