@@ -25,23 +25,27 @@ def main(argv: list[str] | None = None) -> int:
     if not args.output_dir.is_dir():
         parser.error(f"OUTPUT_DIR: no such directory: {args.output_dir}")
     try:
-        from newscrawl.dataset.build import build
         from newscrawl.dataset.feeds import FeedError
-        from newscrawl.dataset.report import write_report
         from newscrawl.dataset.store import BuildLocked
+
+        if args.command == "build":
+            from newscrawl.dataset.build import build
+
+            print(build(args.output_dir).summary())
+        else:
+            from newscrawl.dataset.report import write_report
+
+            path, totals = write_report(args.output_dir)
+            print(f"report written: {path} ({totals})")
     except ImportError as exc:  # the optional dependencies are missing
+        if not (exc.name or "").startswith(("pyarrow", "matplotlib")):
+            raise
         print(
             f"newscrawl.dataset needs the 'dataset' extra ({exc.name} is missing): "
             "pip install 'newscrawl[dataset]'",
             file=sys.stderr,
         )
         return 2
-    try:
-        if args.command == "build":
-            print(build(args.output_dir).summary())
-        else:
-            path, totals = write_report(args.output_dir)
-            print(f"report written: {path} ({totals})")
     except (BuildLocked, FeedError) as exc:
         print(f"{type(exc).__name__}: {exc}", file=sys.stderr)
         return 1

@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -41,6 +42,7 @@ from newscrawl.dataset.schema import (
 )
 from newscrawl.dataset.store import (
     DATA_FILE,
+    LINES,
     Layout,
     Manifest,
     fsync_file,
@@ -51,7 +53,7 @@ from newscrawl.dataset.store import (
 #: Rows per JSON Lines batch and per Parquet row group.
 BATCH_ROWS = 2000
 #: New records held in memory (Arrow bytes) before the spool goes to disk.
-SPOOL_MEMORY = 256 * 1024 * 1024
+SPOOL_MEMORY = 128 * 1024 * 1024
 #: ``(version, crawled_at as epoch seconds, -1 when unknown)``: the larger wins.
 Rank = tuple[int, int]
 
@@ -215,33 +217,32 @@ class Builder:
             del table
 
         replace: list[tuple[str, str]] = []
-        written: dict[str, dict[str, pa.Table | None]] = {"current": {}, "history": {}}
         for part in spool.partitions:
             merged = self._merge_history(part, spool.read(part))
             if merged is not None:
-                written["history"][part] = merged
                 replace.append(self._stage("history", part, merged))
                 manifest.tables["history"][part] = merged.num_rows
-        for part, table in self._merge_current(spool).items():
-            written["current"][part] = table
+            del merged
+        emptied = []
+        for part, table in self._merge_current(spool):
             if table is None:
+                emptied.append(part)
                 manifest.tables["current"].pop(part, None)
             else:
                 replace.append(self._stage("current", part, table))
+                replace.append(self._stage_lines(part, table))
                 manifest.tables["current"][part] = table.num_rows
+            del table
 
-        remove = [
-            layout.rel(layout.data_file(name, part))
-            for name, parts in old_parts.items()
-            for part in parts
-            if part not in manifest.tables.get(name, {})
-        ] + [
-            layout.rel(layout.data_file("current", part))
-            for part, table in written["current"].items()
-            if table is None
-        ]
+        gone = [(name, part) for name, parts in old_parts.items() for part in parts
+                if part not in manifest.tables.get(name, {})]  # fmt: skip
+        remove = []
+        for name, part in gone + [("current", part) for part in emptied]:
+            remove.append(layout.rel(layout.data_file(name, part)))
+            if name == "current":
+                remove.append(layout.rel(layout.lines(part)))
         staged_jsonl = layout.staging / "current.jsonl"
-        self._write_jsonl(staged_jsonl, manifest, written["current"])
+        replace += self._write_jsonl(staged_jsonl, manifest)
         replace.append((layout.rel(staged_jsonl), layout.rel(layout.jsonl)))
 
         manifest.built_at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -253,7 +254,7 @@ class Builder:
             records_read=records,
             current_rows=manifest.rows("current"),
             history_rows=manifest.rows("history"),
-            partitions_written=len(replace) - 1,
+            partitions_written=sum(final.endswith(DATA_FILE) for _, final in replace),
             seconds=0.0,
         )
 
@@ -286,8 +287,9 @@ class Builder:
                 index[url] = (rank, part)
         return index
 
-    def _merge_current(self, spool: Spool) -> dict[str, pa.Table | None]:
-        """Each current partition the new records change: its new rows (``None``: now empty)."""
+    def _merge_current(self, spool: Spool) -> Iterator[tuple[str, pa.Table | None]]:
+        """Each current partition the new records change, with its new rows, one partition at a
+        time (``None``: it is now empty)."""
         index = self._current_index()
         winners: dict[str, tuple[Rank, str]] = {}
         for part, best in spool.ranks.items():
@@ -303,7 +305,6 @@ class Builder:
             if held is not None:
                 drop[held[1]].add(url)
             add[part][url] = rank
-        changes: dict[str, pa.Table | None] = {}
         for part in sorted(set(drop) | set(add)):
             pieces = []
             existing = self._held("current", part)
@@ -320,8 +321,7 @@ class Builder:
                 chosen = new.take(pa.array(keep, pa.int64()))
                 pieces.append(first_of_each(chosen, ((u,) for u in chosen.column(KEY).to_pylist())))
             table = pa.concat_tables(pieces) if pieces else None
-            changes[part] = sort_rows(table) if table is not None and table.num_rows else None
-        return changes
+            yield part, sort_rows(table) if table is not None and table.num_rows else None
 
     def _stage(self, table: str, part: str, rows: pa.Table) -> tuple[str, str]:
         staged = self.layout.staging / table / part / DATA_FILE
@@ -332,23 +332,34 @@ class Builder:
         fsync_file(staged)
         return self.layout.rel(staged), self.layout.rel(self.layout.data_file(table, part))
 
-    def _write_jsonl(
-        self, path: Path, manifest: Manifest, written: dict[str, pa.Table | None]
-    ) -> None:
-        """The current table, partition by partition, as feed lines (the record schema's keys in
-        its order, timestamps as ``…Z``)."""
-        with path.open("w", encoding="utf-8") as out:
-            for part in sorted(manifest.tables["current"]):
-                if part in written:
-                    rows = written[part]
-                else:
-                    rows = read_part(self.layout.data_file("current", part))
-                if rows is None:
-                    continue
-                for line in jsonl_lines(rows, partition_values(part)[0]):
-                    out.write(line)
+    def _stage_lines(self, part: str, rows: pa.Table) -> tuple[str, str]:
+        """The partition's records as feed lines, kept beside the tables (in ``.lines/``) so that
+        ``current.jsonl`` is rebuilt by copying the partitions a build did not change."""
+        staged = self.layout.staging / LINES / f"{part}.jsonl"
+        staged.parent.mkdir(parents=True, exist_ok=True)
+        with staged.open("w", encoding="utf-8") as out:
+            out.writelines(jsonl_lines(rows, partition_values(part)[0]))
             out.flush()
             os.fsync(out.fileno())
+        return self.layout.rel(staged), self.layout.rel(self.layout.lines(part))
+
+    def _write_jsonl(self, path: Path, manifest: Manifest) -> list[tuple[str, str]]:
+        """``current.jsonl``: each partition's lines (staged ones first) one after the other; the
+        lines of a partition that has none yet are written (and staged) from its Parquet file."""
+        staged_lines: list[tuple[str, str]] = []
+        with path.open("wb") as out:
+            for part in sorted(manifest.tables["current"]):
+                source = self.layout.staging / LINES / f"{part}.jsonl"
+                if not source.exists() and self.layout.lines(part).exists():
+                    source = self.layout.lines(part)
+                if not source.exists():
+                    rows = read_part(self.layout.data_file("current", part))
+                    staged_lines.append(self._stage_lines(part, rows))
+                with source.open("rb") as lines:
+                    shutil.copyfileobj(lines, out, 1 << 20)
+            out.flush()
+            os.fsync(out.fileno())
+        return staged_lines
 
 
 def jsonl_lines(rows: pa.Table, edition: str | None) -> Iterator[str]:

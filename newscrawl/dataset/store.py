@@ -6,6 +6,7 @@
       history/edition=en/month=2024-08/data.parquet   every version of every article
       current.jsonl                               the current table as JSON Lines
       report.html                                 ``python -m newscrawl.dataset report``
+      .lines/edition=en/month=2024-08.jsonl        a current partition as feed lines
       .staging/                                   a build's new files, before they are committed
 
 A partition is one file, replaced whole by ``os.replace``: a reader sees the old file or the
@@ -38,6 +39,8 @@ MANIFEST = "manifest.json"
 JSONL = "current.jsonl"
 REPORT = "report.html"
 STAGING = ".staging"
+#: Each current partition's records as feed lines, the pieces ``current.jsonl`` is made of.
+LINES = ".lines"
 LOCK = ".lock"
 #: Bumped when the layout or the manifest changes meaning.
 FORMAT = 1
@@ -72,6 +75,9 @@ class Layout:
     @property
     def report(self) -> Path:
         return self.root / REPORT
+
+    def lines(self, partition: str) -> Path:
+        return self.root / LINES / f"{partition}.jsonl"
 
     def table(self, name: str) -> Path:
         return self.root / name
@@ -179,9 +185,10 @@ def open_table(output_dir: Path, name: str) -> Any:
         raise FileNotFoundError(
             f"no dataset in {layout.root}: run `python -m newscrawl.dataset build`"
         )
-    manifest = Manifest.load(layout.manifest)
-    if manifest.pending:
-        with locked(layout):
+    if Manifest.load(layout.manifest).pending:
+        # A build was killed after its commit: finish its renames, unless a build running now
+        # holds the lock (it finishes them first).
+        with contextlib.suppress(BuildLocked), locked(layout):
             roll_forward(layout, Manifest.load(layout.manifest))
     keys = pa.schema([("edition", pa.string()), ("month", pa.string())])
     if not layout.table(name).exists():

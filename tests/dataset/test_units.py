@@ -12,7 +12,7 @@ import pyarrow as pa
 import pytest
 
 from newscrawl.dataset.build import build
-from newscrawl.dataset.feeds import FeedError
+from newscrawl.dataset.feeds import FeedError, find_runs
 from newscrawl.dataset.schema import NULL_PARTITION, arrow_type, record_schema
 from newscrawl.dataset.store import BuildLocked, Layout, Manifest, locked, open_table
 from newscrawl.schema import empty_record, fingerprint
@@ -104,6 +104,10 @@ def test_missing_dates_go_to_the_null_month_and_a_moved_article_leaves_its_month
     write_feed(tmp_path, "2.jsonl", [record("moves", 2, date_published="2024-09-03T00:00:00Z")])
     build(tmp_path)
     assert not (dataset / "current/edition=en/month=2024-08").exists()  # left empty: removed
+    assert not (dataset / ".lines/edition=en/month=2024-08.jsonl").exists()
+    lines = [json.loads(line) for line in (dataset / "current.jsonl").open()]
+    assert [(r["url"], r["version"]) for r in lines] == [
+        (record("moves")["url"], 2), (record("undated")["url"], 1)]  # fmt: skip
     assert (dataset / "history/edition=en/month=2024-08/data.parquet").exists()
     assert set(counts(dataset, "current").values()) == {(2, 2)}
     assert set(counts(dataset, "history").values()) == {(3, 2)}
@@ -153,3 +157,27 @@ def test_a_build_killed_after_its_commit_is_finished_by_the_next(
     assert not Manifest.load(Layout(tmp_path).manifest).pending
     assert current(tmp_path)[record("a")["url"]]["title"] == "edited"
     assert build(tmp_path).feeds_read == 0
+
+
+def test_run_health_comes_from_the_health_file_else_from_the_stats(tmp_path: Path) -> None:
+    folder = tmp_path / "almayadeen" / "en"
+    folder.mkdir(parents=True)
+    runs = {
+        "a": ({"finish_reason": "finished", "errors": 0, "started_at": "2026-11-01T00:00:00Z"},
+              None),
+        "b": ({"finish_reason": "finished", "errors": 3, "started_at": "2026-11-01T01:00:00Z"},
+              None),
+        "c": ({"finish_reason": "finished", "errors": 0, "started_at": "2026-11-01T02:00:00Z"},
+              {"monitors": [{"name": "finish reason", "passed": True},
+                            {"name": "field coverage", "passed": False, "message": "tags"}]}),
+        "d": ({"finish_reason": "closespider", "started_at": "2026-11-01T03:00:00Z"},
+              {"healthy": True, "monitors": {"articles": {"status": "pass"}}}),
+    }  # fmt: skip
+    for stem, (stats, health) in runs.items():
+        (folder / f"{stem}.stats.json").write_text(json.dumps(stats))
+        if health is not None:
+            (folder / f"{stem}.health.json").write_text(json.dumps(health))
+    found = find_runs(tmp_path)
+    assert [run.stem for run in found] == ["a", "b", "c", "d"]
+    assert [run.healthy for run in found] == [True, False, False, True]
+    assert found[2].failed_checks == ["field coverage"]
