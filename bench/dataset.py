@@ -35,8 +35,8 @@ sys.path.insert(0, str(PROJECT / "bench"))
 
 from crawl import crawl  # noqa: E402
 
-from newscrawl.replica.testing import ReplicaServer  # noqa: E402
 from newscrawl.schema import fingerprint  # noqa: E402
+from newscrawl_replica.testing import ReplicaServer  # noqa: E402
 
 START = datetime(2026, 1, 1, tzinfo=UTC)
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from newscrawl.browser.config import DEFAULT_PATH, PATH_SETTING
-from newscrawl.replica.testing import ReplicaServer
+from newscrawl_replica.testing import ReplicaServer
 
 
 @pytest.fixture(scope="session")

@@ -28,7 +28,7 @@ import pyarrow.compute as pc
 
 from newscrawl.dataset.feeds import RunFiles, find_runs
 from newscrawl.dataset.store import Layout, Manifest, open_table
-from newscrawl.feeds import write_text_atomic
+from newscrawl.output.feeds import write_text_atomic
 
 #: Every chart is drawn at this size: WIDTH x HEIGHT pixels.
 WIDTH, HEIGHT, DPI = 900, 420, 100

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from newscrawl.feeds import fsync_dir, write_text_atomic
+from newscrawl.output.feeds import fsync_dir, write_text_atomic
 
 DATASET_DIR = "dataset"
 TABLES = ("current", "history")

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from e2e.crawl import run_crawl
 
-from newscrawl.replica.testing import ReplicaServer
+from newscrawl_replica.testing import ReplicaServer
 
 PROJECT = Path(__file__).resolve().parents[2]
 ARTICLES = 1600
