@@ -102,63 +102,20 @@ class RunFiles:
 
     @property
     def healthy(self) -> bool | None:
-        """The run's verdict: the health file's when there is one, else whether the stats say
-        it finished complete and without errors; ``None`` when neither tells."""
+        """The run's verdict: its health file's ``healthy`` when it has one, else whether its
+        stats say it finished with no error; ``None`` when neither tells."""
         if self.health is not None:
-            return health_verdict(self.health)
+            verdict = self.health.get("healthy")
+            return verdict if isinstance(verdict, bool) else None
         if not self.stats:
             return None
         return self.stats.get("finish_reason") == "finished" and not self.stats.get("errors")
 
     @property
     def failed_checks(self) -> list[str]:
-        if self.health is None:
-            return []
-        return [name for name, ok in monitor_results(self.health).items() if not ok]
-
-
-def _is_pass(value: Any) -> bool | None:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str):
-        word = value.lower()
-        if word in ("pass", "passed", "ok", "success", "healthy"):
-            return True
-        if word in ("fail", "failed", "error", "failure", "unhealthy"):
-            return False
-    return None
-
-
-def _outcome(entry: dict[str, Any]) -> bool | None:
-    for key in ("passed", "ok", "healthy", "status", "result"):
-        if key in entry and (verdict := _is_pass(entry[key])) is not None:
-            return verdict
-    return None
-
-
-def monitor_results(health: dict[str, Any]) -> dict[str, bool]:
-    """Each monitor's pass (True) or fail (False), from ``monitors`` given as a list of
-    ``{"name": ..., "passed"|"ok"|"status": ...}`` or a mapping of name to such an entry."""
-    monitors = health.get("monitors") or health.get("checks") or []
-    items = (
-        monitors.items()
-        if isinstance(monitors, dict)
-        else ((entry.get("name", str(i)), entry) for i, entry in enumerate(monitors))
-    )
-    results = {}
-    for name, entry in items:
-        verdict = _outcome(entry) if isinstance(entry, dict) else _is_pass(entry)
-        if verdict is not None:
-            results[str(name)] = verdict
-    return results
-
-
-def health_verdict(health: dict[str, Any]) -> bool | None:
-    verdict = _outcome(health)
-    if verdict is not None:
-        return verdict
-    results = monitor_results(health)
-    return all(results.values()) if results else None
+        """The names of the health checks that failed (``checks``: ``{"name", "ok", ...}``)."""
+        checks = (self.health or {}).get("checks") or []
+        return [str(c.get("name")) for c in checks if isinstance(c, dict) and c.get("ok") is False]
 
 
 def _load(path: Path) -> dict[str, Any] | None:

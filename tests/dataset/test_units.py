@@ -168,10 +168,11 @@ def test_run_health_comes_from_the_health_file_else_from_the_stats(tmp_path: Pat
         "b": ({"finish_reason": "finished", "errors": 3, "started_at": "2026-11-01T01:00:00Z"},
               None),
         "c": ({"finish_reason": "finished", "errors": 0, "started_at": "2026-11-01T02:00:00Z"},
-              {"monitors": [{"name": "finish reason", "passed": True},
-                            {"name": "field coverage", "passed": False, "message": "tags"}]}),
+              {"healthy": False, "exit_status": 3,
+               "checks": [{"name": "finish_reason", "ok": True, "message": "finished"},
+                          {"name": "field_coverage", "ok": False, "message": "tags"}]}),
         "d": ({"finish_reason": "closespider", "started_at": "2026-11-01T03:00:00Z"},
-              {"healthy": True, "monitors": {"articles": {"status": "pass"}}}),
+              {"healthy": True, "checks": [{"name": "articles", "ok": True}]}),
     }  # fmt: skip
     for stem, (stats, health) in runs.items():
         (folder / f"{stem}.stats.json").write_text(json.dumps(stats))
@@ -180,4 +181,5 @@ def test_run_health_comes_from_the_health_file_else_from_the_stats(tmp_path: Pat
     found = find_runs(tmp_path)
     assert [run.stem for run in found] == ["a", "b", "c", "d"]
     assert [run.healthy for run in found] == [True, False, False, True]
-    assert found[2].failed_checks == ["field coverage"]
+    assert found[2].failed_checks == ["field_coverage"]
+    assert found[0].failed_checks == found[3].failed_checks == []
