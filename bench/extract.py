@@ -30,7 +30,7 @@ from scrapy.http import HtmlResponse  # noqa: E402
 
 from newscrawl.discovery.classify import Site  # noqa: E402
 from newscrawl.pages.article import ArticlePage  # noqa: E402
-from newscrawl.replica.testing import ReplicaServer  # noqa: E402
+from newscrawl_replica.testing import ReplicaServer  # noqa: E402
 
 Page = tuple[str, bytes]
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from newscrawl.output.runfiles import run_stamp
-from newscrawl.replica.testing import ReplicaServer
+from newscrawl_replica.testing import ReplicaServer
 
 from .crawl import PROJECT
 
