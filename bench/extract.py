@@ -28,7 +28,7 @@ sys.path.insert(0, str(PROJECT))
 
 from scrapy.http import HtmlResponse  # noqa: E402
 
-from newscrawl.discovery.classify import Site  # noqa: E402
+from newscrawl.discovery.classify import CrawlSite  # noqa: E402
 from newscrawl.pages.article import ArticlePage  # noqa: E402
 from newscrawl_replica.testing import ReplicaServer  # noqa: E402
 
@@ -60,7 +60,7 @@ def main() -> int:
     parser.add_argument("--edition", choices=("en", "ar"), default="en")
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    site = Site.of(args.edition)
+    site = CrawlSite.of(args.edition)
     with ReplicaServer(edition=args.edition, articles=args.articles, seed=1) as replica:
         pages = fetch_all(replica)
     size = sum(len(body) for _, body in pages) / len(pages)

@@ -18,7 +18,7 @@ from itemloaders import ItemLoader
 from itemloaders.processors import Compose, Identity, MapCompose, TakeFirst
 from scrapy.http import TextResponse
 
-from newscrawl.discovery.classify import Site, production_url
+from newscrawl.discovery.classify import CrawlSite, production_url
 from newscrawl.editions import Edition
 from newscrawl.items import ArticleItem, Image, RelatedLink, Video
 from newscrawl.normalize.processors import (
@@ -202,7 +202,7 @@ def load_article(
     response: TextResponse, edition: Edition, *, crawled_at: datetime | None = None
 ) -> ArticleItem:
     """A complete record of the article page ``response`` of ``edition`` (fetched from the
-    edition's production host): ``ArticlePage(response, Site.of(edition)).to_item()``.
+    edition's production host): ``ArticlePage(response, CrawlSite.of(edition)).to_item()``.
 
     ``crawled_at`` defaults to now; a naive value is taken as UTC. Never raises on odd markup:
     what the page does not yield is left unknown (``None`` / ``[]``). A response that is not
@@ -213,7 +213,7 @@ def load_article(
             f"load_article needs an HTML (text) response; {response.url} gave "
             f"{type(response).__name__} ({response.headers.get(b'Content-Type', b'?')!r})"
         )
-    return ArticlePage(response, Site.of(edition), crawled_at=crawled_at).to_item()
+    return ArticlePage(response, CrawlSite.of(edition), crawled_at=crawled_at).to_item()
 
 
 def load_page(page: ArticlePage) -> ArticleItem:

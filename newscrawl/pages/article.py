@@ -22,7 +22,7 @@ from lxml import etree
 from parsel import Selector, SelectorList
 from scrapy.http import TextResponse
 
-from newscrawl.discovery.classify import Site
+from newscrawl.discovery.classify import CrawlSite
 from newscrawl.pages import jsonld
 from newscrawl.pages import selectors as S
 from newscrawl.pages.tawsiyat import parse_tawsiyat, tawsiyat_class, tawsiyat_string
@@ -463,13 +463,13 @@ class ArticlePage:
     def __init__(
         self,
         response: TextResponse,
-        site: Site | None = None,
+        site: CrawlSite | None = None,
         *,
         crawled_at: datetime | None = None,
     ) -> None:
         self.response = response
         self.root: Selector = response.selector
-        self.site = site or Site.of("en")
+        self.site = site or CrawlSite.of("en")
         self.crawled_at = crawled_at
 
     def to_item(self) -> ArticleItem:
