@@ -37,6 +37,7 @@ class SpiderRun:
                 "NEWSCRAWL_OUTPUT_DIR": str(tmp_path),
                 "NEWSCRAWL_STATE_ENABLED": False,
                 "NEWSCRAWL_PROFILE": "replica",
+                "REMOTE_CONTROL_ENABLED": False,
                 # No engine runs here: settings that suit whatever reactor the process has.
                 **{k: v for k, v in get_reactor_settings().items() if k != "DOWNLOAD_HANDLERS"},
                 **settings,

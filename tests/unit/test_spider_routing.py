@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from itemadapter import is_item
-from scrapy import Request
+from scrapy import Request, signals
 from scrapy.http import Response, XmlResponse
 
 from newscrawl.discovery.meta import (
@@ -21,6 +22,8 @@ from newscrawl.discovery.meta import (
     LinkKind,
 )
 from newscrawl.items import ArticleItem
+from newscrawl.schema import empty_record, fingerprint
+from newscrawl.state import CrawlState
 
 from .spider_run import BASE, SpiderRun, fixture_text
 
@@ -262,3 +265,51 @@ def test_non_html_responses_are_counted_not_parsed(spider_run: Run) -> None:
     run = spider_run()
     assert run.feed(run.response("/image.bin", b"\x00\x01", cls=Response)) == []
     assert run.stats()["not_html"] == 1
+
+
+# -- an incremental run ------------------------------------------------------------------------
+
+
+def known_state(directory: Path, *urls: str, dates: tuple[str, ...]) -> None:
+    """A crawl state whose last complete run knew ``urls`` (published at ``dates``)."""
+    state = CrawlState(directory)
+    run_id = state.start_run("full", 1)
+    with state.transaction() as db:
+        for url, date in zip(urls, dates, strict=True):
+            record = {**empty_record(), "url": url, "version": 1, "date_published": date}
+            state.absorb(db, {**record, "fingerprint": fingerprint(record)})
+    state.finish_run(run_id, "finished", True, {})
+    state.close()
+
+
+def test_an_incremental_run_skips_known_articles_and_stops_paging(
+    spider_run: Run, tmp_path: Path
+) -> None:
+    production = [c.replace(BASE, "https://english.almayadeen.net") for c in (CARD_2022, CARD_2024)]
+    known_state(
+        tmp_path / "state", *production, dates=("2022-07-29T08:49:00Z", "2024-01-15T09:24:00Z")
+    )
+    settings = {"NEWSCRAWL_STATE_ENABLED": True, "NEWSCRAWL_STATE_DIR": str(tmp_path / "state")}
+    run = spider_run(settings=settings)
+    try:
+        out = run.feed(run.response("/news/politics", LISTING))
+        # Both cards are known and a listing card gives no sign of a change: not fetched; the
+        # page reaches back past the high-water mark: no next page.
+        assert by_kind(out, LinkKind.ARTICLE) == [] and by_kind(out, LinkKind.NEXT_PAGE) == []
+        assert run.stats()["incremental/unchanged_not_fetched"] == 2
+        assert run.stats()["listing_stop/high_water"] == 1
+        # After a complete run, article pages no longer lead on to their listings.
+        article = run.response(ARTICLE_PATH, ARTICLE, callback=run.spider.parse_article)
+        out = run.feed(article)
+        assert len(items(out)) == 1 and by_kind(out, LinkKind.ARTICLE_LISTING) == []
+    finally:
+        run.crawler.signals.send_catch_log(signal=signals.engine_stopped)  # release the lock
+    # Without a complete run behind it, the same page is followed whole.
+    run = spider_run(settings={**settings, "NEWSCRAWL_STATE_DIR": str(tmp_path / "fresh")})
+    try:
+        out = run.feed(run.response("/news/politics", LISTING))
+        assert (
+            len(by_kind(out, LinkKind.ARTICLE)) == 2 and len(by_kind(out, LinkKind.NEXT_PAGE)) == 1
+        )
+    finally:
+        run.crawler.signals.send_catch_log(signal=signals.engine_stopped)
