@@ -84,7 +84,11 @@ class AlmayadeenSpider(Spider):
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         # Arguments given as settings (-s NEWSCRAWL_MODE=full) count as arguments too.
-        given = CrawlArgs.from_settings(crawler.settings).model_dump(exclude_defaults=True)
+        try:
+            given = CrawlArgs.from_settings(crawler.settings).model_dump(exclude_defaults=True)
+        except ArgumentError as exc:
+            logger.error("%s", exc)
+            raise
         spider = super().from_crawler(crawler, *args, **{**given, **kwargs})
         # Settings are not frozen yet: the checked arguments become settings, which every
         # component (and the add-on that wires them) reads.
