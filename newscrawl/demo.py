@@ -19,8 +19,8 @@ import sys
 import time
 from pathlib import Path
 
-from newscrawl.extensions.summary import format_summary
-from newscrawl.pipelines.output import run_stamp
+from newscrawl.output.runfiles import run_stamp
+from newscrawl.output.summary import format_summary
 
 PROJECT = Path(__file__).resolve().parents[1]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from email.utils import parsedate_to_datetime
 from typing import ClassVar
 
@@ -19,26 +19,24 @@ from scrapy.http import Response, TextResponse
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap
 
+from newscrawl.dates import as_utc, parse_iso
+
 
 def parse_when(text: str | None) -> datetime | None:
     """An ISO 8601 or RFC 822 time as UTC; ``None`` when absent or unreadable."""
     if not text:
         return None
-    text = text.strip()
+    moment = parse_iso(text)
+    if moment is not None:
+        return moment
     try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        try:
-            moment = parsedate_to_datetime(text)
-        except (TypeError, ValueError, IndexError):
-            return None
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
+        return as_utc(parsedate_to_datetime(text.strip()))
+    except (TypeError, ValueError, IndexError):
+        return None
 
 
 @dataclass(frozen=True)
-class Link:
+class DiscoveredLink:
     """A link a discovery page offers, with the date the page gives it (if any)."""
 
     url: str
@@ -89,16 +87,16 @@ class ListingPage:
                 return list(cards)
         return []
 
-    def cards(self) -> list[Link]:
+    def cards(self) -> list[DiscoveredLink]:
         """The listing's own article cards, in page order (not sidebars or tickers)."""
-        links: list[Link] = []
+        links: list[DiscoveredLink] = []
         for card in self._cards():
             href = card.css(self.CARD_LINK).get()
             if not href:
                 continue
             title = " ".join(t.strip() for t in card.css(self.CARD_TITLE).getall() if t.strip())
             links.append(
-                Link(
+                DiscoveredLink(
                     self.response.urljoin(href),
                     parse_when(card.css(self.CARD_TIME).get()),
                     title or None,
@@ -169,12 +167,12 @@ class SitemapPage:
     def is_urlset(self) -> bool:
         return self.sitemap is not None and self.sitemap.type == "urlset"
 
-    def entries(self) -> list[Link]:
+    def entries(self) -> list[DiscoveredLink]:
         """``<loc>`` and ``<lastmod>`` of every entry, in document order."""
         if self.sitemap is None:
             return []
         return [
-            Link(entry["loc"].strip(), parse_when(entry.get("lastmod")))
+            DiscoveredLink(entry["loc"].strip(), parse_when(entry.get("lastmod")))
             for entry in self.sitemap
             if entry.get("loc")
         ]
@@ -199,17 +197,17 @@ class RssPage:
         except (AttributeError, ValueError):
             self.sel = None
 
-    def entries(self) -> list[Link]:
+    def entries(self) -> list[DiscoveredLink]:
         if self.sel is None:
             return []
-        links: list[Link] = []
+        links: list[DiscoveredLink] = []
         for item in self.sel.xpath("//*[local-name()='item']"):
             href = item.xpath("./*[local-name()='link']/text()").get()
             if not href:
                 continue
             when = parse_when(item.xpath("./*[local-name()='pubDate']/text()").get())
             title = item.xpath("./*[local-name()='title']/text()").get()
-            links.append(Link(href.strip(), when, title))
+            links.append(DiscoveredLink(href.strip(), when, title))
         return links
 
 

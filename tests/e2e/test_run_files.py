@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from newscrawl.pipelines.output import run_stamp
+from newscrawl.output.runfiles import run_stamp
 from newscrawl_replica.testing import ReplicaServer
 from tests.support.crawl import run_crawl
 from tests.support.feeds import read_jsonl as lines
