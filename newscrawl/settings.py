@@ -95,6 +95,15 @@ FEED_STORAGES = {
     "file": "newscrawl.feeds.AtomicFileFeedStorage",
 }
 
+# -- Archive scale: what a run holds stays small (newscrawl.frontier; docs/performance.md) ----
+#: Requests wait on disk (JOBDIR's queue, or a spill directory removed at the end of the run),
+#: not in memory; request fingerprints are kept as 8-byte hashes.
+SCHEDULER = "newscrawl.frontier.scheduler.DiskFrontierScheduler"
+DUPEFILTER_CLASS = "newscrawl.frontier.scheduler.CompactDupeFilter"
+NEWSCRAWL_FRONTIER_ON_DISK = True
+#: Where a run without JOBDIR spills its queue; default: the job's state directory.
+NEWSCRAWL_FRONTIER_DIR = None
+
 # -- Browser where a page needs one (newscrawl.browser; docs/browser.md) ----------------------
 # Challenges are solved in Chromium and their cookies reused by plain requests; "Load more"
 # listings are learned once in Chromium and followed as JSON. Every other request keeps Scrapy's

@@ -6,6 +6,10 @@ dropped and counted. Most variants never get that far: the spider requests every
 canonical form (no tracking query, no trailing slash, on ``base_url``), so the request
 dupefilter skips them; redirects and requested-vs-served URLs the spider did see are in the
 emitted record's ``alternate_urls``.
+
+What was emitted is kept as 64-bit hashes of the URL, post id and fingerprint (one
+:class:`~newscrawl.frontier.hashes.HashSet`, about 8 bytes each), not as strings: a back-fill
+of a large archive would otherwise hold hundreds of bytes per article for the whole run.
 """
 
 from __future__ import annotations
@@ -18,15 +22,16 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_from_coro
 
+from newscrawl.frontier.hashes import HashSet, url_hash
+
 logger = logging.getLogger(__name__)
 
 
 class DedupPipeline:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        self.urls: set[str] = set()
-        self.post_ids: set[str] = set()
-        self.fingerprints: set[str] = set()
+        #: Hashes of ``url:…``, ``post_id:…`` and ``fingerprint:…`` of each emitted record.
+        self.seen = HashSet()
         self.emitted = 0
         self.closing = False
 
@@ -40,13 +45,13 @@ class DedupPipeline:
 
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
-        url, post_id, fp = adapter.get("url"), adapter.get("post_id"), adapter.get("fingerprint")
-        duplicate_of = (
-            "url" if url in self.urls
-            else "post_id" if post_id and post_id in self.post_ids
-            else "fingerprint" if fp and fp in self.fingerprints
-            else None
-        )  # fmt: skip
+        url = adapter.get("url")
+        keys = [
+            (name, url_hash(f"{name}:{value}"))
+            for name in ("url", "post_id", "fingerprint")
+            if (value := adapter.get(name))
+        ]
+        duplicate_of = next((name for name, key in keys if key in self.seen), None)
         stats = self.crawler.stats
         if duplicate_of:
             stats.inc_value("newscrawl/duplicates")
@@ -60,12 +65,8 @@ class DedupPipeline:
             stats.inc_value("newscrawl/dropped/max_articles")
             self._close("max_articles")
             raise DropItem(f"max_articles ({limit}) reached: {url}", log_level="DEBUG")
-        if url:
-            self.urls.add(url)
-        if post_id:
-            self.post_ids.add(post_id)
-        if fp:
-            self.fingerprints.add(fp)
+        for _, key in keys:
+            self.seen.add(key)
         self.emitted += 1
         if limit is not None and self.emitted >= limit:
             self._close("max_articles")

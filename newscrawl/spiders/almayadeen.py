@@ -33,6 +33,7 @@ from newscrawl.discovery.classify import (
 from newscrawl.discovery.rules import ROBOTS_PATH, RSS_PATH, SITEMAP_INDEX_PATH, UrlKind
 from newscrawl.extensions.profile import apply_profile
 from newscrawl.extensions.summary import failure_kind
+from newscrawl.frontier.hashes import UrlSet
 from newscrawl.normalize.loader import load_article
 from newscrawl.pages.article import ArticlePage
 from newscrawl.pages.listing import Link, ListingPage, RssPage, SitemapPage, robots_sitemaps
@@ -75,8 +76,9 @@ class AlmayadeenSpider(Spider):
         self.max_listing_pages = 1000
         #: Links already judged, on listing pages (cards aside) and on article pages (where
         #: only listings are followed, see ``follows_article_listings``).
-        self.listing_links_seen: set[str] = set()
-        self.article_links_seen: set[str] = set()
+        #: (As 64-bit hashes: they grow with the archive's articles and listings.)
+        self.listing_links_seen = UrlSet()
+        self.article_links_seen = UrlSet()
         # -- newscrawl.browser: "Load more" listings, their JSON request learned in the browser --
         self.js_listings = JsListings(
             on_api=self.parse_listing_api,
@@ -141,8 +143,7 @@ class AlmayadeenSpider(Spider):
         for url in links:
             # A card's link was judged with its date above; other links (menus, sidebars) repeat
             # from page to page and are judged once per crawl.
-            if url not in carded and url not in self.listing_links_seen:
-                self.listing_links_seen.add(url)
+            if url not in carded and self.listing_links_seen.add(url):
                 yield from self._follow_link(url)
         if not cards:
             # Card markup not recognised: judge the paging on the page's article links.
@@ -280,9 +281,8 @@ class AlmayadeenSpider(Spider):
             # every article than the section listings and sitemaps alone.
             # Menus and tags repeat from page to page: each link is judged once per crawl.
             for url in ListingPage(response).links():
-                if url in self.article_links_seen:
+                if not self.article_links_seen.add(url):
                     continue
-                self.article_links_seen.add(url)
                 if classify(url, self.site) is UrlKind.LISTING:
                     yield from self._follow_link(url)
 

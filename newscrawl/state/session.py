@@ -99,7 +99,8 @@ class CrawlSession:
         self.recovered: list[FeedReport] = []
         self.feeds: list[Path] = []
         self.feed_key: int | None = None
-        #: Records that reached the end of the pipelines (only their state keys).
+        #: Records that reached the end of the pipelines (only their state keys), kept only
+        #: while the run has no local feed for the state to learn them from.
         self.scraped: list[dict[str, Any]] = []
 
     def open(self) -> None:
@@ -111,7 +112,7 @@ class CrawlSession:
             self.run_id = self.state.start_run(self.mode.value, os.getpid())
             self.policy = IncrementalPolicy(
                 mode=self.mode,
-                known=self.state.articles(),
+                known=self.state.known(),
                 high_water=parse_time(self.state.high_water_mark()),
                 overlap=self.overlap,
                 sitemap_marks=self.state.sitemap_lastmods(),
@@ -165,6 +166,8 @@ class CrawlSession:
         return published
 
     def note_scraped(self, record: Mapping[str, Any]) -> None:
+        if self.feeds:
+            return  # the state learns the run's records from its feed
         self.scraped.append({key: record.get(key) for key in STATE_KEYS})
 
     # -- end -----------------------------------------------------------------------------------
@@ -178,7 +181,7 @@ class CrawlSession:
         try:
             complete = reason == "finished" and not partial
             assert self.policy is not None and self.run_id is not None
-            state.touch(self.policy.seen_unchanged)
+            state.touch_where(self.policy.seen_unchanged)
             if complete and not self.feeds and self.scraped:
                 # No local feed (-o stdout:, s3://…): nothing on disk to absorb, so the state
                 # learns the run's records when it completes; a killed run's are emitted again.
