@@ -75,15 +75,43 @@ def sitemap_articles(replica: ReplicaServer, edition: str) -> set[str]:
     return urls
 
 
-def run_crawl(cmd: list[str], log: Path) -> tuple[int, float, float]:
+def run_crawl(cmd: list[str], log: Path, progress: float) -> tuple[int, float, float]:
     """Run ``cmd``; its exit code, peak RSS in MB (``ru_maxrss`` of that process) and CPU
-    seconds (user + system)."""
+    seconds (user + system). Every ``progress`` seconds (0: never) prints how far it got."""
     env = {k: v for k, v in os.environ.items() if k != "SCRAPY_SETTINGS_MODULE"}
+    started = time.monotonic()
     with log.open("wb") as sink:
         proc = subprocess.Popen(cmd, cwd=PROJECT, env=env, stdout=sink, stderr=sink)
-        _, status, usage = os.wait4(proc.pid, 0)
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG if progress else 0)
+            if pid:
+                break
+            time.sleep(progress)
+            print_progress(proc.pid, log, time.monotonic() - started)
     proc.returncode = os.waitstatus_to_exitcode(status)
     return proc.returncode, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
+
+
+def print_progress(pid: int, log: Path, seconds: float) -> None:
+    """Pages so far (the last LogStats line), current and peak RSS (``/proc``) of a crawl."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return
+    memory = {
+        name: int(kb) / 1024
+        for name, kb in re.findall(r"^(VmRSS|VmHWM):\s+(\d+) kB", status, re.MULTILINE)
+    }
+    with log.open("rb") as fh:
+        fh.seek(max(0, log.stat().st_size - 200_000))
+        counts = re.findall(rb"Crawled (\d+) pages", fh.read())
+    pages = int(counts[-1]) if counts else 0
+    print(
+        f"    {seconds:7.0f}s: {pages:>8,} pages ({pages / seconds:5.1f}/s since start); RSS "
+        f"{memory.get('VmRSS', 0.0):6.1f} MB, peak {memory.get('VmHWM', 0.0):6.1f} MB; "
+        f"load average {os.getloadavg()[0]:.1f}",
+        flush=True,
+    )
 
 
 def crawl(size: int, opts: argparse.Namespace, work: Path) -> Result:
@@ -100,7 +128,7 @@ def crawl(size: int, opts: argparse.Namespace, work: Path) -> Result:
             "-s", "NEWSCRAWL_PROFILE=replica", "-s", f"NEWSCRAWL_OUTPUT_DIR={out}",
             *[arg for setting in opts.set for arg in ("-s", setting)],
         ]  # fmt: skip
-        code, peak, cpu = run_crawl(cmd, work / f"crawl-{size}.log")
+        code, peak, cpu = run_crawl(cmd, work / f"crawl-{size}.log", opts.progress)
     stats_files = sorted(out.glob("almayadeen/*/*.stats.json"))
     stats = json.loads(stats_files[-1].read_text("utf-8")) if stats_files else {}
     counts: Counter[str] = Counter()
@@ -134,6 +162,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--profile", action="store_true", help="run each crawl under cProfile (work dir/*.prof)"
     )
+    parser.add_argument(
+        "--progress", type=float, default=60.0, help="seconds between progress lines (0: none)"
+    )
     parser.add_argument("--work", type=Path, default=None, help="keep feeds and logs here")
     opts = parser.parse_args(argv)
     sizes = [int(s) for s in opts.sizes.split(",") if s.strip()]
@@ -145,19 +176,19 @@ def main(argv: list[str] | None = None) -> int:
         started = time.monotonic()
         result = crawl(size, opts, work)
         results.append(result)
-        base, base_cpu = results[0].pages_per_s or 1.0, results[0].pages_per_cpu_s or 1.0
+        pace, cpu_pace = results[0].pages_per_s or 1.0, results[0].pages_per_cpu_s or 1.0
         print(
             f"{size:>8,} articles: {result.pages:>8,} pages in {result.seconds:8.1f}s "
-            f"= {result.pages_per_s:6.1f} pages/s (x{result.pages_per_s / base:.2f} of "
+            f"= {result.pages_per_s:6.1f} pages/s (x{result.pages_per_s / pace:.2f} of "
             f"{sizes[0]:,}); {result.pages_per_cpu_s:6.1f} pages per CPU-second (x"
-            f"{result.pages_per_cpu_s / base_cpu:.2f}); peak RSS {result.peak_rss_mb:6.1f} MB; "
+            f"{result.pages_per_cpu_s / cpu_pace:.2f}); peak RSS {result.peak_rss_mb:6.1f} MB; "
             f"load average {os.getloadavg()[0]:.1f}; feed {result.emitted:,} "
             f"lines, {result.distinct:,}/{size:,} articles, {result.missing} missing, "
             f"{result.duplicates} duplicates; exit {result.exit_code} "
             f"({time.monotonic() - started:.0f}s with the replica)",
             flush=True,
         )
-    base, last = results[0], results[-1]
+    base, last = results[0], max(results, key=lambda r: r.articles)
     pace = last.pages_per_s / base.pages_per_s if base.pages_per_s else 0.0
     cpu_pace = last.pages_per_cpu_s / base.pages_per_cpu_s if base.pages_per_cpu_s else 0.0
     ok = all(r.exit_code == 0 and r.missing == 0 and r.duplicates == 0 for r in results)

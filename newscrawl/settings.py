@@ -103,6 +103,9 @@ DUPEFILTER_CLASS = "newscrawl.frontier.scheduler.CompactDupeFilter"
 NEWSCRAWL_FRONTIER_ON_DISK = True
 #: Where a run without JOBDIR spills its queue; default: the job's state directory.
 NEWSCRAWL_FRONTIER_DIR = None
+#: Keep the objects built before the crawl out of the garbage collector's generations.
+NEWSCRAWL_GC_FREEZE = True
+EXTENSIONS["newscrawl.frontier.collector.FreezeStartupObjects"] = 990
 
 # -- Browser where a page needs one (newscrawl.browser; docs/browser.md) ----------------------
 # Challenges are solved in Chromium and their cookies reused by plain requests; "Load more"
