@@ -106,8 +106,10 @@ class IncrementalPolicy:
 
     @property
     def seen_unchanged_count(self) -> int:
-        emitted = self.emitted
-        return sum(1 for key in {*self.skipped, *self.unchanged} if key not in emitted)
+        emitted, skipped = self.emitted, self.skipped
+        return sum(1 for key in skipped if key not in emitted) + sum(
+            1 for key in self.unchanged if key not in skipped and key not in emitted
+        )
 
     @property
     def horizon(self) -> datetime | None:
