@@ -126,6 +126,7 @@ def crawl(size: int, opts: argparse.Namespace, work: Path) -> Result:
             sys.executable, *profile, "-m", "scrapy", "crawl", "almayadeen",
             "-a", f"edition={opts.edition}", "-a", f"base_url={replica.base_url}",
             "-s", "NEWSCRAWL_PROFILE=replica", "-s", f"NEWSCRAWL_OUTPUT_DIR={out}",
+            "-s", f"DOWNLOAD_TIMEOUT={opts.timeout}",
             *[arg for setting in opts.set for arg in ("-s", setting)],
         ]  # fmt: skip
         code, peak, cpu = run_crawl(cmd, work / f"crawl-{size}.log", opts.progress)
@@ -161,6 +162,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--profile", action="store_true", help="run each crawl under cProfile (work dir/*.prof)"
+    )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=120.0,
+        help="DOWNLOAD_TIMEOUT: on a loaded machine, a crawler busy reading a month's sitemap "
+        "can leave responses unread longer than the replica profile's 10 s",
     )
     parser.add_argument(
         "--progress", type=float, default=60.0, help="seconds between progress lines (0: none)"
