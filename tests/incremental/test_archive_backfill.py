@@ -48,7 +48,7 @@ def kill_after_lines(proc: object, out_dir: Path, lines: int, timeout: float) ->
 
 
 @pytest.mark.slow
-@pytest.mark.timeout(max(600, ARTICLES // 10))
+@pytest.mark.timeout(max(1800, ARTICLES // 5))
 def test_a_backfill_killed_mid_crawl_with_jobdir_resumes_to_every_article_once(
     tmp_path: Path,
 ) -> None:
