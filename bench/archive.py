@@ -33,7 +33,7 @@ PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT))
 
 from newscrawl.editions import EDITIONS  # noqa: E402
-from newscrawl.replica.testing import ReplicaServer  # noqa: E402
+from newscrawl_replica.testing import ReplicaServer  # noqa: E402
 
 LOC = re.compile(r"<loc>([^<]+)</loc>")
 RSS_GOAL_MB = 300.0

@@ -20,8 +20,8 @@ import pytest
 from jobrun import read_feeds, run_crawl, start_crawl, versions, wait_until_crawling
 from test_incremental_runs import rejected_urls, truth_records
 
-from newscrawl.replica.testing import ReplicaServer
 from newscrawl.state import CrawlState
+from newscrawl_replica.testing import ReplicaServer
 
 ARTICLES = int(os.environ.get("NEWSCRAWL_BACKFILL_ARTICLES", "2000"))
 
