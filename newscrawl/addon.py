@@ -76,6 +76,13 @@ COMPONENTS: dict[str, dict[str, int | None]] = {
         "newscrawl.middlewares.CrawlDelayMiddleware": 110,
         **browser.DOWNLOADER_MIDDLEWARES,
     },
+    # process_spider_output runs from the highest order down: the window and sections first,
+    # then what an incremental run skips, then the "Load more" requests of what is left.
+    "SPIDER_MIDDLEWARES": {
+        "newscrawl.discovery.scope.ScopeMiddleware": 930,
+        "newscrawl.state.middleware.IncrementalMiddleware": 920,
+        "newscrawl.browser.loadmore.LoadMoreMiddleware": 910,
+    },
     "ITEM_PIPELINES": {
         "newscrawl.output.validate.ValidationPipeline": 100,
         "newscrawl.output.dedup.DedupPipeline": 200,

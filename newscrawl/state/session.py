@@ -10,8 +10,8 @@ Built as a Scrapy extension (``CrawlStateExtension``), before the engine opens t
 5. when the engine stops: remember what the run saw, close the run (a complete run moves the
    high-water mark), release the lock.
 
-The spider asks the policy (:func:`policy_for`) what to fetch; the versioning pipeline asks it
-what to emit.
+The incremental middleware asks the policy (:func:`policy_for`) what to fetch; the versioning
+pipeline asks it what to emit.
 """
 
 from __future__ import annotations
