@@ -14,11 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from e2e.crawl import run_crawl
 
 from newscrawl_replica.testing import ReplicaServer
+from tests.support.crawl import PROJECT, run_crawl
 
-PROJECT = Path(__file__).resolve().parents[2]
 ARTICLES = 1600
 
 

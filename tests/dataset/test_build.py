@@ -14,7 +14,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-import jsonlines
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -22,6 +21,7 @@ from jsonschema import Draft202012Validator
 
 from newscrawl.dataset.store import Manifest, open_table
 from newscrawl.schema import json_schema
+from tests.support.feeds import read_jsonl
 
 from .conftest import ARTICLES, PROJECT, History, build, dataset_command, run_dataset
 from .readers import counts, duckdb_rows, polars_frame
@@ -30,11 +30,8 @@ pytestmark = pytest.mark.timeout(900)
 
 
 def feed_records(job: Path) -> list[dict[str, Any]]:
-    records: list[dict[str, Any]] = []
-    for path in sorted(job.glob("almayadeen/*/*.jsonl")):
-        with jsonlines.open(path) as reader:
-            records.extend(reader.iter(type=dict))
-    return records
+    """The job's feeds (not the dataset's own ``.jsonl`` files below it)."""
+    return [r for path in sorted(job.glob("almayadeen/*/*.jsonl")) for r in read_jsonl(path)]
 
 
 def table_rows(job: Path, table: str) -> list[dict[str, Any]]:
