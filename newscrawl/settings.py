@@ -117,3 +117,13 @@ NEWSCRAWL_CHALLENGE_MAX_ROUNDS = browser.NEWSCRAWL_CHALLENGE_MAX_ROUNDS
 NEWSCRAWL_CHALLENGE_TIMEOUT = browser.NEWSCRAWL_CHALLENGE_TIMEOUT
 NEWSCRAWL_CHALLENGE_MAX_FAILED_SOLVES = browser.NEWSCRAWL_CHALLENGE_MAX_FAILED_SOLVES
 # -- end of the browser block -----------------------------------------------------------------
+
+# -- Health: monitors, exit status, alerts (newscrawl.monitors; docs/scheduling.md) ----------
+from newscrawl.monitors import settings as health  # noqa: E402
+
+globals().update(health.as_dict())
+EXTENSIONS.update(health.EXTENSIONS)
+DOWNLOADER_MIDDLEWARES.update(health.DOWNLOADER_MIDDLEWARES)
+ITEM_PIPELINES.update(health.ITEM_PIPELINES)
+COMMANDS_MODULE = "newscrawl.commands"
+# -- end of the health block ------------------------------------------------------------------
