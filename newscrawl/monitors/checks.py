@@ -55,7 +55,7 @@ class Check:
 class Limits:
     """The thresholds, from ``NEWSCRAWL_HEALTH_*`` settings (see ``monitors/settings.py``)."""
 
-    finish_reasons: tuple[str, ...] = ("finished",)
+    finish_reasons: tuple[str, ...] = ("finished", "max_articles")
     min_articles: int = 1
     min_articles_ratio: float = 0.2
     history_runs: int = 10
@@ -67,7 +67,9 @@ class Limits:
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> Limits:
         return cls(
-            finish_reasons=tuple(settings.getlist("NEWSCRAWL_HEALTH_FINISH_REASONS", ["finished"])),
+            finish_reasons=tuple(
+                settings.getlist("NEWSCRAWL_HEALTH_FINISH_REASONS", list(cls.finish_reasons))
+            ),
             min_articles=settings.getint("NEWSCRAWL_HEALTH_MIN_ARTICLES", 1),
             min_articles_ratio=settings.getfloat("NEWSCRAWL_HEALTH_MIN_ARTICLES_RATIO", 0.2),
             history_runs=settings.getint("NEWSCRAWL_HEALTH_HISTORY_RUNS", 10),

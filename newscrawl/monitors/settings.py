@@ -19,8 +19,13 @@ ITEM_PIPELINES = {
 
 #: A name for the job in alerts and metrics (default: spider name and state directory).
 NEWSCRAWL_JOB = None
-#: Finish reasons of a healthy run.
-NEWSCRAWL_HEALTH_FINISH_REASONS = ["finished"]
+#: Finish reasons of a healthy run: it ran to its end, or to a cap the user set.
+NEWSCRAWL_HEALTH_FINISH_REASONS = [
+    "finished",
+    "max_articles",
+    "closespider_itemcount",
+    "closespider_pagecount",
+]
 #: Fewest articles a run may find (new or changed ones in an incremental run; a run below it
 #: that reached every listing and sitemap page is still healthy).
 NEWSCRAWL_HEALTH_MIN_ARTICLES = 1

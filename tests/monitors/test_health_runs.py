@@ -116,3 +116,41 @@ def test_bad_argument_exits_2_with_one_line(tmp_path: Path) -> None:
     assert "Traceback" not in proc.stderr
     [line] = [line for line in proc.stderr.splitlines() if line.startswith("error:")]
     assert "edition" in line and "'fr'" in line
+
+
+def test_a_field_that_disappears_fails_the_run_and_alerts_once(
+    replica_factory: Callable[..., ReplicaServer], tmp_path: Path
+) -> None:
+    healthy = replica_factory(articles=60, seed=22, truth=False)
+    job = {"NEWSCRAWL_JOB": "drift-en"}
+    for _ in range(5):
+        result = crawl(healthy.base_url, tmp_path, "mode=full", **job)
+        assert result.returncode == 0, result.log[-3000:]
+    history = [
+        json.loads(line)
+        for line in (tmp_path / "state" / "health-history.jsonl").read_text().splitlines()
+    ]
+    assert len(history) == 5 and all(run["healthy"] for run in history)
+    before = history[-1]["coverage"]["tags"]
+    assert before > 0.9
+
+    dropped = replica_factory(
+        articles=60, seed=22, truth=False, extra_args=("--drop-field", "tags")
+    )
+    with WebhookReceiver() as hook:
+        alerts = {"NEWSCRAWL_ALERT_WEBHOOK_URL": hook.url, "NEWSCRAWL_ALERT_ON_RECOVERY": True}
+        result = crawl(dropped.base_url, tmp_path, "mode=full", **alerts, **job)
+        assert result.returncode == 3, result.log[-3000:]
+        message = f"tags filled in 0.0% of 60 records, against {before:.1%} before"
+        assert message in result.log
+        coverage = checks_of(health_of(result))["field_coverage"]
+        assert not coverage["ok"] and message in coverage["message"]
+        assert coverage["figures"]["drifts"]["tags"] == {"before": before, "now": 0.0}
+        [alert] = hook.posts
+        assert alert["job"] == "drift-en" and alert["status"] == "failed"
+        assert "drift-en" in alert["text"] and message in alert["text"]
+
+        # The markup comes back: the next run passes and says the job recovered.
+        result = crawl(healthy.base_url, tmp_path, "mode=full", **alerts, **job)
+        assert result.returncode == 0, result.log[-3000:]
+        assert [post["status"] for post in hook.posts] == ["failed", "recovered"]
