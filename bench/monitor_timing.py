@@ -16,9 +16,9 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from spidermon.contrib.scrapy.extensions import Spidermon
 
+from newscrawl.monitors import settings as health
 from newscrawl.monitors.figures import CoveragePipeline, ReachStats
 from newscrawl.settings import *  # noqa: F403
-from newscrawl.settings import DOWNLOADER_MIDDLEWARES, EXTENSIONS, ITEM_PIPELINES
 
 logger = logging.getLogger("monitor_timing")
 SPENT = [0.0, 0]
@@ -67,17 +67,14 @@ class Report:
         logger.info("Monitor cost: %.6f s in %d calls", SPENT[0], SPENT[1])
 
 
-def _swap(components: dict[str, Any], old: str, new: str) -> None:
-    components[new] = components.pop(old)
-
-
-_swap(
-    DOWNLOADER_MIDDLEWARES, "newscrawl.monitors.figures.ReachStats", f"{__name__}.TimedReachStats"
-)
-_swap(
-    ITEM_PIPELINES,
-    "newscrawl.monitors.figures.CoveragePipeline",
-    f"{__name__}.TimedCoveragePipeline",
-)
-_swap(EXTENSIONS, "spidermon.contrib.scrapy.extensions.Spidermon", f"{__name__}.TimedSpidermon")
-EXTENSIONS[f"{__name__}.Report"] = 999
+# The add-on installs the health components; swap them for the timed ones before it runs.
+for _table, _old, _new in (
+    (health.COMPONENTS["DOWNLOADER_MIDDLEWARES"], "newscrawl.monitors.figures.ReachStats",
+     f"{__name__}.TimedReachStats"),
+    (health.COMPONENTS["ITEM_PIPELINES"], "newscrawl.monitors.figures.CoveragePipeline",
+     f"{__name__}.TimedCoveragePipeline"),
+    (health.COMPONENTS["EXTENSIONS"], "spidermon.contrib.scrapy.extensions.Spidermon",
+     f"{__name__}.TimedSpidermon"),
+):  # fmt: skip
+    _table[_new] = _table.pop(_old)
+EXTENSIONS = {f"{__name__}.Report": 999}

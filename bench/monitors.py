@@ -25,7 +25,7 @@ PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT))
 
 from bench.crawl import scrapy_stats  # noqa: E402
-from newscrawl.replica.testing import ReplicaServer  # noqa: E402
+from newscrawl_replica.testing import ReplicaServer  # noqa: E402
 
 COST = re.compile(r"Monitor cost: ([0-9.]+) s in (\d+) calls")
 

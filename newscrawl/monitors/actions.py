@@ -26,10 +26,10 @@ from typing import Any
 from prometheus_client import CollectorRegistry, Gauge, write_to_textfile
 from spidermon import Action, SkipAction
 
-from newscrawl.feeds import write_text_atomic
 from newscrawl.monitors.exit import record_exit
 from newscrawl.monitors.history import append_history
 from newscrawl.monitors.run import HealthRun, health_path
+from newscrawl.output.feeds import write_text_atomic
 
 logger = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ from scrapy.crawler import Crawler
 from newscrawl.monitors.checks import Check, Limits, RunFigures
 from newscrawl.monitors.exit import exit_reasons, exit_status
 from newscrawl.monitors.history import history_path, read_history
-from newscrawl.pipelines.output import RUN_FEED, RUN_STATS, STATS_SUFFIX
+from newscrawl.output.runfiles import RUN_FEED, RUN_STATS, STATS_SUFFIX
 from newscrawl.state.session import session_for, state_dir
 
 HEALTH_SUFFIX = ".health.json"

@@ -11,7 +11,7 @@ from pathlib import Path
 from e2e.crawl import PROJECT
 from prometheus_client.parser import text_string_to_metric_families
 
-from newscrawl.replica.testing import ReplicaServer
+from newscrawl_replica.testing import ReplicaServer
 
 from .health_run import checks_of, crawl, health_of
 from .receivers import SmtpReceiver, WebhookReceiver, free_port
