@@ -1,5 +1,7 @@
-"""The job's run history the monitors compare a run with: ``health-history.jsonl`` in the
-job's state directory, one JSON object a line per run (appended when the run is judged).
+"""The job's run history the monitors compare a run with: ``health-history.jl`` in the
+job's state directory, one JSON object a line per run (appended when the run is judged). JSON
+Lines named ``.jl``, like the rejects, so that a ``**/*.jsonl`` glob over the output reads feeds
+only.
 
 Each line: ``finished_at``, ``mode``, ``finish_reason``, ``articles`` (the figure the article
 floor judges), ``records`` (valid records extracted), ``coverage`` (field -> share of those
@@ -15,7 +17,7 @@ from pathlib import Path
 from statistics import median
 from typing import Any
 
-HISTORY_NAME = "health-history.jsonl"
+HISTORY_NAME = "health-history.jl"
 #: Lines read back (the monitors look at the last ten at most).
 KEEP = 200
 

@@ -13,10 +13,8 @@ from scrapy.crawler import Crawler
 from newscrawl.monitors.checks import Check, Limits, RunFigures
 from newscrawl.monitors.exit import exit_reasons, exit_status
 from newscrawl.monitors.history import history_path, read_history
-from newscrawl.output.runfiles import RUN_FEED, RUN_STATS, STATS_SUFFIX
+from newscrawl.output.runfiles import HEALTH_SUFFIX, RUN_FEED, RUN_HEALTH
 from newscrawl.state.session import session_for, state_dir
-
-HEALTH_SUFFIX = ".health.json"
 
 _RUNS: WeakKeyDictionary[Crawler, HealthRun] = WeakKeyDictionary()
 
@@ -32,15 +30,15 @@ def job_name(crawler: Crawler) -> str:
 
 
 def health_path(crawler: Crawler) -> Path | None:
-    """``X.health.json`` beside the feed ``X.jsonl`` (the run's settled stem)."""
+    """``X.health.json`` beside the feed ``X.jsonl`` (the run's settled stem), or beside the
+    first feed a templated feed URI named."""
     settings = crawler.settings
-    stats_file = settings.get(RUN_STATS)
-    if stats_file and str(stats_file).endswith(STATS_SUFFIX):
-        return Path(str(stats_file).removesuffix(STATS_SUFFIX) + HEALTH_SUFFIX)
-    feed = settings.get(RUN_FEED)
-    if feed:
-        return Path(feed).with_suffix(HEALTH_SUFFIX)
-    return None
+    session = session_for(crawler)
+    if not settings.get(RUN_FEED) and session is not None and session.feeds:
+        name = session.feeds[0].name.removesuffix(".part").removesuffix(".jsonl")
+        return session.feeds[0].with_name(name + HEALTH_SUFFIX)
+    configured = settings.get(RUN_HEALTH)
+    return Path(configured) if configured else None
 
 
 @dataclass

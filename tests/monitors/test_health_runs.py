@@ -128,7 +128,7 @@ def test_a_field_that_disappears_fails_the_run_and_alerts_once(
         assert result.returncode == 0, result.log[-3000:]
     history = [
         json.loads(line)
-        for line in (tmp_path / "state" / "health-history.jsonl").read_text().splitlines()
+        for line in (tmp_path / "state" / "health-history.jl").read_text().splitlines()
     ]
     assert len(history) == 5 and all(run["healthy"] for run in history)
     before = history[-1]["coverage"]["tags"]
