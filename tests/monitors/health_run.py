@@ -6,14 +6,12 @@ import json
 from pathlib import Path
 from typing import Any
 
-from e2e.crawl import CrawlResult, run_crawl
+from tests.support.crawl import CrawlResult, run_crawl, run_files
 
 
 def health_of(result: CrawlResult) -> dict[str, Any]:
     """The run's ``X.health.json`` (the newest one in its output folder)."""
-    files = sorted(
-        result.out_dir.glob("almayadeen/*/*.health.json"), key=lambda p: p.stat().st_mtime
-    )
+    files = run_files(result.out_dir, "*.health.json")
     assert files, result.log[-3000:]
     health: dict[str, Any] = json.loads(files[-1].read_text("utf-8"))
     return health

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from e2e.crawl import PROJECT
 from prometheus_client.parser import text_string_to_metric_families
 
 from newscrawl_replica.testing import ReplicaServer
+from tests.support.crawl import PROJECT, crawl_env, scrapy_command
 
 from .health_run import checks_of, crawl, health_of
 from .receivers import SmtpReceiver, WebhookReceiver, free_port
@@ -94,18 +93,10 @@ def test_challenge_without_browser_is_blocked(
 
 
 def test_bad_argument_exits_2_with_one_line(tmp_path: Path) -> None:
+    command = scrapy_command("crawl", "almayadeen", "-a", "edition=fr")
     proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "scrapy",
-            "crawl",
-            "almayadeen",
-            "-a",
-            "edition=fr",
-            "-s",
-            f"NEWSCRAWL_OUTPUT_DIR={tmp_path}",
-        ],
+        [*command, "-s", f"NEWSCRAWL_OUTPUT_DIR={tmp_path}"],
+        env=crawl_env(),
         cwd=PROJECT,
         capture_output=True,
         text=True,
