@@ -12,30 +12,16 @@ and 300 Arabic articles each) is marked ``slow``.
 
 from __future__ import annotations
 
-from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from newscrawl_replica.testing import ReplicaServer
-
-from .crawl import Score, run_crawl, score
+from tests.support.crawl import run_crawl
+from tests.support.score import assert_valid, score
 
 EXACT_FLOOR = 0.99
 WRONG_CEILING = 0.001
-
-
-def _empty(value: object) -> bool:
-    return value in (None, [], "")
-
-
-def wrong_and_null(s: Score) -> tuple[Counter[str], Counter[str]]:
-    """Misses per field, split into wrong values (set, but not the truth) and empty ones."""
-    wrong: Counter[str] = Counter()
-    null: Counter[str] = Counter()
-    for _, name, got, _want in s.misses:
-        (null if _empty(got) else wrong)[name] += 1
-    return wrong, null
 
 
 def crawl_mutated(edition: str, articles: int, markup_seed: int, out: Path) -> None:
@@ -45,18 +31,21 @@ def crawl_mutated(edition: str, articles: int, markup_seed: int, out: Path) -> N
         result = run_crawl(replica.base_url, out, edition=edition, timeout=1800)
     assert result.returncode == 0, result.log[-3000:]
     s = score(result.records, truth)
-    wrong, null = wrong_and_null(s)
-    share_wrong = sum(wrong.values()) / s.values
+    wrong = sum(len(v) for v in s.wrong.values())
+    absent = sum(len(v) for v in s.absent.values())
+    exact = 1 - (wrong + absent) / s.compared
     print(
-        f"{edition} seed {markup_seed}: found {s.found}/{s.expected}, exact {s.accuracy:.4%}, "
-        f"wrong {share_wrong:.4%} {dict(wrong)}, null {dict(null)}, "
+        f"{edition} seed {markup_seed}: found {s.found}/{s.expected}, exact {exact:.4%}, "
+        f"wrong {wrong / s.compared:.4%}, per field (wrong, absent) {s.per_field()}, "
         f"disagreements {result.summary.get('disagreements')}"
     )
-    print(s.report(limit=20))
+    print(s.report(limit=5))
     assert s.expected == articles
-    assert s.missing == [] and s.unexpected == [] and s.duplicates == []
-    assert s.accuracy >= EXACT_FLOOR
-    assert share_wrong <= WRONG_CEILING, wrong
+    assert s.missing == [] and s.extra == [] and s.duplicates == []
+    assert result.rejects == []
+    assert_valid(result.records)
+    assert exact >= EXACT_FLOOR
+    assert wrong / s.compared <= WRONG_CEILING, s.report()
 
 
 @pytest.mark.parametrize(("edition", "articles", "markup_seed"), [("en", 120, 3), ("ar", 80, 4)])
