@@ -204,7 +204,7 @@ def _figure(t: Theme, image: Image, rng: random.Random) -> str:
     return f"<div{_c(t, 'figure')}>{img}<{tag}{_c(t, 'caption')}>{e(image.caption)}</{tag}></div>"
 
 
-def _inline(text: str, rng: random.Random, site: Site) -> str:
+def _inline(text: str, rng: random.Random, tags: Sequence[str]) -> str:
     """The paragraph's text with one stretch of words inside inline markup (text unchanged)."""
     words = text.split(" ")
     if len(words) < 6 or rng.random() < 0.35:
@@ -213,9 +213,10 @@ def _inline(text: str, rng: random.Random, site: Site) -> str:
     j = i + rng.randint(1, 3)
     before, mid, after = " ".join(words[:i]) + " ", " ".join(words[i:j]), " " + " ".join(words[j:])
     kind = rng.randrange(4)
-    if kind == 0:
-        inner = f'<a href="{e(href(tag_path(mid.strip(".,;:"))))}">{e(mid)}</a>'
-    elif kind == 1:
+    if kind == 0 and tags:
+        # A link in a sentence to one of the article's tags (a listing the replica serves).
+        inner = f'<a href="{e(href(tag_path(rng.choice(tags))))}">{e(mid)}</a>'
+    elif kind <= 1:
         inner = f"<strong>{e(mid)}</strong>"
     elif kind == 2:
         inner = f"<em>{e(mid)}</em>"
@@ -238,7 +239,7 @@ def _body(t: Theme, site: Site, article: Article, rng: random.Random) -> str:
     paragraphs = 0
     for kind, value in article.blocks:
         if kind == "p":
-            out.append(f"<p>{_inline(str(value), rng, site)}</p>")
+            out.append(f"<p>{_inline(str(value), rng, article.tags)}</p>")
             paragraphs += 1
             if paragraphs == 2 and rng.random() < 0.5:
                 out.append(_ad(t, site, rng))
