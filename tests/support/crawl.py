@@ -4,8 +4,9 @@ and collect what the run wrote. The one crawl-runner of the tests and benchmarks
     result = run_crawl(replica.base_url, tmp_path, "discover=listings", settings={...})
     result.records, result.rejects, result.summary, result.stats, result.log
 
-``args`` are ``name=value`` spider arguments (``-a``); an argument starting with ``-`` (``-O
-file``, ``--output=...``) is passed to Scrapy as it is. ``settings`` go in as ``-s`` after the
+``args`` are ``name=value`` spider arguments (``-a``); an argument starting with ``-`` is a
+Scrapy option given in one piece (``--output=file.jsonl``, ``--overwrite-output=-:jsonlines``)
+and passed as it is. ``settings`` go in as ``-s`` after the
 replica profile and the output folder, so they win.
 """
 
@@ -45,6 +46,8 @@ def crawl_command(
     if base_url:
         cmd += ["-a", f"base_url={base_url}"]
     for arg in args:
+        if arg.startswith("-") and not arg.startswith("--"):
+            raise ValueError(f"give Scrapy options in one piece (--name=value), not {arg!r}")
         cmd += [arg] if arg.startswith("-") else ["-a", arg]
     merged = {"NEWSCRAWL_PROFILE": "replica", "NEWSCRAWL_OUTPUT_DIR": str(out_dir)}
     merged.update(settings or {})
