@@ -28,6 +28,7 @@ from scrapy.settings import BaseSettings
 from scrapy.utils.misc import load_object
 
 from newscrawl.browser import settings as browser
+from newscrawl.monitors import settings as health
 from newscrawl.output.runfiles import configure_output
 
 #: The project's own settings and their defaults (documented in docs/ and the README).
@@ -53,8 +54,20 @@ DEFAULTS: dict[str, Any] = {
     #: Feed lines between two fsyncs (each line reaches the kernel as it is written).
     "NEWSCRAWL_FEED_FSYNC_EVERY": 100,
     "FEED_EXPORT_ENCODING": "utf-8",
+    # -- archive scale: what a run holds stays small (newscrawl.frontier; docs/performance.md) --
+    #: Requests wait on disk (JOBDIR's queue, or a spill directory removed at the end of the
+    #: run), not in memory; request fingerprints are kept as 8-byte hashes.
+    "SCHEDULER": "newscrawl.frontier.scheduler.DiskFrontierScheduler",
+    "DUPEFILTER_CLASS": "newscrawl.frontier.scheduler.CompactDupeFilter",
+    "NEWSCRAWL_FRONTIER_ON_DISK": True,
+    #: Where a run without JOBDIR spills its queue; default: the job's state directory.
+    "NEWSCRAWL_FRONTIER_DIR": None,
+    #: Keep the objects built before the crawl out of the garbage collector's generations.
+    "NEWSCRAWL_GC_FREEZE": True,
     # -- a browser where a page needs one (newscrawl.browser; docs/browser.md) --
     **{k: v for k, v in browser.as_dict().items() if not isinstance(v, dict)},
+    # -- health: monitors, health file, metrics, alerts (newscrawl.monitors; docs/scheduling.md)
+    **health.DEFAULTS,
 }
 
 #: Components by setting: import path -> order (``None`` disables one of Scrapy's).
@@ -86,8 +99,13 @@ COMPONENTS: dict[str, dict[str, int | None]] = {
         "newscrawl.state.session.CrawlStateExtension": 100,
         "newscrawl.output.summary.RunSummary": 500,
         "newscrawl.output.runstats.RunStats": 900,
+        **health.COMPONENTS["EXTENSIONS"],
+        # Last: once every component is built and the spider opened.
+        "newscrawl.frontier.collector.FreezeStartupObjects": 990,
     },
 }
+COMPONENTS["DOWNLOADER_MIDDLEWARES"].update(health.COMPONENTS["DOWNLOADER_MIDDLEWARES"])
+COMPONENTS["ITEM_PIPELINES"].update(health.COMPONENTS["ITEM_PIPELINES"])
 
 #: Local feeds are written as X.jsonl.part and renamed to X.jsonl when complete.
 FEED_STORAGES: dict[str, str] = {

@@ -39,6 +39,7 @@ from newscrawl.discovery.meta import (
     LinkKind,
 )
 from newscrawl.discovery.rules import ROBOTS_PATH, RSS_PATH, SITEMAP_INDEX_PATH, UrlKind
+from newscrawl.frontier.hashes import UrlSet
 from newscrawl.pages.article import ArticlePage
 from newscrawl.pages.listing import (
     DiscoveredLink,
@@ -78,8 +79,9 @@ class AlmayadeenSpider(Spider):
         self.allowed_domains = [host]
         #: Links already judged, on listing pages (cards aside) and on article pages (where
         #: only listings are followed): menus and sidebars repeat from page to page.
-        self.listing_links_seen: set[str] = set()
-        self.article_links_seen: set[str] = set()
+        #: (As 64-bit hashes: they grow with the archive's articles and listings.)
+        self.listing_links_seen = UrlSet()
+        self.article_links_seen = UrlSet()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
@@ -144,8 +146,7 @@ class AlmayadeenSpider(Spider):
         for url in links:
             # A card's link was judged with its date above; other links (menus, sidebars) repeat
             # from page to page and are judged once per crawl.
-            if url not in carded and url not in self.listing_links_seen:
-                self.listing_links_seen.add(url)
+            if url not in carded and self.listing_links_seen.add(url):
                 yield from self._follow_link(url)
         if not cards:
             # Card markup not recognised: judge the paging on the page's article links.
@@ -257,9 +258,8 @@ class AlmayadeenSpider(Spider):
             # every article than the section listings and sitemaps alone. Menus and tags repeat
             # from page to page: each link is judged once per crawl.
             for url in ListingPage(page.response).links():
-                if url in self.article_links_seen:
+                if not self.article_links_seen.add(url):
                     continue
-                self.article_links_seen.add(url)
                 if classify(url, self.site) is UrlKind.LISTING:
                     yield from self._follow_listing_link(url, LinkKind.ARTICLE_LISTING)
 

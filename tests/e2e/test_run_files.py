@@ -39,7 +39,9 @@ def test_second_run_into_a_taken_feed_writes_its_own_files(
     mine = folder / "mine.jsonl"
     crawl(replica_en, tmp_path, f"--output={mine}", state="state-1")
     first = {p.name: p.read_bytes() for p in folder.iterdir()}
-    assert sorted(first) == ["mine.jsonl", "mine.stats.json", "mine.summary.json"]
+    assert sorted(first) == [
+        "mine.health.json", "mine.jsonl", "mine.stats.json", "mine.summary.json"
+    ]  # fmt: skip
 
     crawl(replica_en, tmp_path, f"--output={mine}", state="state-2")  # another job, same file
     assert {p.name: p.read_bytes() for p in folder.glob("mine.*")} == first  # untouched
