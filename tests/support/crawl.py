@@ -57,10 +57,11 @@ def crawl_command(
 
 
 def crawl_env(**extra: str) -> dict[str, str]:
-    """The environment of a crawl: unbuffered output, the project's own settings module."""
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", **extra}
+    """The environment of a crawl: unbuffered output, the project's own settings module (unless
+    ``extra`` names another), and ``extra``."""
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     env.pop("SCRAPY_SETTINGS_MODULE", None)
-    return env
+    return {**env, **extra}
 
 
 def run_files(out_dir: Path, pattern: str) -> list[Path]:
@@ -116,9 +117,10 @@ def run_crawl(
     *args: str,
     settings: dict[str, Any] | None = None,
     edition: str | None = None,
-    timeout: float = 300,
+    timeout: float = 900,
 ) -> CrawlResult:
-    """Crawl ``base_url`` to the end with the real spider and read what the run wrote."""
+    """Crawl ``base_url`` to the end with the real spider and read what the run wrote (a run
+    still going after ``timeout`` seconds fails the caller)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     before = _known(out_dir)
     started = time.monotonic()
