@@ -189,6 +189,77 @@ class LineDurableFile(io.RawIOBase):
                 super().close()
 
 
+class FeedFile(io.RawIOBase):
+    """A feed's ``.part`` file that keeps only whole lines and counts the ones it could not write.
+
+    A line that fails (disk full, I/O error) is cut back off the file, so the file never holds a
+    partial line, and is counted in ``failed``; the crawl goes on (the next line may fit) and the
+    run reports the loss (:mod:`newscrawl.delivery`). A file that cannot be created at all counts
+    every line as failed. ``written`` counts the lines on disk.
+    """
+
+    def __init__(self, path: Path, fsync_every: int = 0) -> None:
+        super().__init__()
+        self.path = path
+        self.written = 0
+        self.failed = 0
+        self.error: OSError | None = None
+        self._file: LineDurableFile | None = None
+        try:
+            self._file = LineDurableFile(path, fsync_every)
+        except OSError as exc:
+            self._fail(exc)
+
+    @classmethod
+    def unopened(cls, path: Path, error: OSError) -> FeedFile:
+        feed = cls.__new__(cls)
+        io.RawIOBase.__init__(feed)
+        feed.path, feed.written, feed.failed, feed.error, feed._file = path, 0, 0, None, None
+        feed._fail(error)
+        return feed
+
+    def _fail(self, exc: OSError) -> None:
+        if self.error is None:
+            self.error = exc
+            logger.error(
+                "Cannot write the feed %s: %s; the lines it misses are counted", self.path, exc
+            )
+
+    @property
+    def opened(self) -> bool:
+        return self._file is not None
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        total = len(memoryview(data).cast("B"))
+        if self._file is None:
+            self.failed += 1
+            return total
+        start = os.fstat(self._file.fileno()).st_size
+        try:
+            self._file.write(data)
+        except OSError as exc:
+            self.failed += 1
+            self._fail(exc)
+            try:
+                os.ftruncate(self._file.fileno(), start)
+            except OSError:
+                logger.exception("Could not cut a partial line off %s", self.path)
+            return total
+        self.written += 1
+        return total
+
+    def close(self) -> None:
+        if not self.closed:
+            try:
+                if self._file is not None:
+                    self._file.close()
+            finally:
+                super().close()
+
+
 class AtomicFileFeedStorage:
     """A ``FEED_STORAGES`` entry for local files: ``.part`` while written, renamed when whole."""
 
@@ -210,6 +281,8 @@ class AtomicFileFeedStorage:
         # FeedExporter hands every batch of one feed the same options: they identify the feed.
         self.feed_key = id(feed_options)
         self.ledger: FeedLedger | None = None
+        #: The file this storage writes (its counts say how many lines reached the disk).
+        self.file: FeedFile | None = None
 
     @classmethod
     def from_crawler(
@@ -223,8 +296,18 @@ class AtomicFileFeedStorage:
         )
 
     def open(self, spider: Spider) -> IO[bytes]:
-        self.wanted.parent.mkdir(parents=True, exist_ok=True)
-        self.final = self.wanted if self.overwrite else free_feed_path(self.wanted)
+        ledger = feed_ledger(self.crawler)
+        if ledger is not None and self.format in JSON_LINES and ledger.claims(self.feed_key):
+            # The state learns from this feed's lines; other feeds (a second copy, CSV, XML)
+            # are only written atomically.
+            self.ledger = ledger
+        try:
+            self.wanted.parent.mkdir(parents=True, exist_ok=True)
+            self.final = self.wanted if self.overwrite else free_feed_path(self.wanted)
+        except OSError as exc:
+            # Nothing reaches this feed: every line is counted as not written.
+            self.file = FeedFile.unopened(part_path(self.wanted), exc)
+            return self.file  # type: ignore[return-value]
         if self.final != self.wanted:
             # The run settled a free name for all its files (newscrawl.pipelines.output);
             # another process took it since.
@@ -234,19 +317,19 @@ class AtomicFileFeedStorage:
                 self.final,
                 self.wanted.name,
             )
-        ledger = feed_ledger(self.crawler)
-        if ledger is not None and self.format in JSON_LINES and ledger.claims(self.feed_key):
-            # The state learns from this feed's lines; other feeds (a second copy, CSV, XML)
-            # are only written atomically.
-            self.ledger = ledger
-            ledger.register_feed(self.final)
-        return LineDurableFile(part_path(self.final), self.fsync_every)  # type: ignore[return-value]
+        if self.ledger is not None:
+            self.ledger.register_feed(self.final)
+        self.file = FeedFile(part_path(self.final), self.fsync_every)
+        return self.file  # type: ignore[return-value]
 
     def store(self, file: IO[bytes]) -> None:
         file.close()
-        assert self.final is not None
+        if self.final is None:
+            return  # never opened: nothing to publish
         if self.ledger is not None:
             self.final = self.ledger.publish_feed(self.final, self.overwrite)
+            return
+        if self.file is not None and not self.file.opened:
             return
         target = self.final
         if target.exists() and not self.overwrite:

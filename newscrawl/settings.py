@@ -89,6 +89,8 @@ NEWSCRAWL_FEED_FSYNC_EVERY = 100
 ITEM_PIPELINES["newscrawl.state.pipeline.VersioningPipeline"] = 200
 EXTENSIONS["newscrawl.state.session.CrawlStateExtension"] = 100
 EXTENSIONS["newscrawl.extensions.runstats.RunStats"] = 900
+#: Counts what reached each feed; a run that lost records exits 5 (newscrawl.delivery).
+EXTENSIONS["newscrawl.delivery.Delivery"] = 150
 #: Local feeds are written as X.jsonl.part and renamed to X.jsonl when complete.
 FEED_STORAGES = {
     "": "newscrawl.feeds.AtomicFileFeedStorage",

@@ -2,8 +2,8 @@
 
 Pure over a snapshot of the state taken when the run starts (the state itself only moves when a
 feed is absorbed), plus what the run itself has emitted so far. ``mode=full`` fetches
-everything but emits by the same rule, so that the feeds hold each version of an article once
-whatever the mode.
+everything and emits every article: new and changed ones as in an incremental run, unchanged
+ones again with the version the state holds, so that a full run's feed is the whole crawl.
 
 Where a run learns what changed without fetching an article page:
 - a monthly sitemap's ``<lastmod>`` in the index: months whose lastmod has not moved since the
@@ -38,6 +38,8 @@ class Change(StrEnum):
     NEW = "new"
     UPDATED = "updated"
     UNCHANGED = "unchanged"
+    #: Unchanged, and emitted all the same: a full run's feed is the whole crawl.
+    REPEATED = "repeated"
 
 
 @dataclass(frozen=True)
@@ -219,6 +221,8 @@ class IncrementalPolicy:
         later = modified is not None and (last_modified is None or modified > last_modified)
         if digest == last_digest and not later:
             self.unchanged.add(key)
+            if not self.incremental and key not in self.emitted:
+                return Decision(Change.REPEATED, last_version)
             return Decision(Change.UNCHANGED, last_version)
         self.emitted[key] = (digest, modified, last_version + 1)
         return Decision(Change.UPDATED, last_version + 1)

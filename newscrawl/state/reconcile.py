@@ -42,7 +42,12 @@ class FeedReport:
     path: Path
     kept: int = 0
     absorbed: int = 0
+    #: Of ``absorbed``, the lines of an article's first version.
+    absorbed_new: int = 0
     duplicates: int = 0
+    #: Lines of a full run that repeat the version the state holds (kept: a full run's feed is
+    #: the whole crawl).
+    repeated: int = 0
     salvaged: int = 0
     torn: bool = False
     recovered: bool = False  # finished on behalf of a run that did not close it
@@ -54,7 +59,9 @@ def publish_feed(
     """Absorb and publish one registered feed, resuming from whatever step it reached.
 
     A file that took the feed's name meanwhile is replaced only with ``replace`` (``-O``);
-    otherwise the feed is published under a free name (``X-2.jsonl``), never lost.
+    otherwise the feed is published under a free name (``X-2.jsonl``), never lost. The feed of a
+    ``full`` run keeps lines whose version the state already holds (it is the whole crawl); any
+    other feed drops them as duplicates (a killed run's lines that a later feed also holds).
     """
     entry = state.feed(final)
     if entry is None:
@@ -62,7 +69,7 @@ def publish_feed(
     report = FeedReport(final, recovered=recovered)
     part = part_path(final)
     if entry.status == "open":
-        _absorb(state, final, part, report)
+        _absorb(state, final, part, report, keep_known=state.run_mode(entry.run_id) == "full")
         entry = state.feed(final)
         assert entry is not None
     if entry.status == "absorbed":
@@ -121,7 +128,9 @@ def finish_rejects(state: CrawlState) -> list[Path]:
     return finished
 
 
-def _absorb(state: CrawlState, final: Path, part: Path, report: FeedReport) -> None:
+def _absorb(
+    state: CrawlState, final: Path, part: Path, report: FeedReport, keep_known: bool = False
+) -> None:
     source = part if part.exists() else final
     with state.transaction() as db:
         if not source.exists():
@@ -143,11 +152,15 @@ def _absorb(state: CrawlState, final: Path, part: Path, report: FeedReport) -> N
                     drop.add(number)
                     continue
                 if all(key in record for key in RECORD_KEYS):
-                    if not state.absorb(db, record):
+                    if state.absorb(db, record):
+                        report.absorbed += 1
+                        report.absorbed_new += record["version"] == 1
+                    elif keep_known:
+                        report.repeated += 1
+                    else:
                         report.duplicates += 1
                         drop.add(number)
                         continue
-                    report.absorbed += 1
                 report.kept += 1
         report.salvaged = len(salvage)
         if salvage:

@@ -30,6 +30,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.settings import BaseSettings
 
+from newscrawl.delivery import EXIT_STAT
 from newscrawl.feeds import set_feed_ledger
 from newscrawl.state.lock import JobAlreadyRunning, RunLock
 from newscrawl.state.policy import IncrementalPolicy, Mode, parse_time
@@ -98,7 +99,11 @@ class CrawlSession:
         self.run_id: int | None = None
         self.recovered: list[FeedReport] = []
         self.feeds: list[Path] = []
+        #: What this run's feeds brought into the state, as each was published.
+        self.published: list[FeedReport] = []
         self.feed_key: int | None = None
+        #: The high-water mark once the run is closed (moved only by a complete run).
+        self.high_water_after: str | None = None
         #: Records that reached the end of the pipelines (only their state keys).
         self.scraped: list[dict[str, Any]] = []
 
@@ -160,8 +165,15 @@ class CrawlSession:
 
     def publish_feed(self, final: Path, replace: bool) -> Path:
         assert self.state is not None
-        published = publish_feed(self.state, final, replace=replace).path
-        self.feeds = [published if path == final else path for path in self.feeds]
+        report = publish_feed(self.state, final, replace=replace)
+        self.published.append(report)
+        published = report.path
+        # A feed whose file could not be created has nothing to show.
+        self.feeds = [
+            published if path == final else path
+            for path in self.feeds
+            if path != final or published.exists()
+        ]
         return published
 
     def note_scraped(self, record: Mapping[str, Any]) -> None:
@@ -169,19 +181,44 @@ class CrawlSession:
 
     # -- end -----------------------------------------------------------------------------------
 
-    def close(self, reason: str, partial: bool = False) -> None:
+    @property
+    def written(self) -> int:
+        """Records of this run that its JSON Lines feed holds on disk."""
+        return sum(r.absorbed + r.repeated for r in self.published)
+
+    def close(self, reason: str, partial: bool = False, delivered: bool = True) -> None:
         """End the run; ``partial``: it was limited (a date window, sections, a cap), so even
-        when it finishes it does not move the high-water mark or the sitemap marks."""
+        when it finishes it does not move the high-water mark or the sitemap marks;
+        ``delivered``: every feed got every record (:mod:`newscrawl.delivery`)."""
         if self.state is None:
             return
         state, self.state = self.state, None
         try:
-            complete = reason == "finished" and not partial
             assert self.policy is not None and self.run_id is not None
             state.touch(self.policy.seen_unchanged)
-            if complete and not self.feeds and self.scraped:
+            missing = len(self.scraped) - self.written if self.feed_key is not None else 0
+            # A run that lost records is not complete: the next one must not stop paging at a
+            # high-water mark past articles no feed holds.
+            lost = missing > 0 or not delivered
+            complete = reason == "finished" and not partial and not lost
+            if self.feed_key is not None and missing > 0:
+                logger.error(
+                    "The crawl state learnt only the %d records on disk; the %d not written are "
+                    "fetched and emitted again by the next run of this job (state %s)",
+                    self.written,
+                    missing,
+                    self.dir,
+                )
+            elif self.feed_key is None and self.scraped and not delivered:
+                logger.error(
+                    "The feeds did not get this run's %d records; the crawl state learnt none "
+                    "of them, so the next run of this job fetches and emits them again",
+                    len(self.scraped),
+                )
+            elif complete and self.feed_key is None and self.scraped:
                 # No local feed (-o stdout:, s3://…): nothing on disk to absorb, so the state
-                # learns the run's records when it completes; a killed run's are emitted again.
+                # learns the run's records when it completes and its feeds took them all; a
+                # killed run's are emitted again.
                 with state.transaction() as db:
                     for record in self.scraped:
                         state.absorb(db, record)
@@ -199,6 +236,7 @@ class CrawlSession:
                 )
             sitemaps = {} if unsettled else self.policy.sitemaps_seen
             state.finish_run(self.run_id, reason, complete, sitemaps)
+            self.high_water_after = state.high_water_mark()
             if complete and self.jobdir is not None and self.jobdir.is_dir():
                 # A finished back-fill's JOBDIR holds only its dupefilter, which would make the
                 # next run with the same JOBDIR skip every page.
@@ -206,10 +244,11 @@ class CrawlSession:
                 logger.info("The crawl is complete; removed its JOBDIR %s", self.jobdir)
             if not complete:
                 logger.info(
-                    "Run ended with %r%s: the high-water mark stays where the last complete run "
+                    "Run ended with %r%s%s: the high-water mark stays where the last complete run "
                     "left it, so the next run looks at everything again",
                     reason,
                     " (limited by its arguments)" if partial else "",
+                    " (its output failed)" if lost else "",
                 )
         finally:
             state.close()
@@ -262,7 +301,9 @@ class CrawlStateExtension:
 
     def engine_stopped(self) -> None:
         try:
-            self.session.close(self.reason, partial=_limited(self.crawler))
+            stats = self.crawler.stats
+            failed = stats is not None and stats.get_value(EXIT_STAT) is not None
+            self.session.close(self.reason, partial=_limited(self.crawler), delivered=not failed)
         finally:
             set_feed_ledger(self.crawler, None)
             _SESSIONS.pop(self.crawler, None)

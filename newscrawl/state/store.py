@@ -252,6 +252,13 @@ class CrawlState:
         ).fetchone()
         return row[0] if row else None
 
+    def run_mode(self, run_id: int | None) -> str | None:
+        """The mode of run ``run_id`` (``None`` for a feed no run wrote, e.g. one rebuilt)."""
+        if run_id is None:
+            return None
+        row = self._db.execute("SELECT mode FROM runs WHERE id = ?", (run_id,)).fetchone()
+        return row[0] if row else None
+
     def runs(self) -> list[dict[str, Any]]:
         return [dict(row) for row in self._db.execute("SELECT * FROM runs ORDER BY id")]
 
