@@ -34,6 +34,8 @@ EXIT_OUTPUT_FAILED = 5
 EXIT_STAT = "newscrawl/exit/output_failed"
 NOT_WRITTEN_STAT = "newscrawl/output/not_written"
 DELIVERED_STAT = "newscrawl/output/delivered"
+#: The local feed files the run published (a list).
+FEEDS_STAT = "newscrawl/output/feeds"
 
 
 @dataclass
@@ -43,6 +45,7 @@ class FeedAccount:
     failed: int
     where: str | None
     error: str | None
+    local: bool = False
 
 
 class Delivery:
@@ -72,8 +75,11 @@ class Delivery:
                     uri=slot.uri,
                     written=file.written if stored else 0,
                     failed=file.failed,
-                    where=str(storage.final) if stored and file.written else None,
+                    where=str(storage.final)
+                    if stored and storage.final and storage.final.exists()
+                    else None,
                     error=str(file.error) if file.error else None,
+                    local=True,
                 )
             )
             return
@@ -97,6 +103,7 @@ class Delivery:
         scraped = self._scraped()
         delivered = min((a.written for a in self.accounts), default=scraped)
         stats.set_value(DELIVERED_STAT, delivered)
+        stats.set_value(FEEDS_STAT, [a.where for a in self.accounts if a.local and a.where])
         lost = 0
         for account in self.accounts:
             missing = max(scraped - account.written, 0)

@@ -30,8 +30,10 @@ from pathlib import Path
 from typing import IO, Any, Protocol, Self
 from weakref import WeakKeyDictionary
 
+import scrapy.exporters
 from scrapy import Spider
 from scrapy.crawler import Crawler
+from scrapy.settings import SETTINGS_PRIORITIES
 from w3lib.url import file_uri_to_path
 
 logger = logging.getLogger(__name__)
@@ -50,7 +52,7 @@ class FeedLedger(Protocol):
         """Whether the ledger keeps account of this feed (one JSON Lines feed per run)."""
         ...
 
-    def register_feed(self, final: Path) -> None: ...
+    def register_feed(self, final: Path, append_at: int | None = None) -> None: ...
 
     def publish_feed(self, final: Path, replace: bool) -> Path: ...
 
@@ -140,6 +142,22 @@ def finish_line_file(part: Path, final: Path) -> tuple[int, int]:
     os.replace(part, final)
     fsync_dir(final.parent)
     return len(kept), len(salvage)
+
+
+def append_part(part: Path, final: Path, at: int) -> None:
+    """Append ``part`` to ``final`` as it was ``at`` bytes long, then remove ``part``.
+
+    Cutting ``final`` back to ``at`` first makes this safe to repeat after a crash (``-o`` onto
+    an existing file: Scrapy's append, done once the run's lines are whole)."""
+    with final.open("r+b") as out, part.open("rb") as src:
+        out.truncate(at)
+        out.seek(at)
+        while chunk := src.read(1 << 20):
+            out.write(chunk)
+        out.flush()
+        os.fsync(out.fileno())
+    part.unlink()
+    fsync_dir(final.parent)
 
 
 def _is_json_object(line: bytes) -> bool:
@@ -277,12 +295,19 @@ class AtomicFileFeedStorage:
         self.final: Path | None = None
         #: ``-O`` / ``overwrite``: the user asks for this very file, replaced.
         self.overwrite = bool(feed_options and feed_options.get("overwrite"))
+        #: ``-o``: the user asks for this very file, appended to (Scrapy's meaning).
+        self.append = (
+            not self.overwrite
+            and crawler is not None
+            and crawler.settings.getpriority("FEEDS") == SETTINGS_PRIORITIES["cmdline"]
+        )
         self.format = (feed_options or {}).get("format")
         # FeedExporter hands every batch of one feed the same options: they identify the feed.
         self.feed_key = id(feed_options)
         self.ledger: FeedLedger | None = None
         #: The file this storage writes (its counts say how many lines reached the disk).
         self.file: FeedFile | None = None
+        self.append_at: int | None = None
 
     @classmethod
     def from_crawler(
@@ -303,7 +328,9 @@ class AtomicFileFeedStorage:
             self.ledger = ledger
         try:
             self.wanted.parent.mkdir(parents=True, exist_ok=True)
-            self.final = self.wanted if self.overwrite else free_feed_path(self.wanted)
+            keep = self.overwrite or self.append
+            self.final = self.wanted if keep else free_feed_path(self.wanted)
+            append_at = self.final.stat().st_size if self.append and self.final.exists() else None
         except OSError as exc:
             # Nothing reaches this feed: every line is counted as not written.
             self.file = FeedFile.unopened(part_path(self.wanted), exc)
@@ -317,8 +344,9 @@ class AtomicFileFeedStorage:
                 self.final,
                 self.wanted.name,
             )
+        self.append_at = append_at
         if self.ledger is not None:
-            self.ledger.register_feed(self.final)
+            self.ledger.register_feed(self.final, append_at)
         self.file = FeedFile(part_path(self.final), self.fsync_every)
         return self.file  # type: ignore[return-value]
 
@@ -332,7 +360,21 @@ class AtomicFileFeedStorage:
         if self.file is not None and not self.file.opened:
             return
         target = self.final
+        if self.append and self.append_at is not None and target.exists():
+            append_part(part_path(target), target, self.append_at)
+            return
         if target.exists() and not self.overwrite:
             target = free_feed_path(target)
         os.replace(part_path(self.final), target)
         self.final = target
+
+
+class CsvItemExporter(scrapy.exporters.CsvItemExporter):
+    """Scrapy's CSV exporter, with lists and nested objects (``authors``, ``tags``,
+    ``main_image``, ``images``, ``video``, ``related``) written as JSON in their cell, so that
+    they read back whole; Scrapy's joins lists with commas and writes dicts as Python reprs."""
+
+    def _join_if_needed(self, value: Any) -> Any:
+        if isinstance(value, list | tuple | dict):
+            return json.dumps(value, ensure_ascii=False)
+        return value

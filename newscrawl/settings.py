@@ -91,6 +91,8 @@ EXTENSIONS["newscrawl.state.session.CrawlStateExtension"] = 100
 EXTENSIONS["newscrawl.extensions.runstats.RunStats"] = 900
 #: Counts what reached each feed; a run that lost records exits 5 (newscrawl.delivery).
 EXTENSIONS["newscrawl.delivery.Delivery"] = 150
+#: CSV feeds write lists and nested objects as JSON (not Python reprs).
+FEED_EXPORTERS = {"csv": "newscrawl.feeds.CsvItemExporter"}
 #: Local feeds are written as X.jsonl.part and renamed to X.jsonl when complete.
 FEED_STORAGES = {
     "": "newscrawl.feeds.AtomicFileFeedStorage",

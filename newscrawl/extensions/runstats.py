@@ -21,7 +21,7 @@ from typing import Any, Self
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 
-from newscrawl.delivery import DELIVERED_STAT, EXIT_STAT, NOT_WRITTEN_STAT
+from newscrawl.delivery import DELIVERED_STAT, EXIT_STAT, FEEDS_STAT, NOT_WRITTEN_STAT
 from newscrawl.feeds import write_text_atomic
 from newscrawl.pipelines.output import RUN_FEED, RUN_STATS, RUN_SUMMARY
 from newscrawl.state.pipeline import STAT_PREFIX
@@ -84,7 +84,11 @@ class RunStats:
             "errors_by_kind": errors_by_kind,
             "high_water_mark": self.session.high_water_after if self.session else None,
             "state_dir": str(self.session.dir) if self.session else None,
-            "feeds": [str(path) for path in (self.session.feeds if self.session else [])],
+            "feeds": (
+                [str(path) for path in self.session.feeds]
+                if self.session
+                else list(stats.get(FEEDS_STAT, []))
+            ),
             "recovered_feeds": [
                 str(report.path) for report in (self.session.recovered if self.session else [])
             ],

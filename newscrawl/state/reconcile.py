@@ -27,7 +27,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from newscrawl.feeds import finish_line_file, free_feed_path, fsync_dir, part_path, salvage_path
+from newscrawl.feeds import (
+    append_part,
+    finish_line_file,
+    free_feed_path,
+    fsync_dir,
+    part_path,
+    salvage_path,
+)
 from newscrawl.pipelines.output import rejects_for
 from newscrawl.state.store import CrawlState
 
@@ -69,12 +76,15 @@ def publish_feed(
     report = FeedReport(final, recovered=recovered)
     part = part_path(final)
     if entry.status == "open":
-        _absorb(state, final, part, report, keep_known=state.run_mode(entry.run_id) == "full")
+        full = state.run_mode(entry.run_id) == "full"
+        _absorb(state, final, part, report, keep_known=full, appending=entry.append_at is not None)
         entry = state.feed(final)
         assert entry is not None
     if entry.status == "absorbed":
         target = final
-        if part.exists():
+        if part.exists() and entry.append_at is not None and final.exists():
+            append_part(part, final, entry.append_at)  # -o onto an existing file
+        elif part.exists():
             if final.exists() and not replace:
                 target = free_feed_path(final)
                 logger.warning("%s exists; publishing the feed as %s", final, target)
@@ -129,9 +139,15 @@ def finish_rejects(state: CrawlState) -> list[Path]:
 
 
 def _absorb(
-    state: CrawlState, final: Path, part: Path, report: FeedReport, keep_known: bool = False
+    state: CrawlState,
+    final: Path,
+    part: Path,
+    report: FeedReport,
+    keep_known: bool = False,
+    appending: bool = False,
 ) -> None:
-    source = part if part.exists() else final
+    # A feed appended to an existing file: only this run's lines, in its part file, are new.
+    source = part if part.exists() or appending else final
     with state.transaction() as db:
         if not source.exists():
             # Registered, then killed before the first line: nothing to publish.

@@ -20,6 +20,7 @@ import logging
 import os
 import shutil
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Self
@@ -28,7 +29,7 @@ from weakref import WeakKeyDictionary
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
-from scrapy.settings import BaseSettings
+from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 
 from newscrawl.delivery import EXIT_STAT
 from newscrawl.feeds import set_feed_ledger
@@ -56,16 +57,51 @@ def state_dir(settings: BaseSettings) -> Path:
     return Path(settings.get("NEWSCRAWL_OUTPUT_DIR") or "output") / "state"
 
 
-def run_mode(crawler: Crawler) -> Mode:
-    """The spider's ``mode`` argument, else the ``NEWSCRAWL_MODE`` setting, else incremental."""
-    spider = getattr(crawler, "spider", None)
-    args = getattr(spider, "args", None)
-    value = getattr(args, "mode", None) or getattr(spider, "mode", None)
-    value = value or crawler.settings.get("NEWSCRAWL_MODE") or Mode.INCREMENTAL
-    try:
-        return Mode(str(value).strip().lower())
-    except ValueError:
-        raise ValueError(f"mode {value!r}: use incremental or full") from None
+@dataclass(frozen=True)
+class RunPlan:
+    """Whether the run keeps crawl state, in which mode, and why (logged when the run starts)."""
+
+    mode: Mode | None  # None: no crawl state (an export, or the state is turned off)
+    reason: str
+
+    def describe(self) -> str:
+        if self.mode is None:
+            return f"Run mode: full crawl without crawl state ({self.reason})"
+        return f"Run mode: {self.mode.value} ({self.reason})"
+
+
+def run_plan(crawler: Crawler) -> RunPlan:
+    """The one rule for a run's mode.
+
+    - ``-a mode=incremental|full`` (or ``NEWSCRAWL_MODE``): that mode, with the job's state;
+    - otherwise, a feed given with ``-o``/``-O`` makes the run an *export*: the whole crawl is
+      written to that feed, and the job's crawl state is neither read nor changed;
+    - otherwise (the scheduled job's command line): incremental.
+    ``NEWSCRAWL_STATE_ENABLED = False`` turns the state off whatever the mode.
+    """
+    settings = crawler.settings
+    where = state_dir(settings)
+    if not settings.getbool("NEWSCRAWL_STATE_ENABLED", True):
+        return RunPlan(None, "NEWSCRAWL_STATE_ENABLED is off")
+    args = getattr(getattr(crawler, "spider", None), "args", None)
+    given = getattr(args, "mode", None)
+    source = f"-a mode={given}"
+    if not given and settings.get("NEWSCRAWL_MODE"):
+        given, source = settings.get("NEWSCRAWL_MODE"), "NEWSCRAWL_MODE"
+    if given:
+        try:
+            mode = Mode(str(given).strip().lower())
+        except ValueError:
+            raise ValueError(f"mode {given!r}: use incremental or full") from None
+        return RunPlan(mode, f"{source}; crawl state in {where}")
+    if settings.getpriority("FEEDS") == SETTINGS_PRIORITIES["cmdline"]:
+        return RunPlan(
+            None,
+            f"an export: -o/-O names the output and no -a mode= was given, so the whole crawl "
+            f"is written there and the crawl state in {where} is neither read nor changed; "
+            f"add -a mode=incremental to run as that job",
+        )
+    return RunPlan(Mode.INCREMENTAL, f"the default without -o/-O; crawl state in {where}")
 
 
 def session_for(crawler: Crawler | None) -> CrawlSession | None:
@@ -158,9 +194,9 @@ class CrawlSession:
             self.feed_key = feed_key
         return feed_key == self.feed_key
 
-    def register_feed(self, final: Path) -> None:
+    def register_feed(self, final: Path, append_at: int | None = None) -> None:
         assert self.state is not None
-        self.state.register_feed(final, self.run_id)
+        self.state.register_feed(final, self.run_id, append_at)
         self.feeds.append(final)
 
     def publish_feed(self, final: Path, replace: bool) -> Path:
@@ -266,12 +302,14 @@ class CrawlStateExtension:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         settings = crawler.settings
-        if not settings.getbool("NEWSCRAWL_STATE_ENABLED", True):
-            raise NotConfigured("NEWSCRAWL_STATE_ENABLED is off")
+        plan = run_plan(crawler)
+        logger.info("%s", plan.describe())
+        if plan.mode is None:
+            raise NotConfigured(plan.reason)
         hours = settings.getfloat("NEWSCRAWL_INCREMENTAL_OVERLAP_HOURS", DEFAULT_OVERLAP_HOURS)
         session = CrawlSession(
             state_dir(settings),
-            run_mode(crawler),
+            plan.mode,
             timedelta(hours=hours),
             canonical=_canonical_for(getattr(crawler, "spider", None)),
             jobdir=Path(settings["JOBDIR"]) if settings.get("JOBDIR") else None,

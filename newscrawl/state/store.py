@@ -40,6 +40,7 @@ CREATE TABLE IF NOT EXISTS feeds (
     run_id     INTEGER,
     status     TEXT NOT NULL,      -- open -> absorbed -> published
     lines      INTEGER,
+    append_at  INTEGER,            -- -o onto an existing file: its size before this run's lines
     opened_at  TEXT NOT NULL,
     updated_at TEXT NOT NULL
 );
@@ -81,6 +82,7 @@ class FeedEntry:
     run_id: int | None
     status: str
     lines: int | None
+    append_at: int | None = None
 
     @property
     def part_path(self) -> Path:
@@ -99,6 +101,9 @@ class CrawlState:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.executescript(_SCHEMA)
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(feeds)")}
+        if "append_at" not in columns:  # a state written before feeds could be appended to
+            self._db.execute("ALTER TABLE feeds ADD COLUMN append_at INTEGER")
 
     def close(self) -> None:
         self._db.close()
@@ -181,17 +186,22 @@ class CrawlState:
 
     # -- feeds -------------------------------------------------------------------------------
 
-    def register_feed(self, path: Path, run_id: int | None) -> None:
-        """Record a feed file before its first line is written, so a crash cannot hide it."""
+    def register_feed(self, path: Path, run_id: int | None, append_at: int | None = None) -> None:
+        """Record a feed file before its first line is written, so a crash cannot hide it.
+
+        ``append_at``: the run appends to the existing file ``path``, then that many bytes long.
+        """
         now = utc_now()
         with self.transaction() as db:
-            # A path is registered again only when a feed is overwritten (-O) on purpose.
+            # A path is registered again only when a feed is overwritten (-O) or appended to
+            # (-o) on purpose.
             db.execute(
-                "INSERT INTO feeds (path, run_id, status, opened_at, updated_at) "
-                "VALUES (?, ?, 'open', ?, ?) ON CONFLICT(path) DO UPDATE SET "
+                "INSERT INTO feeds (path, run_id, status, append_at, opened_at, updated_at) "
+                "VALUES (?, ?, 'open', ?, ?, ?) ON CONFLICT(path) DO UPDATE SET "
                 "run_id = excluded.run_id, status = 'open', lines = NULL, "
+                "append_at = excluded.append_at, "
                 "opened_at = excluded.opened_at, updated_at = excluded.updated_at",
-                (str(path), run_id, now, now),
+                (str(path), run_id, append_at, now, now),
             )
 
     def move_feed(self, db: sqlite3.Connection, path: Path, new_path: Path) -> None:
@@ -269,5 +279,9 @@ class CrawlState:
 
 def _feed_entry(row: sqlite3.Row) -> FeedEntry:
     return FeedEntry(
-        path=Path(row["path"]), run_id=row["run_id"], status=row["status"], lines=row["lines"]
+        path=Path(row["path"]),
+        run_id=row["run_id"],
+        status=row["status"],
+        lines=row["lines"],
+        append_at=row["append_at"],
     )
