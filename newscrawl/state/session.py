@@ -33,10 +33,11 @@ from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 
 from newscrawl.delivery import EXIT_STAT
 from newscrawl.feeds import set_feed_ledger
+from newscrawl.pipelines.output import RUN_FEED
 from newscrawl.state.lock import JobAlreadyRunning, RunLock
 from newscrawl.state.policy import IncrementalPolicy, Mode, parse_time
 from newscrawl.state.reconcile import FeedReport, publish_feed, reconcile
-from newscrawl.state.store import CrawlState
+from newscrawl.state.store import CorruptState, CrawlState
 
 logger = logging.getLogger(__name__)
 
@@ -318,6 +319,10 @@ class CrawlStateExtension:
             session.open()
         except JobAlreadyRunning as exc:
             logger.error("%s", exc)
+            raise
+        except CorruptState as exc:
+            feed = settings.get(RUN_FEED)
+            logger.error("%s", exc.advice(Path(feed).parent if feed else "FEEDS_FOLDER"))
             raise
         ext = cls(crawler, session)
         _SESSIONS[crawler] = session

@@ -60,6 +60,40 @@ CREATE TABLE IF NOT EXISTS sitemaps (
 """
 
 
+class StateError(RuntimeError):
+    """The state directory holds no usable state (none at all, or a corrupt one)."""
+
+    def __init__(self, path: Path, problem: str) -> None:
+        super().__init__(f"{path}: {problem}")
+        self.path = path
+        self.problem = problem
+
+
+class NoState(StateError):
+    pass
+
+
+class CorruptState(StateError):
+    def advice(self, feeds: Path | str) -> str:
+        """The one message for a corrupt state: what is wrong and the command that repairs it."""
+        return (
+            f"The crawl state {self.path} is corrupt: {self.problem}. Rebuild it from the feeds "
+            f"on disk (the corrupt file is moved aside): python -m newscrawl.state rebuild "
+            f"{feeds} --state-dir {self.path.parent}"
+        )
+
+
+def set_aside(path: Path) -> Path:
+    """Move a corrupt state file (and its WAL and shared-memory files) aside; returns where."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    aside = path.with_name(f"{path.name}.corrupt-{stamp}")
+    for suffix in ("", "-wal", "-shm"):
+        source = path.with_name(path.name + suffix)
+        if source.exists():
+            source.rename(aside.with_name(aside.name + suffix))
+    return aside
+
+
 def utc_now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -92,18 +126,29 @@ class FeedEntry:
 class CrawlState:
     """The SQLite state of one job. Not thread-safe; one instance per process."""
 
-    def __init__(self, state_dir: Path | str) -> None:
+    def __init__(self, state_dir: Path | str, *, create: bool = True) -> None:
+        """Open the state in ``state_dir``; ``create``: start an empty one if there is none
+        (else :class:`NoState`). A file SQLite cannot read raises :class:`CorruptState`."""
         self.dir = Path(state_dir)
-        self.dir.mkdir(parents=True, exist_ok=True)
         self.path = self.dir / DB_FILENAME
+        if not create and not self.path.is_file():
+            raise NoState(self.path, "there is no crawl state here")
+        self.dir.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(self.path, isolation_level=None)
-        self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
-        self._db.executescript(_SCHEMA)
-        columns = {row[1] for row in self._db.execute("PRAGMA table_info(feeds)")}
-        if "append_at" not in columns:  # a state written before feeds could be appended to
-            self._db.execute("ALTER TABLE feeds ADD COLUMN append_at INTEGER")
+        try:
+            self._db.row_factory = sqlite3.Row
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=FULL")
+            check = self._db.execute("PRAGMA quick_check").fetchone()[0]
+            if check != "ok":
+                raise sqlite3.DatabaseError(check)
+            self._db.executescript(_SCHEMA)
+            columns = {row[1] for row in self._db.execute("PRAGMA table_info(feeds)")}
+            if "append_at" not in columns:  # a state written before feeds could be appended to
+                self._db.execute("ALTER TABLE feeds ADD COLUMN append_at INTEGER")
+        except sqlite3.DatabaseError as exc:
+            self._db.close()
+            raise CorruptState(self.path, f"not a readable SQLite database ({exc})") from None
 
     def close(self) -> None:
         self._db.close()
