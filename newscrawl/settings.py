@@ -12,6 +12,8 @@ from __future__ import annotations
 BOT_NAME = "newscrawl"
 SPIDER_MODULES = ["newscrawl.spiders"]
 NEWSPIDER_MODULE = "newscrawl.spiders"
+#: Project commands: shell and parse are not runs of the job (newscrawl.commands).
+COMMANDS_MODULE = "newscrawl.commands"
 
 USER_AGENT = "newscrawl/0.1 (+https://github.com/newscrawl/newscrawl; newscrawl@example.org)"
 ROBOTSTXT_OBEY = True

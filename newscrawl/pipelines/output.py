@@ -25,6 +25,7 @@ from urllib.parse import unquote, urlsplit
 
 from scrapy.settings import BaseSettings
 
+from newscrawl.commands.inspect import INSPECT
 from newscrawl.feeds import part_path
 
 #: Settings keys the output layer sets for the other components of the run.
@@ -86,6 +87,8 @@ def _stem(name: str) -> str:
 def configure_output(settings: BaseSettings, edition: str, now: datetime | None = None) -> None:
     """Add the default feed unless the user gave one, settle the run's stem, and place
     rejects, summary and stats beside the (first local) feed."""
+    if settings.getbool(INSPECT):
+        return  # scrapy shell / parse: not a run, no files
     output_dir = Path(settings.get("NEWSCRAWL_OUTPUT_DIR") or "output")
     feeds = settings.getdict("FEEDS")
     stamp = run_stamp(now)

@@ -31,6 +31,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 
+from newscrawl.commands.inspect import INSPECT
 from newscrawl.delivery import EXIT_STAT
 from newscrawl.feeds import set_feed_ledger
 from newscrawl.pipelines.output import RUN_FEED
@@ -82,6 +83,8 @@ def run_plan(crawler: Crawler) -> RunPlan:
     """
     settings = crawler.settings
     where = state_dir(settings)
+    if settings.getbool(INSPECT):
+        return RunPlan(None, "scrapy shell and scrapy parse look at pages; they are not runs")
     if not settings.getbool("NEWSCRAWL_STATE_ENABLED", True):
         return RunPlan(None, "NEWSCRAWL_STATE_ENABLED is off")
     args = getattr(getattr(crawler, "spider", None), "args", None)
