@@ -49,6 +49,9 @@ PRIORITY_LISTING = 0
 #: A listing's next page goes before listings not yet opened: pagination is a chain, one page
 #: at a time, and a chain left to the end of the crawl would run with nothing beside it.
 PRIORITY_NEXT_PAGE = 5
+#: A capped run (``max_articles``) takes the newest articles first: those a sitemap lists wait
+#: behind the listings (newest first by nature), ordered by their sitemap date, newest first.
+PRIORITY_CAPPED_SITEMAP_ARTICLE = -1
 
 #: Slack around the date window when judging a card or sitemap date, which may be local time
 #: or a modification time; the item's own date decides in the end.
@@ -242,7 +245,7 @@ class AlmayadeenSpider(Spider):
                 if self.args.since and entry.when and entry.when < self.args.since - WINDOW_SLACK:
                     self._count("filtered/window")
                     continue
-                yield from self._follow_article(Link(entry.url), lastmod=entry.when)
+                yield from self._follow_article(Link(entry.url), lastmod=entry.when, sitemap=True)
         else:
             self._count("errors/bad_sitemap")
             logger.error("Not a sitemap: %s", response.url)
@@ -343,7 +346,9 @@ class AlmayadeenSpider(Spider):
     def _is_article(self, response: TextResponse) -> bool:
         return bool(ArticlePage(response).is_article())
 
-    def _follow_article(self, link: Link, lastmod: datetime | None = None) -> Iterator[Request]:
+    def _follow_article(
+        self, link: Link, lastmod: datetime | None = None, sitemap: bool = False
+    ) -> Iterator[Request]:
         """Follow a link a page presents as an article: a card, a sitemap or RSS entry.
 
         A listing-shaped URL presented so is fetched as an article candidate too (the Arabic
@@ -357,9 +362,19 @@ class AlmayadeenSpider(Spider):
         if self.wants_article(link.url, link.when) and self._changed_since_last_run(
             link.url, lastmod
         ):
-            yield from self._follow(
-                link.url, self.parse_article, PRIORITY_ARTICLE, expect=UrlKind.ARTICLE
-            )
+            priority = self._article_priority(lastmod or link.when, sitemap)
+            yield from self._follow(link.url, self.parse_article, priority, expect=UrlKind.ARTICLE)
+
+    def _article_priority(self, when: datetime | None, sitemap: bool) -> int:
+        """Articles go before discovery pages, except in a capped run (``max_articles``):
+        there the cap takes the newest articles of the selection, so the articles a sitemap
+        lists (month by month, oldest months too) wait behind the listings, newest first."""
+        if not self.args.max_articles or not sitemap:
+            return PRIORITY_ARTICLE
+        if when is None:
+            return PRIORITY_CAPPED_SITEMAP_ARTICLE - 1_000_000
+        age_days = max((_now() - when).days, 0)
+        return PRIORITY_CAPPED_SITEMAP_ARTICLE - age_days
 
     def _follow_link(self, url: str) -> Iterator[Request]:
         """Follow any link a listing shows: articles, and (crawling everything) listings."""
