@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -125,6 +126,12 @@ def test_hostile_site(replica_factory: Any, tmp_path: Path) -> None:
     assert errors.get("refused/redirect_limit") == 1, errors
     for kind in ("too_large", "too_large_decompressed", "redirect_limit"):
         assert f"refused/{kind}" in result.log
+    # The run stats agree with themselves and with the feed (docs/scheduling.md, "Run stats").
+    assert result.feed is not None
+    stats = json.loads(result.feed.with_name(result.feed.stem + ".stats.json").read_text())
+    assert stats["errors"] == sum(stats["errors_by_kind"].values()) == sum(errors.values())
+    assert stats["new"] == len(result.records) and stats["not_written"] == 0
+    assert stats["high_water_mark"] == max(r["date_published"] for r in result.records)
     # Traps cost bounded requests and bytes: about one request per page of the site.
     pages = len(truth) + summary["pages"]["listing"] + summary["pages"]["sitemap"]
     assert summary["requests"] < 1.5 * pages, summary
