@@ -239,7 +239,7 @@ class CrawlSession:
             missing = len(self.scraped) - self.written if self.feed_key is not None else 0
             # A run that lost records is not complete: the next one must not stop paging at a
             # high-water mark past articles no feed holds.
-            lost = missing > 0 or not delivered
+            lost = missing > 0 or (not delivered and bool(self.scraped))
             complete = reason == "finished" and not partial and not lost
             if self.feed_key is not None and missing > 0:
                 logger.error(
@@ -347,9 +347,12 @@ class CrawlStateExtension:
 
     def engine_stopped(self) -> None:
         try:
-            stats = self.crawler.stats
-            failed = stats is not None and stats.get_value(EXIT_STAT) is not None
-            self.session.close(self.reason, partial=_limited(self.crawler), delivered=not failed)
+            stats = self.crawler.stats.get_stats() if self.crawler.stats is not None else {}
+            # Delivered: no feed missed a record, and some feed stored them (with no feed at
+            # all, the records went nowhere).
+            stored = any(key.startswith("feedexport/success_count/") for key in stats)
+            delivered = stored and EXIT_STAT not in stats
+            self.session.close(self.reason, partial=_limited(self.crawler), delivered=delivered)
         finally:
             set_feed_ledger(self.crawler, None)
             _SESSIONS.pop(self.crawler, None)
