@@ -144,6 +144,12 @@ class RunStats:
             summary["errors"],
             f"; stats in {target}" if target else "",
         )
+        if summary["not_written"] and self.session is None:
+            logger.error(
+                "This run kept no crawl state: run it again once the output is fixed to write "
+                "the %d records that are missing",
+                summary["not_written"],
+            )
         if target is not None:
             write_text_atomic(target, json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
 

@@ -142,3 +142,18 @@ def test_a_storage_that_fails_on_close_teaches_the_state_nothing(
     assert known(state_dir) == set()
     assert run.stats["new"] == 0 and run.stats["not_written"] == scraped
     healthy_run_completes_the_job(replica, tmp_path, state_dir, [])
+
+
+def test_an_export_whose_feed_cannot_open_says_so(replica: ReplicaServer, tmp_path: Path) -> None:
+    """``-O /proc/x/out.jsonl`` as a hand run (no crawl state): the same account, and the way to
+    get the records is to run it again."""
+    run = run_crawl(replica.base_url, tmp_path, "--overwrite-output=/proc/x/out.jsonl")
+    missing, scraped = output_failure(run)
+    assert missing == scraped > ARTICLES * 0.9
+    assert_output_failed(run, scraped, scraped)
+    assert "This run kept no crawl state: run it again" in run.log
+    # Its stats file would be beside the feed, which cannot be written: the log says it.
+    assert f"stateless run finished: 0 new, 0 updated, 0 repeated, {scraped} not written" in (
+        run.log
+    )
+    assert not (tmp_path / "state").exists()
