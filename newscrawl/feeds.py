@@ -9,8 +9,11 @@ Here:
 - every line reaches the kernel in one unbuffered write as the exporter produces it (a ``kill -9``
   loses at most the line being written, never one already exported), and is ``fsync``-ed every
   ``NEWSCRAWL_FEED_FSYNC_EVERY`` lines and on close;
-- a feed never overwrites an existing file (unless ``-O`` asks for it): if the name is taken,
-  ``-2``, ``-3``… is added;
+- a default feed never overwrites an existing file: if the name is taken, ``-2``, ``-3``… is
+  added; a feed the user names is that very file: ``-O`` replaces it, ``-o`` appends to it
+  (:func:`append_part`, once the run's lines are whole);
+- a line that cannot be written (a full disk) is cut back off the file and counted, and a feed
+  that cannot be opened counts every line (:class:`FeedFile`, :mod:`newscrawl.delivery`);
 - a *ledger* (the crawl state, :mod:`newscrawl.state`) may claim the run's JSON Lines feed:
   it registers the file before its first line and publishes it (absorbs it, then renames it) on
   close; a run killed before that is finished by the next run's start.
@@ -216,25 +219,23 @@ class FeedFile(io.RawIOBase):
     every line as failed. ``written`` counts the lines on disk.
     """
 
-    def __init__(self, path: Path, fsync_every: int = 0) -> None:
+    def __init__(
+        self, path: Path, fsync_every: int = 0, *, unusable: OSError | None = None
+    ) -> None:
+        """``unusable``: the folder could not be made, so the file is not even tried."""
         super().__init__()
         self.path = path
         self.written = 0
         self.failed = 0
         self.error: OSError | None = None
         self._file: LineDurableFile | None = None
+        if unusable is not None:
+            self._fail(unusable)
+            return
         try:
             self._file = LineDurableFile(path, fsync_every)
         except OSError as exc:
             self._fail(exc)
-
-    @classmethod
-    def unopened(cls, path: Path, error: OSError) -> FeedFile:
-        feed = cls.__new__(cls)
-        io.RawIOBase.__init__(feed)
-        feed.path, feed.written, feed.failed, feed.error, feed._file = path, 0, 0, None, None
-        feed._fail(error)
-        return feed
 
     def _fail(self, exc: OSError) -> None:
         if self.error is None:
@@ -333,7 +334,7 @@ class AtomicFileFeedStorage:
             append_at = self.final.stat().st_size if self.append and self.final.exists() else None
         except OSError as exc:
             # Nothing reaches this feed: every line is counted as not written.
-            self.file = FeedFile.unopened(part_path(self.wanted), exc)
+            self.file = FeedFile(part_path(self.wanted), unusable=exc)
             return self.file  # type: ignore[return-value]
         if self.final != self.wanted:
             # The run settled a free name for all its files (newscrawl.pipelines.output);
