@@ -3,7 +3,7 @@
 They are not runs of the job: they take no run lock, record no run in the crawl state and write
 no feed or run files. Each sets ``NEWSCRAWL_INSPECT`` at the command's priority; the state
 (:func:`newscrawl.state.session.run_plan`) and the output layer
-(:func:`newscrawl.pipelines.output.configure_output`) read it.
+(:func:`newscrawl.output.runfiles.configure_output`) read it.
 """
 
 from __future__ import annotations

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from newscrawl.feeds import (
+from newscrawl.output.feeds import (
     append_part,
     finish_line_file,
     free_feed_path,
@@ -35,7 +35,7 @@ from newscrawl.feeds import (
     part_path,
     salvage_path,
 )
-from newscrawl.pipelines.output import rejects_for
+from newscrawl.output.runfiles import rejects_for
 from newscrawl.state.store import CrawlState
 
 logger = logging.getLogger(__name__)

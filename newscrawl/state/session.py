@@ -32,11 +32,14 @@ from scrapy.exceptions import NotConfigured
 from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 
 from newscrawl.commands.inspect import INSPECT
-from newscrawl.delivery import EXIT_STAT
-from newscrawl.feeds import set_feed_ledger
-from newscrawl.pipelines.output import RUN_FEED
+from newscrawl.dates import parse_iso
+from newscrawl.discovery.args import CrawlArgs
+from newscrawl.normalize.urls import canonical_url
+from newscrawl.output.delivery import EXIT_STAT
+from newscrawl.output.feeds import set_feed_ledger
+from newscrawl.output.runfiles import RUN_FEED
 from newscrawl.state.lock import JobAlreadyRunning, RunLock
-from newscrawl.state.policy import IncrementalPolicy, Mode, parse_time
+from newscrawl.state.policy import IncrementalPolicy, Mode
 from newscrawl.state.reconcile import FeedReport, publish_feed, reconcile
 from newscrawl.state.store import CorruptState, CrawlState
 
@@ -87,17 +90,9 @@ def run_plan(crawler: Crawler) -> RunPlan:
         return RunPlan(None, "scrapy shell and scrapy parse look at pages; they are not runs")
     if not settings.getbool("NEWSCRAWL_STATE_ENABLED", True):
         return RunPlan(None, "NEWSCRAWL_STATE_ENABLED is off")
-    args = getattr(getattr(crawler, "spider", None), "args", None)
-    given = getattr(args, "mode", None)
-    source = f"-a mode={given}"
-    if not given and settings.get("NEWSCRAWL_MODE"):
-        given, source = settings.get("NEWSCRAWL_MODE"), "NEWSCRAWL_MODE"
+    given = CrawlArgs.from_settings(settings).mode  # -a mode=… or -s NEWSCRAWL_MODE=…
     if given:
-        try:
-            mode = Mode(str(given).strip().lower())
-        except ValueError:
-            raise ValueError(f"mode {given!r}: use incremental or full") from None
-        return RunPlan(mode, f"{source}; crawl state in {where}")
+        return RunPlan(Mode(given), f"-a mode={given}; crawl state in {where}")
     if settings.getpriority("FEEDS") == SETTINGS_PRIORITIES["cmdline"]:
         return RunPlan(
             None,
@@ -157,7 +152,7 @@ class CrawlSession:
             self.policy = IncrementalPolicy(
                 mode=self.mode,
                 known=self.state.articles(),
-                high_water=parse_time(self.state.high_water_mark()),
+                high_water=parse_iso(self.state.high_water_mark()),
                 overlap=self.overlap,
                 sitemap_marks=self.state.sitemap_lastmods(),
                 canonical=self.canonical,
@@ -229,7 +224,7 @@ class CrawlSession:
     def close(self, reason: str, partial: bool = False, delivered: bool = True) -> None:
         """End the run; ``partial``: it was limited (a date window, sections, a cap), so even
         when it finishes it does not move the high-water mark or the sitemap marks;
-        ``delivered``: every feed got every record (:mod:`newscrawl.delivery`)."""
+        ``delivered``: every feed got every record (:mod:`newscrawl.output.delivery`)."""
         if self.state is None:
             return
         state, self.state = self.state, None
@@ -315,7 +310,7 @@ class CrawlStateExtension:
             state_dir(settings),
             plan.mode,
             timedelta(hours=hours),
-            canonical=_canonical_for(getattr(crawler, "spider", None)),
+            canonical=_canonical_for(settings),
             jobdir=Path(settings["JOBDIR"]) if settings.get("JOBDIR") else None,
         )
         try:
@@ -352,23 +347,17 @@ class CrawlStateExtension:
             # all, the records went nowhere).
             stored = any(key.startswith("feedexport/success_count/") for key in stats)
             delivered = stored and EXIT_STAT not in stats
-            self.session.close(self.reason, partial=_limited(self.crawler), delivered=delivered)
+            self.session.close(
+                self.reason,
+                partial=CrawlArgs.from_settings(self.crawler.settings).limited,
+                delivered=delivered,
+            )
         finally:
             set_feed_ledger(self.crawler, None)
             _SESSIONS.pop(self.crawler, None)
 
 
-def _limited(crawler: Crawler) -> bool:
-    """Whether the spider's arguments limit the crawl to part of the site."""
-    args = getattr(getattr(crawler, "spider", None), "args", None)
-    return any(getattr(args, name, None) for name in ("since", "until", "sections", "max_articles"))
-
-
-def _canonical_for(spider: Any) -> Callable[[str], str]:
-    """Map links to canonical URLs on the spider's edition (production host, no query)."""
-    from newscrawl.editions import EDITIONS
-    from newscrawl.normalize.urls import canonical_url
-
-    site = getattr(spider, "site", None)
-    edition = getattr(site, "edition", None) or EDITIONS[getattr(spider, "edition", None) or "en"]
+def _canonical_for(settings: BaseSettings) -> Callable[[str], str]:
+    """Map links to canonical URLs on the crawl's edition (production host, no query)."""
+    edition = CrawlArgs.from_settings(settings).site.edition
     return lambda url: canonical_url(url, edition)

@@ -13,8 +13,8 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from newscrawl.replica.testing import ReplicaServer
 from newscrawl.state import RunLock
+from newscrawl_replica.testing import ReplicaServer
 
 from .crawl import PROJECT
 

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from jobrun import Run, feed_files, read_feed, read_feeds, run_crawl, versions
 
-from newscrawl.replica.testing import ReplicaServer
 from newscrawl.state import CrawlState
+from newscrawl_replica.testing import ReplicaServer
 
 pytestmark = pytest.mark.timeout(300)
 

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from jobrun import PROJECT, crawl_env, read_feeds, run_crawl
 
-from newscrawl.replica.testing import ReplicaServer
 from newscrawl.state import CrawlState
+from newscrawl_replica.testing import ReplicaServer
 
 pytestmark = pytest.mark.timeout(300)
 

@@ -13,7 +13,7 @@ Here:
   added; a feed the user names is that very file: ``-O`` replaces it, ``-o`` appends to it
   (:func:`append_part`, once the run's lines are whole);
 - a line that cannot be written (a full disk) is cut back off the file and counted, and a feed
-  that cannot be opened counts every line (:class:`FeedFile`, :mod:`newscrawl.delivery`);
+  that cannot be opened counts every line (:class:`FeedFile`, :mod:`newscrawl.output.delivery`);
 - a *ledger* (the crawl state, :mod:`newscrawl.state`) may claim the run's JSON Lines feed:
   it registers the file before its first line and publishes it (absorbs it, then renames it) on
   close; a run killed before that is finished by the next run's start.
@@ -215,7 +215,7 @@ class FeedFile(io.RawIOBase):
 
     A line that fails (disk full, I/O error) is cut back off the file, so the file never holds a
     partial line, and is counted in ``failed``; the crawl goes on (the next line may fit) and the
-    run reports the loss (:mod:`newscrawl.delivery`). A file that cannot be created at all counts
+    run reports the loss (:mod:`newscrawl.output.delivery`). A file that cannot be created at all counts
     every line as failed. ``written`` counts the lines on disk.
     """
 
@@ -337,7 +337,7 @@ class AtomicFileFeedStorage:
             self.file = FeedFile(part_path(self.wanted), unusable=exc)
             return self.file  # type: ignore[return-value]
         if self.final != self.wanted:
-            # The run settled a free name for all its files (newscrawl.pipelines.output);
+            # The run settled a free name for all its files (newscrawl.output.runfiles);
             # another process took it since.
             logger.warning(
                 "%s was taken meanwhile: the feed is %s; the run's other files keep the name %s",
