@@ -76,7 +76,7 @@ class RunStats:
             "complete": self.reason == "finished",
             **self.written(stats),
             "not_written": stats.get(NOT_WRITTEN_STAT, 0),
-            "unchanged_skipped": len(policy.seen_unchanged) if policy else 0,
+            "unchanged_skipped": policy.seen_unchanged_count if policy else 0,
             "unchanged_fetched": unchanged_fetched,
             "pages_fetched": stats.get("response_received_count", 0),
             "rejects": stats.get("newscrawl/rejects", 0),

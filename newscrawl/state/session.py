@@ -10,20 +10,22 @@ Built as a Scrapy extension (``CrawlStateExtension``), before the engine opens t
 5. when the engine stops: remember what the run saw, close the run (a complete run moves the
    high-water mark), release the lock.
 
-The spider asks the policy (:func:`policy_for`) what to fetch; the versioning pipeline asks it
-what to emit.
+The incremental middleware asks the policy (:func:`policy_for`) what to fetch; the versioning
+pipeline asks it what to emit.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shutil
+import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Self
+from typing import IO, Any, Self
 from weakref import WeakKeyDictionary
 
 from scrapy import Spider, signals
@@ -139,8 +141,12 @@ class CrawlSession:
         self.feed_key: int | None = None
         #: The high-water mark once the run is closed (moved only by a complete run).
         self.high_water_after: str | None = None
-        #: Records that reached the end of the pipelines (only their state keys).
-        self.scraped: list[dict[str, Any]] = []
+        #: Records that reached the end of the pipelines (only their state keys, one JSON line
+        #: each, in an unnamed temporary file of the state directory), kept only while the run
+        #: has no local feed for the state to learn them from.
+        self.scraped: IO[bytes] | None = None
+        #: Every record this run emitted (set against what its feed holds on disk).
+        self.scraped_count = 0
 
     def open(self) -> None:
         self.lock.acquire()
@@ -151,7 +157,7 @@ class CrawlSession:
             self.run_id = self.state.start_run(self.mode.value, os.getpid())
             self.policy = IncrementalPolicy(
                 mode=self.mode,
-                known=self.state.articles(),
+                known=self.state.known(),
                 high_water=parse_iso(self.state.high_water_mark()),
                 overlap=self.overlap,
                 sitemap_marks=self.state.sitemap_lastmods(),
@@ -212,7 +218,13 @@ class CrawlSession:
         return published
 
     def note_scraped(self, record: Mapping[str, Any]) -> None:
-        self.scraped.append({key: record.get(key) for key in STATE_KEYS})
+        self.scraped_count += 1
+        if self.feeds or self.feed_key is not None:
+            return  # the state learns the run's records from its feed
+        if self.scraped is None:
+            self.scraped = tempfile.TemporaryFile(dir=self.dir, prefix="scraped-")  # noqa: SIM115 - closed in close()
+        keys = {key: record.get(key) for key in STATE_KEYS}
+        self.scraped.write(json.dumps(keys, ensure_ascii=False).encode() + b"\n")
 
     # -- end -----------------------------------------------------------------------------------
 
@@ -230,11 +242,11 @@ class CrawlSession:
         state, self.state = self.state, None
         try:
             assert self.policy is not None and self.run_id is not None
-            state.touch(self.policy.seen_unchanged)
-            missing = len(self.scraped) - self.written if self.feed_key is not None else 0
+            state.touch_where(self.policy.seen_unchanged)
+            missing = self.scraped_count - self.written if self.feed_key is not None else 0
             # A run that lost records is not complete: the next one must not stop paging at a
             # high-water mark past articles no feed holds.
-            lost = missing > 0 or (not delivered and bool(self.scraped))
+            lost = missing > 0 or (not delivered and self.scraped_count > 0)
             complete = reason == "finished" and not partial and not lost
             if self.feed_key is not None and missing > 0:
                 logger.error(
@@ -244,22 +256,23 @@ class CrawlSession:
                     missing,
                     self.dir,
                 )
-            elif self.feed_key is None and self.scraped and not delivered:
+            elif self.feed_key is None and self.scraped_count and not delivered:
                 logger.error(
                     "The feeds did not get this run's %d records; the crawl state learnt none "
                     "of them, so the next run of this job fetches and emits them again",
-                    len(self.scraped),
+                    self.scraped_count,
                 )
-            elif complete and self.feed_key is None and self.scraped:
+            elif complete and self.feed_key is None and self.scraped is not None:
                 # No local feed (-o stdout:, s3://…): nothing on disk to absorb, so the state
                 # learns the run's records when it completes and its feeds took them all; a
                 # killed run's are emitted again.
+                self.scraped.seek(0)
                 with state.transaction() as db:
-                    for record in self.scraped:
-                        state.absorb(db, record)
+                    for line in self.scraped:
+                        state.absorb(db, json.loads(line))
                 logger.info(
                     "No local feed: the state learnt this run's %d records at its end",
-                    len(self.scraped),
+                    self.scraped_count,
                 )
             unsettled = self.policy.unsettled
             if unsettled:
@@ -286,6 +299,8 @@ class CrawlSession:
                     " (its output failed)" if lost else "",
                 )
         finally:
+            if self.scraped is not None:
+                self.scraped.close()
             state.close()
             self.lock.release()
 

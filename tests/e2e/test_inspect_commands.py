@@ -9,19 +9,17 @@ from __future__ import annotations
 
 import ast
 import subprocess
-import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from newscrawl.state import RunLock
 from newscrawl_replica.testing import ReplicaServer
-
-from .crawl import PROJECT
+from tests.support.crawl import PROJECT, scrapy_command
 
 
 def scrapy(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "scrapy", *args], cwd=PROJECT, capture_output=True, text=True,
+        scrapy_command(*args), cwd=PROJECT, capture_output=True, text=True,
         timeout=120, check=False,
     )  # fmt: skip
 

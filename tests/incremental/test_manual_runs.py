@@ -11,10 +11,11 @@ import json
 from pathlib import Path
 
 import pytest
-from jobrun import read_feed, run_crawl
 
 from newscrawl.state import CrawlState
 from newscrawl_replica.testing import ReplicaServer
+from tests.support.crawl import run_crawl
+from tests.support.feeds import read_jsonl
 
 pytestmark = pytest.mark.timeout(300)
 
@@ -47,15 +48,15 @@ def test_hand_runs_with_an_output_file_after_a_scheduled_run_write_the_whole_cra
         run = run_crawl(replica.base_url, tmp_path, f"--overwrite-output={export}")
         assert run.returncode == 0, run.log[-3000:]
         assert "Run mode: full crawl without crawl state (an export: -o/-O" in run.log
-        assert {r["url"] for r in read_feed(export)} == accepted
-        assert len(read_feed(export)) == len(accepted) == run.stats["new"]
+        assert {r["url"] for r in read_jsonl(export)} == accepted
+        assert len(read_jsonl(export)) == len(accepted) == run.stats["new"]
         assert state_summary(tmp_path / "state") == before  # neither read nor changed
 
         full = tmp_path / "full.jsonl"
         run = run_crawl(replica.base_url, tmp_path, "mode=full", f"--overwrite-output={full}")
         assert run.returncode == 0, run.log[-3000:]
         assert "Run mode: full (-a mode=full; crawl state in" in run.log
-        records = read_feed(full)
+        records = read_jsonl(full)
         assert {r["url"] for r in records} == accepted and len(records) == len(accepted)
         assert {r["version"] for r in records} == {1}  # nothing changed since the job's run
         assert (run.stats["new"], run.stats["updated"], run.stats["repeated"]) == (

@@ -11,14 +11,16 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from jobrun import Run, feed_files, read_feed, read_feeds, run_crawl, versions
 
 from newscrawl.state import CrawlState
 from newscrawl_replica.testing import ReplicaServer
+from tests.support.crawl import CrawlResult, run_crawl
+from tests.support.feeds import feed_files, read_feeds, read_jsonl
 
 pytestmark = pytest.mark.timeout(300)
 
@@ -40,12 +42,12 @@ def accepted(replica: ReplicaServer, out_dir: Path) -> set[str]:
     return {t["record"]["url"] for t in replica.truth() if t["reachable"]} - rejected
 
 
-def assert_output_failed(run: Run, not_written: int, of: int) -> None:
+def assert_output_failed(run: CrawlResult, not_written: int, of: int) -> None:
     assert output_failure(run) == (not_written, of)
     assert "'newscrawl/exit/output_failed': 5" in run.log
 
 
-def output_failure(run: Run) -> tuple[int, int]:
+def output_failure(run: CrawlResult) -> tuple[int, int]:
     """(records not written, records scraped) from the run's "Output failed" line."""
     match = re.search(r"Output failed: (\d+) of (\d+) records were not written", run.log)
     assert match, run.log[-3000:]
@@ -69,7 +71,7 @@ def healthy_run_completes_the_job(
     )
     assert run.returncode == 0, run.log[-3000:]
     records = earlier + read_feeds(out)
-    counts = versions(records)
+    counts = Counter((r["url"], r["version"]) for r in records)
     assert {url for url, _ in counts} == accepted(replica, out)
     assert set(counts.values()) == {1}, "an article was emitted twice"
     assert run.stats["new"] == len(read_feeds(out)) and run.stats["not_written"] == 0
@@ -109,7 +111,7 @@ def test_a_disk_that_fills_mid_run_keeps_whole_lines_and_the_state_learns_only_t
             settings={"NEWSCRAWL_STATE_DIR": state_dir},
         )
         [feed] = feed_files(small)
-        on_disk = read_feed(feed)  # whole lines only: every one parses
+        on_disk = read_jsonl(feed)  # whole lines only: every one parses
         assert 0 < len(on_disk) < ARTICLES / 2
         assert {r["url"] for r in on_disk} == known(state_dir)
         assert "No space left on device" in run.log

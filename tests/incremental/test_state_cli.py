@@ -12,10 +12,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from jobrun import PROJECT, crawl_env, read_feeds, run_crawl
 
 from newscrawl.state import CrawlState
 from newscrawl_replica.testing import ReplicaServer
+from tests.support.crawl import PROJECT, crawl_env, run_crawl
+from tests.support.feeds import read_feeds
 
 pytestmark = pytest.mark.timeout(300)
 

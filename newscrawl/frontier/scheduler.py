@@ -1,0 +1,107 @@
+"""Scrapy's scheduler with its request queue on disk, and a dupefilter of 8-byte fingerprints.
+
+A sitemap of a month can list thousands of articles, and a back-fill reads a decade of months
+first (sitemaps go before listings): in memory, the scheduler would hold a ``Request`` for
+every article of the archive at once (2-3 KB each). :class:`DiskFrontierScheduler` keeps them
+where Scrapy keeps them under ``JOBDIR``, in its disk queues (one per priority, so the order
+stays: articles before listing pages, a listing's next page before listings not yet opened).
+With ``JOBDIR`` set, that is Scrapy's own ``JOBDIR/requests.queue``, as before. Without one,
+the queue goes to a spill directory that lives as long as the run:
+``NEWSCRAWL_FRONTIER_DIR`` if set, else the job's state directory, else the system's temporary
+directory; it is removed when the run ends, and one a killed run left in the state directory is
+removed by the next run of the job (which holds the job's lock). ``NEWSCRAWL_FRONTIER_ON_DISK =
+False`` keeps Scrapy's in-memory queue.
+
+:class:`CompactDupeFilter` is Scrapy's ``RFPDupeFilter`` keeping the first 8 bytes of each
+request fingerprint in a :class:`~newscrawl.frontier.hashes.HashSet` (about 10 bytes a request
+instead of about 100); under ``JOBDIR`` it reads and writes the same ``requests.seen`` file.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any, Self
+
+from scrapy import Request
+from scrapy.core.scheduler import Scheduler
+from scrapy.crawler import Crawler
+from scrapy.dupefilters import RFPDupeFilter
+from scrapy.settings import BaseSettings
+
+from newscrawl.frontier.hashes import HashSet, bytes_hash
+
+logger = logging.getLogger(__name__)
+
+#: Spill directories are named ``frontier-…`` inside their parent.
+SPILL_PREFIX = "frontier-"
+
+
+def spill_parent(settings: BaseSettings) -> tuple[Path | None, bool]:
+    """Where a run without ``JOBDIR`` spills its queue, and whether the job's lock covers it
+    (so that spill directories left there by killed runs may be removed)."""
+    configured = settings.get("NEWSCRAWL_FRONTIER_DIR")
+    if configured:
+        return Path(configured), False
+    if settings.getbool("NEWSCRAWL_STATE_ENABLED", True):
+        from newscrawl.state.session import state_dir
+
+        return state_dir(settings), True
+    return None, False
+
+
+class DiskFrontierScheduler(Scheduler):
+    """See the module doc."""
+
+    spill_dir: Path | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        settings = crawler.settings
+        scheduler = super().from_crawler(crawler)
+        if scheduler.dqdir is None and settings.getbool("NEWSCRAWL_FRONTIER_ON_DISK", True):
+            parent, locked = spill_parent(settings)
+            if parent is not None:
+                parent.mkdir(parents=True, exist_ok=True)
+                if locked:
+                    _remove_stale_spills(parent)
+            scheduler.spill_dir = Path(tempfile.mkdtemp(prefix=SPILL_PREFIX, dir=parent))
+            scheduler.dqdir = scheduler._dqdir(str(scheduler.spill_dir))
+            logger.info("Request queue on disk in %s (removed when the run ends)", scheduler.dqdir)
+        return scheduler
+
+    def close(self, reason: str) -> Any:
+        try:
+            return super().close(reason)
+        finally:
+            if self.spill_dir is not None:
+                shutil.rmtree(self.spill_dir, ignore_errors=True)
+
+
+def _remove_stale_spills(parent: Path) -> None:
+    for stale in parent.glob(SPILL_PREFIX + "*"):
+        if stale.is_dir():
+            logger.info("Removing the request queue a killed run left: %s", stale)
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+class CompactDupeFilter(RFPDupeFilter):
+    """See the module doc."""
+
+    def __init__(self, path: str | None = None, debug: bool = False, **kwargs: Any) -> None:
+        super().__init__(path, debug, **kwargs)
+        self._seen = HashSet(bytes_hash(fp) for fp in self._fingerprints)
+        self._fingerprints = set()
+
+    def request_seen(self, request: Request) -> bool:
+        fp = self._fingerprint(request)
+        if not self._seen.add(bytes_hash(fp)):
+            return True
+        if self.file:
+            self.file.write(len(fp).to_bytes(2, "big") + fp)
+        return False
+
+    def __len__(self) -> int:
+        return len(self._seen)
