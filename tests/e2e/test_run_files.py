@@ -54,7 +54,7 @@ def test_a_second_run_appends_to_the_users_feed_and_writes_its_own_run_files(
     assert summary["rejects_file"] is None  # nothing rejected: no rejects file named
     assert stats["feeds"] == [str(mine)]
     assert stats["state_dir"] is None  # an export: the crawl state is neither read nor changed
-    assert not (tmp_path / "state-2").exists()
+    assert not (tmp_path / "state-2" / "crawl-state.sqlite3").exists()
     assert len(lines(mine)) == 10 and summary["articles"] == stats["new"] == 5
     assert_finished(folder)
 

@@ -158,4 +158,4 @@ def test_an_export_whose_feed_cannot_open_says_so(replica: ReplicaServer, tmp_pa
     assert f"stateless run finished: 0 new, 0 updated, 0 repeated, {scraped} not written" in (
         run.log
     )
-    assert not (tmp_path / "state").exists()
+    assert not (tmp_path / "state" / "crawl-state.sqlite3").exists()  # no crawl state
