@@ -28,6 +28,7 @@ from scrapy.settings import BaseSettings
 from scrapy.utils.misc import load_object
 
 from newscrawl.browser import settings as browser
+from newscrawl.commands.inspect import INSPECT
 from newscrawl.output.runfiles import configure_output
 
 #: The project's own settings and their defaults (documented in docs/ and the README).
@@ -149,7 +150,12 @@ def apply_profile(settings: BaseSettings) -> str:
 
 def install_components(settings: BaseSettings) -> None:
     """Add the project's components, leaving any a user configured (or disabled) as they are."""
+    inspecting = settings.getbool(INSPECT)
     for key, value in DEFAULTS.items():
+        if inspecting and key in ("SCHEDULER", "DUPEFILTER_CLASS"):
+            # scrapy shell / parse keep Scrapy's (or their own): their requests carry callbacks
+            # that no disk queue can hold, and the shell fetches a page again on request.
+            continue
         settings.set(key, value, priority="addon")
     for setting, components in COMPONENTS.items():
         for path, order in components.items():

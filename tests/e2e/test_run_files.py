@@ -39,11 +39,11 @@ def test_a_second_run_appends_to_the_users_feed_and_writes_its_own_run_files(
     and stats do not overwrite the first's, they take ``mine-2``."""
     folder = tmp_path / "feeds"
     mine = folder / "mine.jsonl"
-    crawl(replica_en, tmp_path, "-o", str(mine), state="state-1")
+    crawl(replica_en, tmp_path, f"--output={mine}", state="state-1")
     first = {p.name: p.read_bytes() for p in folder.iterdir()}
     assert sorted(first) == ["mine.jsonl", "mine.stats.json", "mine.summary.json"]
 
-    crawl(replica_en, tmp_path, "-o", str(mine), state="state-2")
+    crawl(replica_en, tmp_path, f"--output={mine}", state="state-2")
     assert {p.name: p.read_bytes() for p in folder.glob("mine.*.json")} == {
         name: data for name, data in first.items() if name.endswith(".json")
     }  # untouched
