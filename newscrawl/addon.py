@@ -28,6 +28,7 @@ from scrapy.settings import BaseSettings
 from scrapy.utils.misc import load_object
 
 from newscrawl.browser import settings as browser
+from newscrawl.monitors import settings as health
 from newscrawl.output.runfiles import configure_output
 
 #: The project's own settings and their defaults (documented in docs/ and the README).
@@ -67,6 +68,8 @@ DEFAULTS: dict[str, Any] = {
     "NEWSCRAWL_SITEMAP_SLOT": "newscrawl-sitemaps",
     # -- a browser where a page needs one (newscrawl.browser; docs/browser.md) --
     **{k: v for k, v in browser.as_dict().items() if not isinstance(v, dict)},
+    # -- health: monitors, health file, metrics, alerts (newscrawl.monitors; docs/scheduling.md)
+    **health.DEFAULTS,
 }
 
 #: Components by setting: import path -> order (``None`` disables one of Scrapy's).
@@ -100,10 +103,13 @@ COMPONENTS: dict[str, dict[str, int | None]] = {
         "newscrawl.state.session.CrawlStateExtension": 100,
         "newscrawl.output.summary.RunSummary": 500,
         "newscrawl.output.runstats.RunStats": 900,
+        **health.COMPONENTS["EXTENSIONS"],
         # Last: once every component is built and the spider opened.
         "newscrawl.frontier.collector.FreezeStartupObjects": 990,
     },
 }
+COMPONENTS["DOWNLOADER_MIDDLEWARES"].update(health.COMPONENTS["DOWNLOADER_MIDDLEWARES"])
+COMPONENTS["ITEM_PIPELINES"].update(health.COMPONENTS["ITEM_PIPELINES"])
 
 #: Local feeds are written as X.jsonl.part and renamed to X.jsonl when complete.
 FEED_STORAGES: dict[str, str] = {
