@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 
+from newscrawl.browser.config import DEFAULT_PATH, PATH_SETTING
 from newscrawl_replica.testing import ReplicaServer
 
 
@@ -37,3 +39,12 @@ def replica_en(replica_factory: Callable[..., ReplicaServer]) -> ReplicaServer:
 def replica_ar(replica_factory: Callable[..., ReplicaServer]) -> ReplicaServer:
     """The Arabic edition, 300 real articles."""
     return replica_factory(edition="ar", articles=300)
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """The headless Chromium the project installs (``make browser``)."""
+    path = os.environ.get(PATH_SETTING) or DEFAULT_PATH
+    if not os.access(path, os.X_OK):
+        pytest.fail(f"Chromium is required for these tests: run `make browser` ({path} missing)")
+    return path

@@ -1,1 +1,2 @@
-"""Project commands (``COMMANDS_MODULE``): Scrapy's own, with what newscrawl needs of them."""
+"""Project commands (``COMMANDS_MODULE``): ``crawl`` extended with the exit status contract;
+``shell`` and ``parse``, which are not runs of the job (:mod:`newscrawl.commands.inspect`)."""

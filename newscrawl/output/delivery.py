@@ -12,7 +12,7 @@ feed exporter against the lines that reached the feed:
 
 When a feed misses records, the run logs how many and which file holds the others, sets
 ``newscrawl/output/not_written`` and ``newscrawl/exit/output_failed`` = 5 in the crawler stats
-(the ``scrapy crawl`` exit status, :mod:`newscrawl.commands.crawl`). The crawl state, which
+(the ``scrapy crawl`` exit status, :mod:`newscrawl.monitors.exit`). The crawl state, which
 learns only from lines on disk, says what the next run will fetch again.
 """
 
@@ -25,13 +25,14 @@ from typing import Any, Self
 from scrapy import signals
 from scrapy.crawler import Crawler
 
+from newscrawl.monitors.exit import EXIT_PREFIX, ExitStatus, record_exit
 from newscrawl.output.feeds import AtomicFileFeedStorage
 
 logger = logging.getLogger(__name__)
 
-#: Exit status of a run whose records did not all reach its feeds.
-EXIT_OUTPUT_FAILED = 5
-EXIT_STAT = "newscrawl/exit/output_failed"
+#: The exit reason this component records (``newscrawl.monitors.exit``).
+EXIT_REASON = "output_failed"
+EXIT_STAT = f"{EXIT_PREFIX}{EXIT_REASON}"
 NOT_WRITTEN_STAT = "newscrawl/output/not_written"
 DELIVERED_STAT = "newscrawl/output/delivered"
 #: The local feed files the run published (a list).
@@ -122,4 +123,4 @@ class Delivery:
             )
         if lost:
             stats.set_value(NOT_WRITTEN_STAT, lost)
-            stats.set_value(EXIT_STAT, EXIT_OUTPUT_FAILED)
+            record_exit(stats, EXIT_REASON, ExitStatus.OUTPUT_FAILED)

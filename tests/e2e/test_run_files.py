@@ -41,7 +41,9 @@ def test_a_second_run_appends_to_the_users_feed_and_writes_its_own_run_files(
     mine = folder / "mine.jsonl"
     crawl(replica_en, tmp_path, f"--output={mine}", state="state-1")
     first = {p.name: p.read_bytes() for p in folder.iterdir()}
-    assert sorted(first) == ["mine.jsonl", "mine.stats.json", "mine.summary.json"]
+    assert sorted(first) == [
+        "mine.health.json", "mine.jsonl", "mine.stats.json", "mine.summary.json"
+    ]  # fmt: skip
 
     crawl(replica_en, tmp_path, f"--output={mine}", state="state-2")
     assert {p.name: p.read_bytes() for p in folder.glob("mine.*.json")} == {

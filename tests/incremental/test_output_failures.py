@@ -45,6 +45,7 @@ def accepted(replica: ReplicaServer, out_dir: Path) -> set[str]:
 def assert_output_failed(run: CrawlResult, not_written: int, of: int) -> None:
     assert output_failure(run) == (not_written, of)
     assert "'newscrawl/exit/output_failed': 5" in run.log
+    assert run.returncode == 5  # scrapy crawl: output failed
 
 
 def output_failure(run: CrawlResult) -> tuple[int, int]:
