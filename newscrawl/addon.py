@@ -64,6 +64,8 @@ DEFAULTS: dict[str, Any] = {
     "NEWSCRAWL_FRONTIER_DIR": None,
     #: Keep the objects built before the crawl out of the garbage collector's generations.
     "NEWSCRAWL_GC_FREEZE": True,
+    #: The download slot of sitemap requests: one sitemap at a time (empty: no own slot).
+    "NEWSCRAWL_SITEMAP_SLOT": "newscrawl-sitemaps",
     # -- a browser where a page needs one (newscrawl.browser; docs/browser.md) --
     **{k: v for k, v in browser.as_dict().items() if not isinstance(v, dict)},
     # -- health: monitors, health file, metrics, alerts (newscrawl.monitors; docs/scheduling.md)
@@ -85,6 +87,8 @@ COMPONENTS: dict[str, dict[str, int | None]] = {
         "newscrawl.discovery.scope.ScopeMiddleware": 930,
         "newscrawl.state.middleware.IncrementalMiddleware": 920,
         "newscrawl.browser.loadmore.LoadMoreMiddleware": 910,
+        # Sitemaps that are still wanted are read one at a time (newscrawl.frontier.sitemaps).
+        "newscrawl.frontier.sitemaps.SitemapSlotMiddleware": 900,
     },
     "ITEM_PIPELINES": {
         "newscrawl.output.validate.ValidationPipeline": 100,
@@ -156,6 +160,13 @@ def install_components(settings: BaseSettings) -> None:
                 settings.set_in_component_priority_dict(setting, load_object(path), None)
             else:
                 settings.setdefault_in_component_priority_dict(setting, load_object(path), order)
+    slots = settings.getdict("DOWNLOAD_SLOTS")
+    sitemap_slot = settings.get("NEWSCRAWL_SITEMAP_SLOT")
+    if sitemap_slot and sitemap_slot not in slots:
+        slots[sitemap_slot] = {"concurrency": 1}
+        settings.set(
+            "DOWNLOAD_SLOTS", slots, priority=settings.getpriority("DOWNLOAD_SLOTS") or "addon"
+        )
     for setting, table in (("FEED_STORAGES", FEED_STORAGES),
                            ("DOWNLOAD_HANDLERS", browser.DOWNLOAD_HANDLERS)):  # fmt: skip
         merged = {**table, **settings.getdict(setting)}
