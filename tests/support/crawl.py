@@ -25,6 +25,8 @@ from typing import Any
 from .feeds import read_jsonl
 
 PROJECT = Path(__file__).resolve().parents[2]
+#: Scrapy options whose value is the next argument.
+VALUE_OPTIONS = frozenset({"-o", "-O", "-t", "--output", "--overwrite-output", "--output-format"})
 
 
 def scrapy_command(*args: str) -> list[str]:
@@ -45,10 +47,14 @@ def crawl_command(
         cmd += ["-a", f"edition={edition}"]
     if base_url:
         cmd += ["-a", f"base_url={base_url}"]
+    takes_value = False
     for arg in args:
-        if arg.startswith("-") and not arg.startswith("--"):
-            raise ValueError(f"give Scrapy options in one piece (--name=value), not {arg!r}")
-        cmd += [arg] if arg.startswith("-") else ["-a", arg]
+        if arg.startswith("-") or takes_value:
+            cmd.append(arg)
+            # ``-O file``: the option's value follows as it is.
+            takes_value = not takes_value and arg in VALUE_OPTIONS
+        else:
+            cmd += ["-a", arg]
     merged = {"NEWSCRAWL_PROFILE": "replica", "NEWSCRAWL_OUTPUT_DIR": str(out_dir)}
     merged.update(settings or {})
     for key, value in merged.items():
