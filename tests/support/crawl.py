@@ -5,9 +5,9 @@ and collect what the run wrote. The one crawl-runner of the tests and benchmarks
     result.records, result.rejects, result.summary, result.stats, result.log
 
 ``args`` are ``name=value`` spider arguments (``-a``); an argument starting with ``-`` is a
-Scrapy option given in one piece (``--output=file.jsonl``, ``--overwrite-output=-:jsonlines``)
-and passed as it is. ``settings`` go in as ``-s`` after the
-replica profile and the output folder, so they win.
+Scrapy option passed as it is, in one piece (``--output=file.jsonl``) or followed by its value
+(``-O``, ``file.jsonl``). ``settings`` go in as ``-s`` after the replica profile and the output
+folder, so they win.
 """
 
 from __future__ import annotations
