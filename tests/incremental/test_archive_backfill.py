@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
 import time
 from pathlib import Path
 
@@ -38,15 +39,17 @@ def queue_on_disk(directory: Path) -> bool:
     return any(path.is_file() and path.stat().st_size for path in directory.rglob("*"))
 
 
-def kill_after_lines(proc: object, out_dir: Path, lines: int, timeout: float) -> None:
+def kill_after_lines(
+    proc: subprocess.Popen[str], out_dir: Path, lines: int, timeout: float
+) -> None:
     """SIGKILL the crawl ``proc`` once its feed holds ``lines`` lines."""
     deadline = time.monotonic() + timeout
     while feed_lines(out_dir) < lines:
-        assert proc.poll() is None, "the run ended before it could be killed"  # type: ignore[attr-defined]
+        assert proc.poll() is None, "the run ended before it could be killed"
         assert time.monotonic() < deadline, f"fewer than {lines} lines after {timeout}s"
         time.sleep(0.2)
-    os.kill(proc.pid, signal.SIGKILL)  # type: ignore[attr-defined]
-    proc.wait()  # type: ignore[attr-defined]
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
 
 
 @pytest.mark.slow
