@@ -27,6 +27,7 @@ from newscrawl.output.runfiles import (
 from newscrawl.state import CrawlState
 from newscrawl.state.policy import Mode
 from newscrawl.state.session import CrawlSession
+from tests.support.feeds import read_jsonl
 
 NOW = datetime(2026, 11, 27, 12, 0, 0, tzinfo=UTC)
 STAMP = "2026-11-27T12-00-00Z"
@@ -60,15 +61,19 @@ def test_a_taken_name_moves_every_file_of_the_run(tmp_path: Path, taken: list[st
     assert all((folder / name).read_text() == "earlier run\n" for name in taken)
 
 
-def test_a_taken_user_feed_moves_at_the_users_priority(tmp_path: Path) -> None:
+def test_a_user_feed_keeps_its_name_and_the_run_files_move_on(tmp_path: Path) -> None:
+    """``-o mine.jsonl`` is that very file (appended to); the summary, stats and rejects of an
+    earlier run beside it are not overwritten: this run's take ``mine-2``."""
     (tmp_path / "mine.jsonl").write_text("{}\n")
+    (tmp_path / "mine.summary.json").write_text("{}\n")
     settings = Settings()
     settings.set("FEEDS", {str(tmp_path / "mine.jsonl"): {"format": "jsonlines"}}, "cmdline")
     configure_output(settings, "en", now=NOW)
-    assert list(settings.getdict("FEEDS")) == [str(tmp_path / "mine-2.jsonl")]
+    assert list(settings.getdict("FEEDS")) == [str(tmp_path / "mine.jsonl")]
     assert settings.getpriority("FEEDS") == SETTINGS_PRIORITIES["cmdline"]
-    assert settings.getdict("FEEDS")[str(tmp_path / "mine-2.jsonl")] == {"format": "jsonlines"}
-    assert run_files(settings) == [str(tmp_path / f"mine-2{suffix}") for suffix in SUFFIXES]
+    assert run_files(settings) == [str(tmp_path / "mine.jsonl")] + [
+        str(tmp_path / f"mine-2{suffix}") for suffix in SUFFIXES[1:]
+    ]
 
 
 def test_overwrite_keeps_the_name(tmp_path: Path) -> None:
@@ -155,7 +160,7 @@ def test_killed_runs_rejects_are_finished_by_the_next_run(tmp_path: Path) -> Non
     session.close("finished")
 
     assert not part.exists()
-    finished = [json.loads(line) for line in rejects.read_bytes().splitlines()]
+    finished = read_jsonl(rejects)
     assert len(finished) == len(lines)
     assert [entry["record"]["url"] for entry in finished] == [
         f"https://english.almayadeen.net/news/politics/rejected-{n}" for n in range(len(lines))

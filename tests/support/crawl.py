@@ -4,9 +4,10 @@ and collect what the run wrote. The one crawl-runner of the tests and benchmarks
     result = run_crawl(replica.base_url, tmp_path, "discover=listings", settings={...})
     result.records, result.rejects, result.summary, result.stats, result.log
 
-``args`` are ``name=value`` spider arguments (``-a``); an argument starting with ``-`` (``-O
-file``, ``--output=...``) is passed to Scrapy as it is. ``settings`` go in as ``-s`` after the
-replica profile and the output folder, so they win.
+``args`` are ``name=value`` spider arguments (``-a``); an argument starting with ``-`` is a
+Scrapy option passed as it is, in one piece (``--output=file.jsonl``) or followed by its value
+(``-O``, ``file.jsonl``). ``settings`` go in as ``-s`` after the replica profile and the output
+folder, so they win.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from typing import Any
 from .feeds import read_jsonl
 
 PROJECT = Path(__file__).resolve().parents[2]
+#: Scrapy options whose value is the next argument.
+VALUE_OPTIONS = frozenset({"-o", "-O", "-t", "--output", "--overwrite-output", "--output-format"})
 
 
 def scrapy_command(*args: str) -> list[str]:
@@ -44,8 +47,14 @@ def crawl_command(
         cmd += ["-a", f"edition={edition}"]
     if base_url:
         cmd += ["-a", f"base_url={base_url}"]
+    takes_value = False
     for arg in args:
-        cmd += [arg] if arg.startswith("-") else ["-a", arg]
+        if arg.startswith("-") or takes_value:
+            cmd.append(arg)
+            # ``-O file``: the option's value follows as it is.
+            takes_value = not takes_value and arg in VALUE_OPTIONS
+        else:
+            cmd += ["-a", arg]
     merged = {"NEWSCRAWL_PROFILE": "replica", "NEWSCRAWL_OUTPUT_DIR": str(out_dir)}
     merged.update(settings or {})
     for key, value in merged.items():
@@ -54,10 +63,11 @@ def crawl_command(
 
 
 def crawl_env(**extra: str) -> dict[str, str]:
-    """The environment of a crawl: unbuffered output, the project's own settings module."""
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", **extra}
+    """The environment of a crawl: unbuffered output, the project's own settings module (unless
+    ``extra`` names another), and ``extra``."""
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     env.pop("SCRAPY_SETTINGS_MODULE", None)
-    return env
+    return {**env, **extra}
 
 
 def run_files(out_dir: Path, pattern: str) -> list[Path]:
@@ -113,9 +123,10 @@ def run_crawl(
     *args: str,
     settings: dict[str, Any] | None = None,
     edition: str | None = None,
-    timeout: float = 300,
+    timeout: float = 900,
 ) -> CrawlResult:
-    """Crawl ``base_url`` to the end with the real spider and read what the run wrote."""
+    """Crawl ``base_url`` to the end with the real spider and read what the run wrote (a run
+    still going after ``timeout`` seconds fails the caller)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     before = _known(out_dir)
     started = time.monotonic()
