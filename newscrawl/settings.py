@@ -95,6 +95,17 @@ FEED_STORAGES = {
     "file": "newscrawl.feeds.AtomicFileFeedStorage",
 }
 
+# -- Scaling out: many workers, one crawl (newscrawl.frontier; docs/scaling.md) --------------
+# Off unless -s NEWSCRAWL_FRONTIER=redis -s REDIS_URL=redis://host:6379/0: then this crawl is a
+# worker of a shared crawl (scrapy-redis frontier with leases, shared state and rate limit).
+ADDONS = {"newscrawl.frontier.addon.FrontierAddon": 0}
+NEWSCRAWL_FRONTIER = ""
+REDIS_URL = None
+#: Requests per second per host, all workers together (0: no shared limit; the replica
+#: profile lifts it). One worker's DOWNLOAD_DELAY of 0.5 s is 2 per second.
+NEWSCRAWL_FRONTIER_RATE = 2.0
+# -- end of the scaling-out block -------------------------------------------------------------
+
 # -- Browser where a page needs one (newscrawl.browser; docs/browser.md) ----------------------
 # Challenges are solved in Chromium and their cookies reused by plain requests; "Load more"
 # listings are learned once in Chromium and followed as JSON. Every other request keeps Scrapy's

@@ -23,6 +23,7 @@ PROFILES: dict[str, dict[str, Any]] = {
         "NEWSCRAWL_RETRY_AFTER_MAX": 2.0,
         "DOWNLOAD_TIMEOUT": 10,
         "LOGSTATS_INTERVAL": 10.0,
+        "NEWSCRAWL_FRONTIER_RATE": 0,
     },
 }
 

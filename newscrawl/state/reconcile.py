@@ -143,7 +143,7 @@ def _absorb(state: CrawlState, final: Path, part: Path, report: FeedReport) -> N
                     drop.add(number)
                     continue
                 if all(key in record for key in RECORD_KEYS):
-                    if not state.absorb(db, record):
+                    if not state.absorb(db, record, feed=final):
                         report.duplicates += 1
                         drop.add(number)
                         continue
