@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from newscrawl.frontier.testing import RedisServer
 from newscrawl.replica.testing import ReplicaServer
+from newscrawl.state.store import CrawlState
 
 
 @pytest.fixture(scope="session")
@@ -37,3 +40,23 @@ def replica_en(replica_factory: Callable[..., ReplicaServer]) -> ReplicaServer:
 def replica_ar(replica_factory: Callable[..., ReplicaServer]) -> ReplicaServer:
     """The Arabic edition, 300 real articles."""
     return replica_factory(edition="ar", articles=300)
+
+
+@pytest.fixture
+def redis_server() -> Iterator[RedisServer]:
+    """A real redis-server for one test: 127.0.0.1, a free port, a temporary directory, AOF on."""
+    with RedisServer() as server:
+        yield server
+
+
+@pytest.fixture(params=["sqlite", "redis"])
+def open_state(request: pytest.FixtureRequest) -> Callable[[Path], CrawlState]:
+    """Opens a crawl state directory with each backend in turn (``newscrawl.state.backend``)."""
+    if request.param == "sqlite":
+        return CrawlState
+    from newscrawl.state.redis_store import RedisCrawlState
+
+    server: RedisServer = request.getfixturevalue("redis_server")
+    client = server.client()
+    claims = ("test:claims:fingerprint", "test:claims:post_id")
+    return lambda directory: RedisCrawlState(directory, client, "test:state", claims=claims)

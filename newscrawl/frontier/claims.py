@@ -58,7 +58,7 @@ class ClaimPipeline:
                 self._count("claimed_elsewhere")
                 raise DropItem(
                     f"version {record['version']} of {record['url']} is in another worker's feed",
-                    log_level="INFO",
+                    log_level="DEBUG",
                 )
         return item
 

@@ -19,14 +19,15 @@ from scrapy.exceptions import NotConfigured
 
 from newscrawl.frontier.connection import Keys, connect, frontier_enabled
 
-# KEYS: the host's limiter key; ARGV: interval (s). Returns the wait before this request (s).
+# KEYS: the host's limiter key; ARGV: interval (s). Returns the wait before this request (s) and
+# the slot it got (Redis time).
 RESERVE = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
 local slot = tonumber(redis.call('GET', KEYS[1]) or '0')
 if slot < now then slot = now end
 redis.call('SET', KEYS[1], string.format('%.6f', slot + tonumber(ARGV[1])), 'EX', 3600)
-return string.format('%.6f', slot - now)
+return {string.format('%.6f', slot - now), string.format('%.6f', slot)}
 """
 
 
@@ -55,7 +56,7 @@ class SharedRateLimitMiddleware:
             self.keys = Keys.of(self.crawler.settings, getattr(spider, "name", "almayadeen"),
                                 getattr(spider, "edition", None))  # fmt: skip
         host = urlsplit(request.url).hostname or ""
-        wait = float(self._reserve(keys=[self.keys.limiter(host)], args=[self.interval]))
+        wait = float(self._reserve(keys=[self.keys.limiter(host)], args=[self.interval])[0])
         if wait > 0:
             await asyncio.sleep(wait)
         stats = self.crawler.stats

@@ -24,6 +24,8 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import threading
+import time
 from typing import Any, Self
 
 import redis
@@ -199,6 +201,11 @@ class FrontierScheduler(Scheduler):
         self.finished = False
         self.keys: Keys | None = None
         self._loop: task.LoopingCall | None = None
+        self._renewer: threading.Thread | None = None
+        self._stop = threading.Event()
+        #: When the engine's thread last ran the heartbeat (a wedged worker stops renewing).
+        self._last_tick = time.monotonic()
+        self.stall_seconds = settings.getfloat("NEWSCRAWL_FRONTIER_STALL_SECONDS", 300.0)
         self._ack = server.register_script(ACK)
         self._renew = server.register_script(RENEW)
         self._requeue = server.register_script(REQUEUE)
@@ -238,10 +245,17 @@ class FrontierScheduler(Scheduler):
         self._loop.start(self.heartbeat, now=False).addErrback(
             lambda failure: logger.error("Frontier heartbeat stopped: %s", failure.value)
         )
+        # Leases are renewed from a thread of their own: a worker busy parsing (or starved of
+        # CPU) for longer than a lease still holds its requests, as long as it lives.
+        self._renewer = threading.Thread(target=self._renew_leases, name="leases", daemon=True)
+        self._renewer.start()
 
     def close(self, reason: str) -> None:
         if self._loop is not None and self._loop.running:
             self._loop.stop()
+        self._stop.set()
+        if self._renewer is not None:
+            self._renewer.join()
         self._settle_leases()
         if self.held:
             # Requests the engine never finished (a stop, not the end): back to the queue now.
@@ -274,12 +288,11 @@ class FrontierScheduler(Scheduler):
     # -- leases ------------------------------------------------------------------------------
 
     def tick(self) -> None:
-        """Heartbeat: release finished leases, renew the rest, put expired ones back, and wake
-        the engine when the queue has work it is not fetching."""
+        """Heartbeat in the engine's thread: release finished leases, put expired ones back,
+        and wake the engine when the queue has work it is not fetching."""
         assert self.keys is not None
+        self._last_tick = time.monotonic()
         self._settle_leases()
-        self._renew(keys=[self.keys.leases, self.keys.workers],
-                    args=[self.lease_seconds, self.worker, *self.held])  # fmt: skip
         self._requeue_expired()
         engine = self.crawler.engine
         if getattr(engine, "_start", None) is not None:
@@ -288,6 +301,20 @@ class FrontierScheduler(Scheduler):
         slot = getattr(engine, "_slot", None)
         if slot is not None and not self.finished and len(self.queue) > 0:
             slot.nextcall.schedule()
+
+    def _renew_leases(self) -> None:
+        assert self.keys is not None
+        keys = [self.keys.leases, self.keys.workers]
+        while not self._stop.wait(self.heartbeat):
+            stalled = time.monotonic() - self._last_tick
+            if stalled > self.stall_seconds:
+                logger.error("The engine has not run for %.0f s: leases are left to expire",
+                             stalled)  # fmt: skip
+                continue
+            try:
+                self._renew(keys=keys, args=[self.lease_seconds, self.worker, *self.held.copy()])
+            except Exception as exc:  # logged, and tried again at the next beat
+                logger.error("Could not renew leases: %s", exc)
 
     def _settle_leases(self) -> None:
         engine = self.crawler.engine

@@ -129,6 +129,7 @@ def _absorb(state: CrawlState, final: Path, part: Path, report: FeedReport) -> N
             state.set_feed_status(db, final, "published", lines=0)
             return
         drop: set[int] = set()
+        versions: set[tuple[str, Any]] = set()
         salvage: list[bytes] = []
         with source.open("rb") as feed:
             for number, line in enumerate(_lines(feed)):
@@ -143,10 +144,13 @@ def _absorb(state: CrawlState, final: Path, part: Path, report: FeedReport) -> N
                     drop.add(number)
                     continue
                 if all(key in record for key in RECORD_KEYS):
-                    if not state.absorb(db, record, feed=final):
+                    version = (record["url"], record["version"])
+                    # Once per feed too: absorbing is idempotent per feed in the shared state.
+                    if version in versions or not state.absorb(db, record, feed=final):
                         report.duplicates += 1
                         drop.add(number)
                         continue
+                    versions.add(version)
                     report.absorbed += 1
                 report.kept += 1
         report.salvaged = len(salvage)
