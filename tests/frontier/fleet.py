@@ -39,7 +39,8 @@ class Fleet:
         return self.root / f"worker-{worker}"
 
     def log_path(self, worker: int) -> Path:
-        return self.out_dir(worker) / "logs" / f"run-{len(self.started):03d}.log"
+        logs = self.out_dir(worker) / "logs"
+        return logs / f"run-{len(list(logs.glob('run-*.log'))) if logs.is_dir() else 0:03d}.log"
 
     def start(self, worker: int) -> subprocess.Popen[str]:
         settings = {"NEWSCRAWL_FRONTIER": "redis", "REDIS_URL": self.redis.url, **FAST}

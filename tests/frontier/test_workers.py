@@ -180,12 +180,13 @@ def test_three_workers_keep_one_shared_rate(
 def test_distributed_incremental_run_emits_exactly_what_changed_once(
     redis_server: RedisServer, tmp_path: Path
 ) -> None:
-    with ReplicaServer(articles=300, seed=13) as replica:
+    with ReplicaServer(articles=300, seed=17) as replica:
         first = crawl_with_workers(replica, redis_server, tmp_path, 3)
         first_feeds = set(first.feeds())
         assert {r["url"] for r in first.records()} == reachable(replica)
 
         changed = replica.publish(new=20, edit=5)
+        assert not set(changed["new"]) & set(changed["edited"])  # 25 articles (seed 17)
         second = crawl_with_workers(replica, redis_server, tmp_path, 3)
         assert status(redis_server)["generation"] == "2"
         emitted = second.records([p for p in second.feeds() if p not in first_feeds])
