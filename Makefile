@@ -7,10 +7,12 @@ CHROMIUM ?= /usr/bin/chromium-headless-shell
 
 .PHONY: demo test lint typecheck bench browser redis clean
 
-$(STAMP): pyproject.toml
+# The replica (replica/, its own package) serves the demo, the tests and the benchmarks; the
+# crawler itself does not depend on it.
+$(STAMP): pyproject.toml replica/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[dev]'
+	$(PY) -m pip install -q -e '.[dev]' -e ./replica
 	touch $(STAMP)
 
 # Debian's headless Chromium for scrapy-playwright (Playwright's own download does not work here).
@@ -31,13 +33,13 @@ demo: $(STAMP)
 	$(PY) -m newscrawl.demo
 
 test: $(STAMP) browser redis
-	$(VENV)/bin/ruff check newscrawl tests bench
+	$(VENV)/bin/ruff check newscrawl replica tests bench
 	$(VENV)/bin/mypy
 	$(VENV)/bin/pytest
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check newscrawl tests bench
-	$(VENV)/bin/ruff format --check newscrawl tests bench
+	$(VENV)/bin/ruff check newscrawl replica tests bench
+	$(VENV)/bin/ruff format --check newscrawl replica tests bench
 	$(VENV)/bin/mypy
 
 bench: $(STAMP)

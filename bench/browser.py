@@ -200,7 +200,7 @@ def tenths(result: dict[str, Any]) -> list[float]:
 
 
 def main() -> None:
-    from newscrawl.replica.testing import ReplicaServer
+    from newscrawl_replica.testing import ReplicaServer
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pages", type=int, default=1000)

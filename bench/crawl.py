@@ -29,7 +29,7 @@ from typing import Any
 PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT))
 
-from newscrawl.replica.testing import ReplicaServer  # noqa: E402
+from newscrawl_replica.testing import ReplicaServer  # noqa: E402
 
 STATS_DUMP = re.compile(r"Dumping Scrapy stats:\n(\{.*?\})\n(?=\d{4}-\d\d-\d\d |\Z)", re.DOTALL)
 

@@ -29,7 +29,7 @@ from scrapy.http import HtmlResponse  # noqa: E402
 
 from newscrawl.editions import EDITIONS  # noqa: E402
 from newscrawl.normalize.loader import load_article  # noqa: E402
-from newscrawl.replica.testing import ReplicaServer  # noqa: E402
+from newscrawl_replica.testing import ReplicaServer  # noqa: E402
 
 Page = tuple[str, bytes]
 

@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from newscrawl.replica.testing import ReplicaServer, fetch
+from newscrawl_replica.testing import ReplicaServer, fetch
 
 BASELINE_SERVER = r"""
 import sys

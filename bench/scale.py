@@ -36,7 +36,7 @@ from scrapy_redis.dupefilter import RFPDupeFilter  # noqa: E402
 from newscrawl.frontier.connection import Keys  # noqa: E402
 from newscrawl.frontier.scheduler import LeasedQueue  # noqa: E402
 from newscrawl.frontier.testing import RedisServer  # noqa: E402
-from newscrawl.replica.testing import ReplicaServer  # noqa: E402
+from newscrawl_replica.testing import ReplicaServer  # noqa: E402
 
 SETTINGS = {
     "NEWSCRAWL_PROFILE": "replica",

@@ -1,11 +1,12 @@
-"""``make demo``: start the bundled replica, crawl it with the real spider, show the result.
+"""``make demo``: start the offline replica, crawl it with the real spider, show the result.
 
     python -m newscrawl.demo [--edition en|ar] [--articles 500] [--output-dir DIR]
 
 Runs ``scrapy crawl almayadeen`` as a subprocess against a replica on a free 127.0.0.1 port,
 with the replica profile (no politeness delays: the server is ours), then prints where the
 feed, the rejects and the log are, and the run summary. The replica is stopped at the end,
-also on Ctrl-C.
+also on Ctrl-C. The replica is its own package (``replica/``, installed by ``make``); the crawler
+does not depend on it.
 """
 
 from __future__ import annotations
@@ -18,9 +19,8 @@ import sys
 import time
 from pathlib import Path
 
-from newscrawl.extensions.summary import format_summary
-from newscrawl.pipelines.output import run_stamp
-from newscrawl.replica.testing import ReplicaServer
+from newscrawl.output.runfiles import run_stamp
+from newscrawl.output.summary import format_summary
 
 PROJECT = Path(__file__).resolve().parents[1]
 
@@ -41,6 +41,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    try:
+        from newscrawl_replica.testing import ReplicaServer
+    except ImportError:
+        print(
+            "The demo crawls the offline replica: install it with `pip install -e replica` "
+            "(make demo does).",
+            file=sys.stderr,
+        )
+        return 2
     out = (args.output_dir or Path("output") / "demo" / run_stamp()).resolve()
     out.mkdir(parents=True, exist_ok=True)
     print(f"Starting the replica ({args.edition}, {args.articles} articles) ...", flush=True)

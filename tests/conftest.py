@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from newscrawl.frontier.testing import RedisServer
-from newscrawl.replica.testing import ReplicaServer
 from newscrawl.state.store import CrawlState
+from newscrawl_replica.testing import ReplicaServer
 
 
 @pytest.fixture(scope="session")

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
+from scrapy.settings import Settings
 
 from newscrawl.discovery.args import ArgumentError, CrawlArgs, Source
 from newscrawl.discovery.classify import Site
@@ -44,21 +45,55 @@ def test_strings_as_scrapy_passes_them() -> None:
 def test_times_with_offsets_become_utc() -> None:
     args = CrawlArgs.parse({"since": "2024-08-16T02:32:00+03:00", "until": "2024-08-17T00:00Z"})
     assert args.since == datetime(2024, 8, 15, 23, 32, tzinfo=UTC)
-    assert args.in_window(datetime(2024, 8, 16, tzinfo=UTC))
-    assert not args.in_window(datetime(2024, 8, 15, 23, 31, tzinfo=UTC))
-    assert not args.in_window(datetime(2024, 8, 17, 0, 0, 1, tzinfo=UTC))
-    assert args.in_window(None)
+    scope = args.scope
+
+    def item(moment: datetime | None) -> str | None:
+        return scope.excludes(earliest=moment, latest=moment, exact=True)
+
+    assert item(datetime(2024, 8, 16, tzinfo=UTC)) is None
+    assert item(datetime(2024, 8, 15, 23, 31, tzinfo=UTC)) == "window"
+    assert item(datetime(2024, 8, 17, 0, 0, 1, tzinfo=UTC)) == "window"
+    assert item(None) is None
     # A card or sitemap date is judged with slack: it may be local time or a modification time.
-    assert args.in_window(datetime(2024, 8, 15, 23, 31, tzinfo=UTC), timedelta(days=1))
-    assert not args.in_window(datetime(2024, 8, 14, 23, 31, tzinfo=UTC), timedelta(days=1))
+    card = datetime(2024, 8, 15, 23, 31, tzinfo=UTC)
+    assert scope.excludes(earliest=card, latest=card) is None
+    card = datetime(2024, 8, 14, 23, 31, tzinfo=UTC)
+    assert scope.excludes(earliest=card, latest=card) == "window"
+    # A modification time bounds the publication from above only.
+    assert scope.excludes(latest=datetime(2024, 8, 20, tzinfo=UTC)) is None
+    # A month is kept when it overlaps the window.
+    assert (
+        scope.excludes(
+            earliest=datetime(2024, 8, 1, tzinfo=UTC), latest=datetime(2024, 8, 31, tzinfo=UTC)
+        )
+        is None
+    )
+    assert (
+        scope.excludes(
+            earliest=datetime(2024, 9, 1, tzinfo=UTC), latest=datetime(2024, 9, 30, tzinfo=UTC)
+        )
+        == "window"
+    )
 
 
 def test_sections_select_paths() -> None:
-    args = CrawlArgs.parse({"sections": "news/politics,articles"})
-    assert args.wants_path("/news/politics/some-slug")
-    assert args.wants_path("/articles/opinion/x")
-    assert not args.wants_path("/news/economy/x")
-    assert not args.wants_path("/news/politicsx/y")
+    scope = CrawlArgs.parse({"sections": "news/politics,articles"}).scope
+    assert scope.excludes("/news/politics/some-slug") is None
+    assert scope.excludes("/articles/opinion/x") is None
+    assert scope.excludes("/news/economy/x") == "section"
+    assert scope.excludes("/news/politicsx/y") == "section"
+
+
+def test_arguments_round_trip_through_settings() -> None:
+    args = CrawlArgs.parse(
+        {"edition": "en", "since": "2024-08-15", "until": "2024-08-16", "sections": "news",
+         "discover": "sitemaps,rss", "mode": "full", "max_articles": "5"}
+    )  # fmt: skip
+    settings = Settings()
+    args.to_settings(settings)
+    assert settings["NEWSCRAWL_MODE"] == "full"
+    assert CrawlArgs.from_settings(settings) == args
+    assert CrawlArgs.from_settings(Settings()) == CrawlArgs.parse({})
 
 
 @pytest.mark.parametrize(

@@ -25,8 +25,8 @@ from scrapy.http import HtmlResponse
 from newscrawl.editions import EDITIONS
 from newscrawl.normalize.loader import load_article
 from newscrawl.pages.article import ArticlePage
-from newscrawl.replica.testing import ReplicaServer
 from newscrawl.schema import CRAWL_FIELDS, FIELDS
+from newscrawl_replica.testing import ReplicaServer
 
 SEED_NAME = "white-house-drone-sale.expected.json"
 #: The shared real material lives beside the repository; a verbatim copy ships with the tests

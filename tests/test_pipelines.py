@@ -13,9 +13,9 @@ from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
 
 from newscrawl.items import ArticleItem
-from newscrawl.pipelines.dedup import DedupPipeline
-from newscrawl.pipelines.output import RUN_REJECTS
-from newscrawl.pipelines.validate import ValidationPipeline
+from newscrawl.output.dedup import DedupPipeline
+from newscrawl.output.runfiles import RUN_REJECTS
+from newscrawl.output.validate import ValidationPipeline
 from newscrawl.schema import FIELDS, fingerprint
 
 SEED = Path(__file__).resolve().parents[2] / "shared/data/seed/white-house-drone-sale.expected.json"

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from scrapy.settings import Settings
 
-from newscrawl.extensions.profile import ProfileError, apply_profile
+from newscrawl.addon import ProfileError, apply_profile
 from newscrawl.middlewares import retry_after_seconds
-from newscrawl.pipelines.output import (
+from newscrawl.output.runfiles import (
     RUN_FEED,
     RUN_REJECTS,
     RUN_STATS,

@@ -16,8 +16,8 @@ import pytest
 from scrapy import Spider
 from scrapy.settings import SETTINGS_PRIORITIES, Settings
 
-from newscrawl.feeds import AtomicFileFeedStorage, write_text_atomic
-from newscrawl.pipelines.output import (
+from newscrawl.output.feeds import AtomicFileFeedStorage, write_text_atomic
+from newscrawl.output.runfiles import (
     RUN_FEED,
     RUN_REJECTS,
     RUN_STATS,
@@ -110,8 +110,8 @@ REJECTING = """
 import itertools, sys
 from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
-from newscrawl.pipelines.output import RUN_REJECTS
-from newscrawl.pipelines.validate import ValidationPipeline
+from newscrawl.output.runfiles import RUN_REJECTS
+from newscrawl.output.validate import ValidationPipeline
 
 crawler = get_crawler(settings_dict={RUN_REJECTS: sys.argv[1], "NEWSCRAWL_FEED_FSYNC_EVERY": 7})
 pipeline = ValidationPipeline.from_crawler(crawler)

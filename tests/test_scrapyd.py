@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from newscrawl.replica.testing import ReplicaServer
+from newscrawl_replica.testing import ReplicaServer
 
 PROJECT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent

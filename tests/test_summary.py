@@ -13,7 +13,8 @@ from scrapy.exceptions import (
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 
-from newscrawl.extensions.summary import failure_kind, format_summary
+from newscrawl.discovery.failures import failure_kind
+from newscrawl.output.summary import format_summary
 
 
 @pytest.mark.parametrize(

@@ -1,20 +1,28 @@
-"""The spider's arguments as one validated model.
+"""The spider's arguments as one validated model, copied into the crawl's settings, and the
+crawl's :class:`Scope` (date window and sections).
 
 ``scrapy crawl almayadeen -a edition=ar -a since=2024-08-01 -a discover=sitemaps`` passes every
 value as a string; this model parses and checks them all at once, and a bad value stops the
 crawl before any request with a message that names the argument and says what is accepted.
+The spider then writes the checked values into the settings (``NEWSCRAWL_EDITION``,
+``NEWSCRAWL_SINCE``, … see :data:`SETTINGS`), where every component reads them through
+:meth:`CrawlArgs.from_settings`; no component asks the spider.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from scrapy.settings import BaseSettings
 
+from newscrawl.dates import as_utc, parse_iso
+from newscrawl.discovery.classify import Site
 from newscrawl.editions import EDITIONS
 
 
@@ -41,10 +49,67 @@ def _split(value: Any) -> list[str]:
     return [str(part).strip() for part in value if str(part).strip()]
 
 
-def _to_utc(value: datetime) -> datetime:
-    if value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value.astimezone(UTC)
+#: The setting each argument is copied to (``-s NEWSCRAWL_MODE=full`` works as ``-a mode=full``;
+#: an ``-a`` argument wins over the setting).
+SETTINGS: dict[str, str] = {
+    "edition": "NEWSCRAWL_EDITION",
+    "base_url": "NEWSCRAWL_BASE_URL",
+    "sections": "NEWSCRAWL_SECTIONS",
+    "since": "NEWSCRAWL_SINCE",
+    "until": "NEWSCRAWL_UNTIL",
+    "max_articles": "NEWSCRAWL_MAX_ARTICLES",
+    "discover": "NEWSCRAWL_DISCOVER",
+    "mode": "NEWSCRAWL_MODE",
+}
+
+#: Slack around the date window for the dates discovery pages give a link (a card's time may be
+#: local time, a sitemap's is a modification time); the item's own date is judged exactly.
+WINDOW_SLACK = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What part of the site a crawl keeps: a date window and sections.
+
+    :meth:`excludes` is the one check of a date or a path against them, wherever one is judged
+    (a listing card, a sitemap entry or month, an RSS item, the item itself, listing paging).
+    """
+
+    since: datetime | None = None
+    until: datetime | None = None
+    sections: tuple[str, ...] = ()
+    slack: timedelta = WINDOW_SLACK
+
+    @property
+    def limited(self) -> bool:
+        return bool(self.since or self.until or self.sections)
+
+    def excludes(
+        self,
+        path: str | None = None,
+        *,
+        earliest: datetime | None = None,
+        latest: datetime | None = None,
+        exact: bool = False,
+    ) -> Literal["window", "section"] | None:
+        """Why something lies outside the scope (``"window"``, ``"section"``), or ``None``.
+
+        The time is a span known to hold the publication: ``earliest`` = ``latest`` for a
+        known time, ``latest`` alone for a modification time (published at or before it), a
+        month for a monthly sitemap; an unknown bound is open, so unknown times are kept. The
+        window is widened by ``slack`` unless ``exact`` (the item's own date). ``path`` is a
+        site path, kept when it is a chosen section or under one (all, when none is chosen).
+        """
+        slack = timedelta(0) if exact else self.slack
+        if self.since and latest and as_utc(latest) < self.since - slack:
+            return "window"
+        if self.until and earliest and as_utc(earliest) > self.until + slack:
+            return "window"
+        if path is not None and self.sections:
+            key = path.strip("/").lower()
+            if not any(key == s or key.startswith(s + "/") for s in self.sections):
+                return "section"
+        return None
 
 
 class CrawlArgs(BaseModel):
@@ -143,23 +208,19 @@ class CrawlArgs(BaseModel):
         if value is None or (isinstance(value, str) and not value.strip()):
             return None
         if isinstance(value, datetime):
-            return _to_utc(value)
+            return as_utc(value)
         if isinstance(value, date):
             value = value.isoformat()
         text = str(value).strip()
-        try:
-            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-                day = date.fromisoformat(text)
-                moment = datetime.combine(day, time(), tzinfo=UTC)
-                if info.field_name == "until":
-                    # A day as the end of the window includes that whole day.
-                    moment = moment.replace(hour=23, minute=59, second=59)
-                return moment
-            return _to_utc(datetime.fromisoformat(text.replace("Z", "+00:00")))
-        except ValueError:
+        moment = parse_iso(text)
+        if moment is None:
             raise ValueError(
                 f"{text!r} is not a date (2024-08-15) or a time (2024-08-15T10:00:00Z)"
-            ) from None
+            )
+        if info.field_name == "until" and re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            # A day as the end of the window includes that whole day.
+            moment = datetime.combine(moment.date(), time(23, 59, 59), tzinfo=UTC)
+        return moment
 
     @field_validator("mode", mode="before")
     @classmethod
@@ -212,18 +273,34 @@ class CrawlArgs(BaseModel):
                 problems.append(f"{where}: {message}")
             raise ArgumentError("bad spider argument(s): " + "; ".join(problems)) from None
 
-    def in_window(self, moment: datetime | None, slack: timedelta = timedelta(0)) -> bool:
-        """Whether a time falls in [since - slack, until + slack]; unknown times are kept."""
-        if moment is None:
-            return True
-        moment = _to_utc(moment)
-        if self.since and moment < self.since - slack:
-            return False
-        return not (self.until and moment > self.until + slack)
+    @classmethod
+    def from_settings(cls, settings: BaseSettings) -> CrawlArgs:
+        """The arguments as the spider copied them into ``settings`` (defaults where unset)."""
+        return cls.parse(
+            {name: settings[key] for name, key in SETTINGS.items() if settings.get(key) is not None}
+        )
 
-    def wants_path(self, path: str) -> bool:
-        """Whether an article path is inside the chosen sections (all when none chosen)."""
-        if not self.sections:
-            return True
-        key = path.strip("/").lower()
-        return any(key == s or key.startswith(s + "/") for s in self.sections)
+    def to_settings(self, settings: BaseSettings) -> None:
+        """Copy the checked values into ``settings``, at command-line priority: what the
+        spider was told is what every component reads."""
+        for name, key in SETTINGS.items():
+            value = getattr(self, name)
+            if isinstance(value, datetime):
+                value = value.strftime("%Y-%m-%dT%H:%M:%SZ")
+            elif isinstance(value, tuple):
+                value = ",".join(str(part) for part in value)
+            settings.set(key, value, priority="cmdline")
+
+    @property
+    def site(self) -> Site:
+        """Where the crawl runs: the edition at ``base_url``."""
+        return Site.of(self.edition, self.base_url)
+
+    @property
+    def scope(self) -> Scope:
+        return Scope(self.since, self.until, self.sections)
+
+    @property
+    def limited(self) -> bool:
+        """Whether the arguments limit the crawl to part of the site."""
+        return self.scope.limited or self.max_articles is not None

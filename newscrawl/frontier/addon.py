@@ -35,4 +35,4 @@ class FrontierAddon:
         settings.set_in_component_priority_dict(
             "DOWNLOADER_MIDDLEWARES", SharedRateLimitMiddleware, 120
         )
-        settings.set_in_component_priority_dict("ITEM_PIPELINES", ClaimPipeline, 900)
+        settings.set_in_component_priority_dict("ITEM_PIPELINES", ClaimPipeline, 350)

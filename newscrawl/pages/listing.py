@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from email.utils import parsedate_to_datetime
 from typing import ClassVar
 
@@ -19,22 +19,20 @@ from scrapy.http import Response, TextResponse
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap
 
+from newscrawl.dates import as_utc, parse_iso
+
 
 def parse_when(text: str | None) -> datetime | None:
     """An ISO 8601 or RFC 822 time as UTC; ``None`` when absent or unreadable."""
     if not text:
         return None
-    text = text.strip()
+    moment = parse_iso(text)
+    if moment is not None:
+        return moment
     try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        try:
-            moment = parsedate_to_datetime(text)
-        except (TypeError, ValueError, IndexError):
-            return None
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
+        return as_utc(parsedate_to_datetime(text.strip()))
+    except (TypeError, ValueError, IndexError):
+        return None
 
 
 @dataclass(frozen=True)

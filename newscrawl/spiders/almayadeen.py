@@ -21,22 +21,20 @@ from scrapy.http import Response, TextResponse
 
 from newscrawl.browser.loadmore import LISTING_META as JS_LISTING_META
 from newscrawl.browser.loadmore import JsListings
+from newscrawl.dates import month_span, parse_iso
 from newscrawl.discovery.args import ArgumentError, CrawlArgs, Source
 from newscrawl.discovery.classify import (
-    Site,
     classify,
     page_number,
     production_url,
     request_url,
     site_path,
 )
+from newscrawl.discovery.failures import failure_kind
 from newscrawl.discovery.rules import ROBOTS_PATH, RSS_PATH, SITEMAP_INDEX_PATH, UrlKind
-from newscrawl.extensions.profile import apply_profile
-from newscrawl.extensions.summary import failure_kind
 from newscrawl.normalize.loader import load_article
 from newscrawl.pages.article import ArticlePage
 from newscrawl.pages.listing import Link, ListingPage, RssPage, SitemapPage, robots_sitemaps
-from newscrawl.pipelines.output import configure_output
 from newscrawl.state.session import policy_for
 
 logger = logging.getLogger(__name__)
@@ -49,11 +47,6 @@ PRIORITY_LISTING = 0
 #: A listing's next page goes before listings not yet opened: pagination is a chain, one page
 #: at a time, and a chain left to the end of the crawl would run with nothing beside it.
 PRIORITY_NEXT_PAGE = 5
-
-#: Slack around the date window when judging a card or sitemap date, which may be local time
-#: or a modification time; the item's own date decides in the end.
-WINDOW_SLACK = timedelta(days=1)
-
 
 class AlmayadeenSpider(Spider):
     name = "almayadeen"
@@ -68,11 +61,10 @@ class AlmayadeenSpider(Spider):
             logger.error("%s", exc)
             raise
         super().__init__(*args, **{k: v for k, v in kwargs.items() if k.startswith("_")})
-        self.edition = self.args.edition
-        self.site = Site.of(self.args.edition, self.args.base_url)
+        self.site = self.args.site
+        self.scope = self.args.scope
         host = urlsplit(self.site.base_url).hostname or self.site.edition.host
         self.allowed_domains = [host]
-        self.max_listing_pages = 1000
         #: Links already judged, on listing pages (cards aside) and on article pages (where
         #: only listings are followed, see ``follows_article_listings``).
         self.listing_links_seen: set[str] = set()
@@ -90,10 +82,9 @@ class AlmayadeenSpider(Spider):
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         spider = super().from_crawler(crawler, *args, **kwargs)
-        # Settings are not frozen yet: the profile and the default feed depend on arguments.
-        apply_profile(crawler.settings)
-        configure_output(crawler.settings, spider.edition)
-        spider.max_listing_pages = crawler.settings.getint("NEWSCRAWL_MAX_LISTING_PAGES", 1000)
+        # Settings are not frozen yet: the checked arguments become settings, which every
+        # component (and the add-on that wires them) reads.
+        spider.args.to_settings(crawler.settings)
         return spider
 
     # -- start -------------------------------------------------------------------------------
@@ -185,7 +176,7 @@ class AlmayadeenSpider(Spider):
         if not cards:
             self._count("listing_stop/empty")
             return False
-        if page >= self.max_listing_pages:
+        if page >= self.crawler.settings.getint("NEWSCRAWL_MAX_LISTING_PAGES"):
             self._count("listing_stop/page_cap")
             logger.warning("Listing page cap (%d) reached at %s", page, response.url)
             return False
@@ -193,12 +184,10 @@ class AlmayadeenSpider(Spider):
         if previous is not None and previous == [c.url for c in cards]:
             self._count("listing_stop/repeated_page")
             return False
-        since = self.args.since
-        if since is not None:
-            dates = [c.when for c in cards]
-            if all(d is not None and d < since - WINDOW_SLACK for d in dates):
-                self._count("listing_stop/before_since")
-                return False
+        # Listings are newest first: what follows a card was published at or before it.
+        if all(c.when is not None and self.scope.excludes(latest=c.when) for c in cards):
+            self._count("listing_stop/before_since")
+            return False
         # -- incremental crawling (newscrawl.state): stop at the last run's high-water mark --
         policy = policy_for(self.crawler)
         if policy is not None and not policy.wants_next_page((c.url, c.when) for c in cards):
@@ -225,7 +214,7 @@ class AlmayadeenSpider(Spider):
                 policy.sitemap_read(response.url)
             for entry in page.entries():
                 # lastmod is the modification time: at or after publication.
-                if self.args.since and entry.when and entry.when < self.args.since - WINDOW_SLACK:
+                if self.scope.excludes(latest=entry.when):
                     self._count("filtered/window")
                     continue
                 yield from self._follow_article(Link(entry.url), lastmod=entry.when)
@@ -266,12 +255,13 @@ class AlmayadeenSpider(Spider):
         # On the production host like ``url``: a record does not depend on where it was fetched.
         alternates = {production_url(u, self.site) for u in seen if u != response.url}
         item.alternate_urls = sorted(alternates - {item.url})
-        if not self._item_in_window(item.date_published):
+        published = parse_iso(item.date_published)
+        if self.scope.excludes(earliest=published, latest=published, exact=True):
             self._count("filtered/window")
             return
         path = site_path(response.url, self.site)
         canonical_path = urlsplit(item.url or "").path or path or "/"
-        if not (self.args.wants_path(canonical_path) or self.args.wants_path(path or "")):
+        if self.scope.excludes(canonical_path) and self.scope.excludes(path or ""):
             self._count("filtered/section")
             return
         yield item
@@ -297,12 +287,9 @@ class AlmayadeenSpider(Spider):
 
     def wants_article(self, url: str, when: datetime | None) -> bool:
         """Whether to request an article link (the window and the sections)."""
-        if not self.args.in_window(when, WINDOW_SLACK):
-            self._count("filtered/window")
-            return False
-        path = site_path(url, self.site) or "/"
-        if not self.args.wants_path(path):
-            self._count("filtered/section")
+        outside = self.scope.excludes(site_path(url, self.site) or "/", earliest=when, latest=when)
+        if outside:
+            self._count(f"filtered/{outside}")
             return False
         return True
 
@@ -377,7 +364,7 @@ class AlmayadeenSpider(Spider):
         if target is None:
             self._count_link(UrlKind.OFFSITE)
             return
-        yield self._request(target, callback, priority, kind_guess=expect, **meta)
+        yield self._request(target, callback, priority, **meta)
 
     def _request(self, url: str, callback: Any, priority: int, **meta: Any) -> Request:
         return Request(url, callback=callback, priority=priority, meta=meta, errback=self.on_error)
@@ -393,21 +380,8 @@ class AlmayadeenSpider(Spider):
         month = SitemapPage.month_of(url)
         if month is None:
             return True
-        start = datetime(month[0], month[1], 1, tzinfo=UTC)
-        end = datetime(month[0] + month[1] // 12, month[1] % 12 + 1, 1, tzinfo=UTC)
-        since, until = self.args.since, self.args.until
-        if since and end + WINDOW_SLACK <= since:
-            return False
-        return not (until and start - WINDOW_SLACK > until)
-
-    def _item_in_window(self, published: str | None) -> bool:
-        if not published:
-            return True
-        try:
-            moment = datetime.fromisoformat(published.replace("Z", "+00:00"))
-        except ValueError:
-            return True
-        return self.args.in_window(moment)
+        start, end = month_span(*month)
+        return not self.scope.excludes(earliest=start, latest=end - timedelta(microseconds=1))
 
     def _count(self, key: str, count: int = 1) -> None:
         if self.crawler is not None and self.crawler.stats is not None:

@@ -18,12 +18,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 from functools import cached_property
 from typing import Any
 from urllib.parse import urlsplit
 
+from newscrawl.dates import month_span, parse_iso
 from newscrawl.discovery.rules import POST_ID_PATH
 from newscrawl.schema import fingerprint
 from newscrawl.state.store import ArticleState
@@ -48,26 +49,6 @@ class Decision:
     @property
     def emit(self) -> bool:
         return self.change is not Change.UNCHANGED
-
-
-def parse_time(value: str | datetime | None) -> datetime | None:
-    """A stored or page time as an aware UTC datetime; ``None`` when absent or unreadable."""
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        moment = value
-    else:
-        try:
-            moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-        except ValueError:
-            return None
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
-
-
-def month_end(year: int, month: int) -> datetime:
-    return datetime(year + month // 12, month % 12 + 1, 1, tzinfo=UTC)
 
 
 @dataclass
@@ -122,12 +103,12 @@ class IncrementalPolicy:
         if state is None:
             self._requested(key)
             return True
-        when = parse_time(lastmod)
+        when = parse_iso(lastmod)
         if when is None:
             # A listing card or an RSS item: no sign of a change to a known article.
             self.skipped.add(key)
             return False
-        stored = parse_time(state.date_modified) or parse_time(state.date_published)
+        stored = parse_iso(state.date_modified) or parse_iso(state.date_published)
         if stored is not None and when <= stored:
             self.skipped.add(key)
             return False
@@ -183,15 +164,15 @@ class IncrementalPolicy:
         (:meth:`sitemap_read`) and the run completes.
         """
         key = urlsplit(url).path
-        when = parse_time(lastmod)
+        when = parse_iso(lastmod)
         if when is not None:
             self._sitemaps_listed[key] = when.strftime("%Y-%m-%dT%H:%M:%SZ")
         horizon = self.horizon
         if horizon is None:
             return True
-        if month is not None and month_end(*month) > horizon:
+        if month is not None and month_span(*month)[1] > horizon:
             return True
-        mark = parse_time(self.sitemap_marks.get(key))
+        mark = parse_iso(self.sitemap_marks.get(key))
         return when is None or mark is None or when > mark
 
     def sitemap_read(self, url: str) -> None:
@@ -206,13 +187,13 @@ class IncrementalPolicy:
         """New, updated (and its version) or unchanged, against the state and this run."""
         key = record["url"]
         digest = record.get("fingerprint") or fingerprint(record)
-        modified = parse_time(record.get("date_modified"))
+        modified = parse_iso(record.get("date_modified"))
         if key in self.emitted:
             last_digest, last_modified, last_version = self.emitted[key]
         elif key in self.known:
             state = self.known[key]
             last_digest, last_version = state.fingerprint, state.version
-            last_modified = parse_time(state.date_modified)
+            last_modified = parse_iso(state.date_modified)
         else:
             self.emitted[key] = (digest, modified, 1)
             return Decision(Change.NEW, 1)

@@ -27,8 +27,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from newscrawl.feeds import finish_line_file, free_feed_path, fsync_dir, part_path, salvage_path
-from newscrawl.pipelines.output import rejects_for
+from newscrawl.output.feeds import (
+    finish_line_file,
+    free_feed_path,
+    fsync_dir,
+    part_path,
+    salvage_path,
+)
+from newscrawl.output.runfiles import rejects_for
 from newscrawl.state.store import CrawlState
 
 logger = logging.getLogger(__name__)

@@ -30,10 +30,13 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.settings import BaseSettings
 
-from newscrawl.feeds import set_feed_ledger
+from newscrawl.dates import parse_iso
+from newscrawl.discovery.args import CrawlArgs
+from newscrawl.normalize.urls import canonical_url
+from newscrawl.output.feeds import set_feed_ledger
 from newscrawl.state.backend import state_backend
 from newscrawl.state.lock import JobAlreadyRunning, RunLock
-from newscrawl.state.policy import IncrementalPolicy, Mode, parse_time
+from newscrawl.state.policy import IncrementalPolicy, Mode
 from newscrawl.state.reconcile import FeedReport, publish_feed, reconcile
 from newscrawl.state.store import CrawlState
 
@@ -56,16 +59,9 @@ def state_dir(settings: BaseSettings) -> Path:
     return Path(settings.get("NEWSCRAWL_OUTPUT_DIR") or "output") / "state"
 
 
-def run_mode(crawler: Crawler) -> Mode:
-    """The spider's ``mode`` argument, else the ``NEWSCRAWL_MODE`` setting, else incremental."""
-    spider = getattr(crawler, "spider", None)
-    args = getattr(spider, "args", None)
-    value = getattr(args, "mode", None) or getattr(spider, "mode", None)
-    value = value or crawler.settings.get("NEWSCRAWL_MODE") or Mode.INCREMENTAL
-    try:
-        return Mode(str(value).strip().lower())
-    except ValueError:
-        raise ValueError(f"mode {value!r}: use incremental or full") from None
+def run_mode(settings: BaseSettings) -> Mode:
+    """The crawl's ``mode`` (``-a mode=…`` or ``-s NEWSCRAWL_MODE=…``; incremental by default)."""
+    return Mode(CrawlArgs.from_settings(settings).mode)
 
 
 def session_for(crawler: Crawler | None) -> CrawlSession | None:
@@ -115,7 +111,7 @@ class CrawlSession:
             self.policy = IncrementalPolicy(
                 mode=self.mode,
                 known=self.state.articles(),
-                high_water=parse_time(self.state.high_water_mark()),
+                high_water=parse_iso(self.state.high_water_mark()),
                 overlap=self.overlap,
                 sitemap_marks=self.state.sitemap_lastmods(),
                 canonical=self.canonical,
@@ -235,9 +231,9 @@ class CrawlStateExtension:
         hours = settings.getfloat("NEWSCRAWL_INCREMENTAL_OVERLAP_HOURS", DEFAULT_OVERLAP_HOURS)
         session = CrawlSession(
             state_dir(settings),
-            run_mode(crawler),
+            run_mode(settings),
             timedelta(hours=hours),
-            canonical=_canonical_for(getattr(crawler, "spider", None)),
+            canonical=_canonical_for(settings),
             jobdir=Path(settings["JOBDIR"]) if settings.get("JOBDIR") else None,
             open_state=state_backend(crawler),
         )
@@ -266,23 +262,15 @@ class CrawlStateExtension:
 
     def engine_stopped(self) -> None:
         try:
-            self.session.close(self.reason, partial=_limited(self.crawler))
+            self.session.close(
+                self.reason, partial=CrawlArgs.from_settings(self.crawler.settings).limited
+            )
         finally:
             set_feed_ledger(self.crawler, None)
             _SESSIONS.pop(self.crawler, None)
 
 
-def _limited(crawler: Crawler) -> bool:
-    """Whether the spider's arguments limit the crawl to part of the site."""
-    args = getattr(getattr(crawler, "spider", None), "args", None)
-    return any(getattr(args, name, None) for name in ("since", "until", "sections", "max_articles"))
-
-
-def _canonical_for(spider: Any) -> Callable[[str], str]:
-    """Map links to canonical URLs on the spider's edition (production host, no query)."""
-    from newscrawl.editions import EDITIONS
-    from newscrawl.normalize.urls import canonical_url
-
-    site = getattr(spider, "site", None)
-    edition = getattr(site, "edition", None) or EDITIONS[getattr(spider, "edition", None) or "en"]
+def _canonical_for(settings: BaseSettings) -> Callable[[str], str]:
+    """Map links to canonical URLs on the crawl's edition (production host, no query)."""
+    edition = CrawlArgs.from_settings(settings).site.edition
     return lambda url: canonical_url(url, edition)

@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from newscrawl.feeds import part_path
+from newscrawl.output.feeds import part_path
 
 DB_FILENAME = "crawl-state.sqlite3"
 

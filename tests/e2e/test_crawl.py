@@ -13,8 +13,8 @@ from urllib.parse import urlsplit
 import pytest
 from jsonschema import Draft202012Validator
 
-from newscrawl.replica.testing import ReplicaServer
 from newscrawl.schema import json_schema
+from newscrawl_replica.testing import ReplicaServer
 
 from .crawl import PROJECT, CrawlResult, run_crawl, score
 

@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from newscrawl.pipelines.output import run_stamp
-from newscrawl.replica.testing import ReplicaServer
+from newscrawl.output.runfiles import run_stamp
+from newscrawl_replica.testing import ReplicaServer
 
 from .crawl import PROJECT
 

@@ -16,7 +16,7 @@ from fleet import Fleet, duplicates, status
 from jobrun import read_feeds, run_crawl
 
 from newscrawl.frontier.testing import RedisServer
-from newscrawl.replica.testing import ReplicaServer
+from newscrawl_replica.testing import ReplicaServer
 
 #: What differs between two crawls of the same pages, one process or many: when each record was
 #: crawled, and which alias URLs (an old ``/article/{id}`` redirect) the crawl met before the

@@ -26,8 +26,8 @@ from jobrun import (
     wait_until_crawling,
 )
 
-from newscrawl.replica.testing import ReplicaServer
 from newscrawl.state import CrawlState
+from newscrawl_replica.testing import ReplicaServer
 
 pytestmark = pytest.mark.timeout(300)
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from newscrawl.feeds import AtomicFileFeedStorage, LineDurableFile, part_path
+from newscrawl.output.feeds import AtomicFileFeedStorage, LineDurableFile, part_path
 from newscrawl.schema import empty_record, fingerprint
 from newscrawl.state import (
     Change,

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from jobrun import PROJECT, crawl_env, read_feeds
 
-from newscrawl.replica.testing import ReplicaServer
+from newscrawl_replica.testing import ReplicaServer
 
 DOC = PROJECT / "docs" / "scheduling.md"
 CHECKOUT = "/srv/newscrawl"

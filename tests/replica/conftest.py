@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from newscrawl.replica.testing import ReplicaServer
+from newscrawl_replica.testing import ReplicaServer
 
 
 @pytest.fixture(scope="package")

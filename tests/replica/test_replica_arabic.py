@@ -11,9 +11,9 @@ from urllib.parse import quote
 import jsonschema
 import pytest
 
-from newscrawl.replica import arabic
-from newscrawl.replica.testing import ReplicaServer
 from newscrawl.schema import FIELDS, json_schema
+from newscrawl_replica import arabic
+from newscrawl_replica.testing import ReplicaServer
 
 HOST = "https://www.almayadeen.net"
 

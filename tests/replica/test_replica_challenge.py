@@ -10,8 +10,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from newscrawl.replica.challenge import COOKIE, solve
-from newscrawl.replica.testing import Answer, ReplicaServer
+from newscrawl_replica.challenge import COOKIE, solve
+from newscrawl_replica.testing import Answer, ReplicaServer
 
 REF = "/news/politics/white-house-has-no-evidence-of-drone-sale-from-iran-to-russi"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from newscrawl.replica.testing import ReplicaServer
+from newscrawl_replica.testing import ReplicaServer
 
 PATHS = ["/", "/news/politics?page=2", "/tags/Russia", "/sitemaps/all.xml", "/rss.xml"]
 

@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 import pytest
 
-from newscrawl.replica.testing import ReplicaServer
+from newscrawl_replica.testing import ReplicaServer
 
 SLOW = 1.0
 

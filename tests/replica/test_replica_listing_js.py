@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from newscrawl.replica.testing import ReplicaServer
+from newscrawl_replica.testing import ReplicaServer
 
 
 @pytest.fixture(scope="module")

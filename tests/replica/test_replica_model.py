@@ -8,11 +8,11 @@ from urllib.parse import quote, unquote, urlsplit
 
 import pytest
 
-from newscrawl.replica import arabic
-from newscrawl.replica.faults import LAST_FAULTY_ATTEMPT, flaky_fault
-from newscrawl.replica.model import byline_date, clean, head_time, iso_beirut, month_of, slugify
-from newscrawl.replica.render import json_crlf
-from newscrawl.replica.site import href
+from newscrawl_replica import arabic
+from newscrawl_replica.faults import LAST_FAULTY_ATTEMPT, flaky_fault
+from newscrawl_replica.model import byline_date, clean, head_time, iso_beirut, month_of, slugify
+from newscrawl_replica.render import json_crlf
+from newscrawl_replica.site import href
 
 
 def ts(*parts: int) -> int:

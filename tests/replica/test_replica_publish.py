@@ -8,7 +8,8 @@ from urllib.parse import quote, unquote
 
 import pytest
 
-from newscrawl.replica.testing import ReplicaServer
+from newscrawl_replica.site import Site
+from newscrawl_replica.testing import ReplicaServer
 
 HOST = "https://english.almayadeen.net"
 
@@ -71,3 +72,15 @@ def test_publish_rejects_bad_input(live: ReplicaServer) -> None:
     bad = live.get("/__replica__/publish?new=-1&edit=x", method="POST")
     assert bad.status == 400
     assert len(live.truth()) == 120
+
+
+@pytest.mark.parametrize(("edition", "seed"), [("en", 11), ("en", 3), ("ar", 11)])
+def test_publish_edits_only_articles_that_existed_before_the_call(edition: str, seed: int) -> None:
+    # Seed 11 with 300 articles once picked one of the 20 new articles as one of the 5 edits.
+    site = Site(edition, 300, seed)
+    for _ in range(4):
+        before = {site.edition.base_url + m.path for m in site.metas}
+        result = site.publish(new=20, edit=5)
+        assert len(result["new"]) == 20 and len(result["edited"]) == 5
+        assert set(result["edited"]) <= before
+        assert before.isdisjoint(result["new"])

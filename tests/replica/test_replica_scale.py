@@ -6,7 +6,7 @@ import re
 import time
 from pathlib import Path
 
-from newscrawl.replica.testing import ReplicaServer
+from newscrawl_replica.testing import ReplicaServer
 
 
 def rss_mb(pid: int) -> float:

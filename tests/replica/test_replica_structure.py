@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from newscrawl.replica.testing import ReplicaServer
+from newscrawl_replica.testing import ReplicaServer
 
 REF_PATH = "/news/politics/white-house-has-no-evidence-of-drone-sale-from-iran-to-russi"
 #: shared/ sits beside the repository (locally and in CI).

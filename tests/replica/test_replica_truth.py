@@ -10,8 +10,8 @@ from typing import Any
 
 import jsonschema
 
-from newscrawl.replica.testing import ReplicaServer
 from newscrawl.schema import CRAWL_FIELDS, FIELDS, fingerprint, json_schema
+from newscrawl_replica.testing import ReplicaServer
 
 
 def full_record(record: dict[str, Any]) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from newscrawl.replica.testing import ReplicaServer
+from newscrawl_replica.testing import ReplicaServer
 
 
 def children(pid: int) -> list[int]:

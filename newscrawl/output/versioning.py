@@ -1,6 +1,7 @@
 """Emit an article only when it is new or changed, with its version number.
 
-Runs after validation (rejects never reach the state) and asks the run's incremental policy:
+Runs after validation and de-duplication (rejects and duplicates never reach the state, and
+nothing is versioned that is not kept) and asks the run's incremental policy:
 a new article gets ``version`` 1, a changed one (new fingerprint or later modified time) the
 next version, an unchanged one is dropped quietly and counted. Counts are in the stats as
 ``newscrawl/state/new``, ``…/updated`` and ``…/unchanged`` once the item is scraped (a later

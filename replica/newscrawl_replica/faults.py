@@ -9,8 +9,8 @@ import zlib
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from newscrawl.replica.model import Meta
-from newscrawl.replica.site import Site
+from newscrawl_replica.model import Meta
+from newscrawl_replica.site import Site
 
 #: The third attempt of any URL never fails, so two retries always reach the page.
 LAST_FAULTY_ATTEMPT = 2

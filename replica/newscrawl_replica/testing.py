@@ -117,7 +117,7 @@ class ReplicaServer:
         cmd = [
             sys.executable,
             "-m",
-            "newscrawl.replica",
+            "newscrawl_replica",
             "serve",
             "--port",
             "0",

@@ -23,8 +23,8 @@ from jsonschema import Draft202012Validator
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
-from newscrawl.feeds import LineDurableFile, fsync_dir, part_path
-from newscrawl.pipelines.output import REJECTS_SUFFIX, RUN_REJECTS
+from newscrawl.output.feeds import LineDurableFile, fsync_dir, part_path
+from newscrawl.output.runfiles import REJECTS_SUFFIX, RUN_REJECTS
 from newscrawl.schema import fingerprint, json_schema
 
 logger = logging.getLogger(__name__)

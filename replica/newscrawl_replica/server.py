@@ -21,9 +21,9 @@ from pathlib import Path
 
 from aiohttp import web
 
-from newscrawl.replica import render
-from newscrawl.replica.challenge import COOKIE, Challenge
-from newscrawl.replica.faults import (
+from newscrawl_replica import render
+from newscrawl_replica.challenge import COOKIE, Challenge
+from newscrawl_replica.faults import (
     OVERSIZED_BYTES,
     TRAP_LINKS,
     Hostile,
@@ -31,9 +31,9 @@ from newscrawl.replica.faults import (
     gzip_bomb,
     malform,
 )
-from newscrawl.replica.model import Meta, utc
-from newscrawl.replica.site import Site, href
-from newscrawl.replica.truth import write_truth
+from newscrawl_replica.model import Meta, utc
+from newscrawl_replica.site import Site, href
+from newscrawl_replica.truth import write_truth
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +80,10 @@ class Replica:
             else None
         )
         self.hostile = Hostile.choose(site) if options.faults == "hostile" else Hostile()
+        if options.faults == "hostile":
+            # Built once before serving: compressing it takes seconds on a busy machine, which
+            # would stall every request waiting behind the first one to ask for it.
+            gzip_bomb()
         self.traps = TRAP_LINKS if options.faults == "hostile" else ()
         self.attempts: Counter[str] = Counter()
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="truth")

@@ -12,8 +12,8 @@ from collections.abc import Callable, Iterable, Sequence
 from html import escape
 from typing import Any, cast
 
-from newscrawl.replica import vocab
-from newscrawl.replica.model import (
+from newscrawl_replica import vocab
+from newscrawl_replica.model import (
     Article,
     Image,
     Meta,
@@ -24,7 +24,7 @@ from newscrawl.replica.model import (
     iso_z,
     utc,
 )
-from newscrawl.replica.site import Site, author_path, href, tag_path
+from newscrawl_replica.site import Site, author_path, href, tag_path
 
 _CLASS_KEYS = {
     "posttype": "class1",

@@ -4,7 +4,7 @@ JSON beside the feed (``…summary.json``, replaced atomically).
 Articles are counted by content type and section as they reach the feed; rejects, duplicates
 and listing stops come from the pipelines' and the spider's ``newscrawl/…`` stats; failed
 requests are counted by kind (HTTP status, timeout, too large, robots.txt, off-site, redirect
-limit, …) by the spider's errback through ``failure_kind``.
+limit, …) by the spider's errback through ``newscrawl.discovery.failures.failure_kind``.
 """
 
 from __future__ import annotations
@@ -19,62 +19,10 @@ from typing import Any, Self
 from itemadapter import ItemAdapter
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import (
-    CannotResolveHostError,
-    DownloadCancelledError,
-    DownloadConnectionRefusedError,
-    DownloadFailedError,
-    DownloadTimeoutError,
-    IgnoreRequest,
-    ResponseDataLossError,
-)
-from scrapy.spidermiddlewares.httperror import HttpError
-from twisted.internet import error as twisted_errors
-from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
-
-from newscrawl.feeds import write_text_atomic
-from newscrawl.pipelines.output import RUN_FEED, RUN_REJECTS, RUN_SUMMARY
+from newscrawl.output.feeds import write_text_atomic
+from newscrawl.output.runfiles import RUN_FEED, RUN_REJECTS, RUN_SUMMARY
 
 logger = logging.getLogger(__name__)
-
-#: IgnoreRequest messages of Scrapy's middlewares -> the kind the summary reports.
-IGNORE_REASONS: tuple[tuple[str, str], ...] = (
-    ("robots.txt", "refused/robots"),
-    ("DOWNLOAD_MAXSIZE", "refused/too_large_decompressed"),
-    ("offsite", "refused/offsite"),
-    ("max redirections", "refused/redirect_limit"),
-)
-
-
-def failure_kind(exc: BaseException) -> str:
-    """A short, stable name for why a request failed, for the summary."""
-    if isinstance(exc, HttpError):
-        return f"http/{exc.response.status}"
-    if isinstance(exc, DownloadCancelledError):
-        return "refused/too_large"
-    if isinstance(exc, IgnoreRequest):
-        text = str(exc)
-        for needle, kind in IGNORE_REASONS:
-            if needle in text:
-                return kind
-        return "refused/other"
-    if isinstance(exc, DownloadTimeoutError | twisted_errors.TimeoutError | TimeoutError):
-        return "timeout"
-    if isinstance(exc, CannotResolveHostError | twisted_errors.DNSLookupError):
-        return "dns"
-    if isinstance(exc, DownloadConnectionRefusedError | twisted_errors.ConnectionRefusedError):
-        return "connection_refused"
-    if isinstance(exc, ResponseDataLossError):
-        return "data_loss"
-    if isinstance(
-        exc,
-        DownloadFailedError
-        | ResponseNeverReceived
-        | ResponseFailed
-        | twisted_errors.ConnectionLost,
-    ):
-        return "connection_lost"
-    return f"other/{type(exc).__name__}"
 
 
 def _prefixed(stats: dict[str, Any], prefix: str) -> dict[str, Any]:

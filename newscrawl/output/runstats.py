@@ -24,9 +24,9 @@ from typing import Any, Self
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 
-from newscrawl.feeds import write_text_atomic
-from newscrawl.pipelines.output import RUN_FEED, RUN_STATS, RUN_SUMMARY
-from newscrawl.state.pipeline import STAT_PREFIX
+from newscrawl.output.feeds import write_text_atomic
+from newscrawl.output.runfiles import RUN_FEED, RUN_STATS, RUN_SUMMARY
+from newscrawl.output.versioning import STAT_PREFIX
 from newscrawl.state.session import CrawlSession, session_for
 
 logger = logging.getLogger(__name__)
@@ -99,7 +99,7 @@ class RunStats:
         if not settings.get(RUN_FEED) and self.session and self.session.feeds:
             # A templated feed (-o 'out/%(time)s.jsonl') named itself when it opened.
             return stats_path(self.session.feeds[0])
-        if settings.get(RUN_STATS):  # the run's settled stem (newscrawl.pipelines.output)
+        if settings.get(RUN_STATS):  # the run's settled stem (newscrawl.output.runfiles)
             return Path(settings[RUN_STATS])
         beside = settings.get(RUN_FEED) or settings.get(RUN_SUMMARY)
         return stats_path(Path(beside)) if beside else None

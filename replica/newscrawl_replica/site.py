@@ -15,9 +15,9 @@ from functools import lru_cache
 from typing import Any, overload
 from urllib.parse import quote
 
-from newscrawl.editions import EDITIONS, Edition
-from newscrawl.replica import arabic, english, reference
-from newscrawl.replica.model import Article, Meta, month_of, slugify
+from newscrawl_replica import arabic, english, reference
+from newscrawl_replica.editions import EDITIONS, Edition
+from newscrawl_replica.model import Article, Meta, month_of, slugify
 
 PAGE_SIZE = 20
 #: Publishing advances the site's clock by this much per new article.
@@ -212,9 +212,11 @@ class Site:
     # --- publishing -------------------------------------------------------------------------
 
     def publish(self, new: int, edit: int) -> dict[str, list[str]]:
-        """Publish ``new`` articles and edit ``edit`` existing ones; deterministic per call."""
+        """Publish ``new`` articles and edit ``edit`` of the articles that existed before this call
+        (never one it has just published); deterministic per call."""
         if new < 0 or edit < 0:
             raise ValueError("new and edit must be non-negative")
+        existing = len(self.metas)
         self.publish_calls += 1
         rng = random.Random(f"publish:{self.seed}:{self.code}:{self.publish_calls}")
         host = self.edition.base_url
@@ -227,7 +229,7 @@ class Site:
             meta = self._new_meta(key, post_id, rng)
             self._add(meta, newest=True)
             added.append(host + meta.path)
-        candidates = [k for k in range(len(self.metas)) if k not in self.pinned]
+        candidates = [k for k in range(existing) if k not in self.pinned]
         edited: list[str] = []
         for key in sorted(rng.sample(candidates, min(edit, len(candidates)))):
             meta = self.metas[key]

@@ -1,4 +1,7 @@
-"""``python -m newscrawl.replica serve --port 8765 --articles 500 --seed 1 --edition en ...``"""
+"""``newscrawl-replica serve --port 8765 --articles 500 --seed 1 --edition en ...``
+
+(``python -m newscrawl_replica serve ...`` is the same command.)
+"""
 
 from __future__ import annotations
 
@@ -17,13 +20,13 @@ from pathlib import Path
 
 from aiohttp import web
 
-from newscrawl.replica.server import Options, Replica
-from newscrawl.replica.site import Site
+from newscrawl_replica.server import Options, Replica
+from newscrawl_replica.site import Site
 
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
-        prog="python -m newscrawl.replica", description="Offline replica of the Al Mayadeen site."
+        prog="newscrawl-replica", description="Offline replica of the Al Mayadeen site."
     )
     sub = p.add_subparsers(dest="command", required=True)
     s = sub.add_parser("serve", help="serve one edition over HTTP")
@@ -66,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.WARNING, format="%(asctime)s %(name)s %(levelname)s %(message)s"
     )
     if args.command == "build-arabic":
-        from newscrawl.replica.arabic import build_dataset
+        from newscrawl_replica.arabic import build_dataset
 
         print(f"{build_dataset(args.source)} articles")
         return 0
@@ -157,5 +160,10 @@ def _fork_worker(replica: Replica, sock: socket.socket) -> int:
     return pid
 
 
-if __name__ == "__main__":
+def run() -> None:
+    """The ``newscrawl-replica`` console script."""
     sys.exit(main())
+
+
+if __name__ == "__main__":
+    run()

@@ -23,7 +23,7 @@ from urllib.parse import unquote, urlsplit
 
 from scrapy.settings import BaseSettings
 
-from newscrawl.feeds import part_path
+from newscrawl.output.feeds import part_path
 
 #: Settings keys the output layer sets for the other components of the run.
 RUN_FEED = "NEWSCRAWL_RUN_FEED"

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from newscrawl.replica.model import BEIRUT, Article, Block, Image, Meta, clean, slugify, utc
+from newscrawl_replica.model import BEIRUT, Article, Block, Image, Meta, clean, slugify, utc
 
 DATASET = Path(__file__).with_name("data") / "arabic.jsonl.gz"
 MEDIA_HOST = "https://alpha-ar-media.almayadeen.net"

@@ -226,7 +226,7 @@ class AtomicFileFeedStorage:
         self.wanted.parent.mkdir(parents=True, exist_ok=True)
         self.final = self.wanted if self.overwrite else free_feed_path(self.wanted)
         if self.final != self.wanted:
-            # The run settled a free name for all its files (newscrawl.pipelines.output);
+            # The run settled a free name for all its files (newscrawl.output.runfiles);
             # another process took it since.
             logger.warning(
                 "%s was taken meanwhile: the feed is %s; the run's other files keep the name %s",

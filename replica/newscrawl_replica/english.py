@@ -15,9 +15,9 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import TypeVar
 
-from newscrawl.editions import EN
-from newscrawl.replica import reference, vocab
-from newscrawl.replica.model import Article, Block, Image, Meta, slugify, utc
+from newscrawl_replica import reference, vocab
+from newscrawl_replica.editions import EN
+from newscrawl_replica.model import Article, Block, Image, Meta, slugify, utc
 
 #: Publication time of article 0 when the site starts; older ones spread over SPAN seconds.
 NEWEST = int(datetime(2025, 6, 5, 9, 0, tzinfo=UTC).timestamp())

@@ -1,5 +1,8 @@
 """De-duplication within a run, and the ``max_articles`` cap.
 
+``DedupPipeline`` runs before versioning (nothing is versioned that is then dropped as a
+duplicate); ``MaxArticlesPipeline`` runs last, so only records that reach the feed count.
+
 The feed is a stream: the first record of an article is emitted at once, and a later record
 of the same article (same canonical URL, same post id, or the same content fingerprint) is
 dropped and counted. Most variants never get that far: the spider requests every link in a
@@ -15,8 +18,10 @@ from typing import Any, Self
 
 from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DropItem
+from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.utils.defer import deferred_from_coro
+
+from newscrawl.discovery.args import CrawlArgs
 
 logger = logging.getLogger(__name__)
 
@@ -27,16 +32,10 @@ class DedupPipeline:
         self.urls: set[str] = set()
         self.post_ids: set[str] = set()
         self.fingerprints: set[str] = set()
-        self.emitted = 0
-        self.closing = False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         return cls(crawler)
-
-    def _max_articles(self) -> int | None:
-        args = getattr(self.crawler.spider, "args", None)
-        return getattr(args, "max_articles", None)
 
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
@@ -55,19 +54,39 @@ class DedupPipeline:
                 f"duplicate ({duplicate_of}) of {url}: {adapter.get('fetched_url')}",
                 log_level="INFO",
             )
-        limit = self._max_articles()
-        if limit is not None and self.emitted >= limit:
-            stats.inc_value("newscrawl/dropped/max_articles")
-            self._close("max_articles")
-            raise DropItem(f"max_articles ({limit}) reached: {url}", log_level="DEBUG")
         if url:
             self.urls.add(url)
         if post_id:
             self.post_ids.add(post_id)
         if fp:
             self.fingerprints.add(fp)
+        return item
+
+
+class MaxArticlesPipeline:
+    """Stops the crawl after ``max_articles`` records (``NEWSCRAWL_MAX_ARTICLES``)."""
+
+    def __init__(self, crawler: Crawler, limit: int) -> None:
+        self.crawler = crawler
+        self.limit = limit
+        self.emitted = 0
+        self.closing = False
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        limit = CrawlArgs.from_settings(crawler.settings).max_articles
+        if limit is None:
+            raise NotConfigured("no max_articles")
+        return cls(crawler, limit)
+
+    def process_item(self, item: Any) -> Any:
+        if self.emitted >= self.limit:
+            self.crawler.stats.inc_value("newscrawl/dropped/max_articles")
+            self._close("max_articles")
+            url = ItemAdapter(item).get("url")
+            raise DropItem(f"max_articles ({self.limit}) reached: {url}", log_level="DEBUG")
         self.emitted += 1
-        if limit is not None and self.emitted >= limit:
+        if self.emitted >= self.limit:
             self._close("max_articles")
         return item
 

@@ -1,0 +1,149 @@
+"""The newscrawl add-on: every component of the project and its profiles, wired in one place.
+
+``settings.py`` holds the politeness defaults and ``ADDONS = {"newscrawl.addon.Addon": 0}``;
+Scrapy calls :meth:`Addon.update_settings` once the spider has copied its checked arguments into
+the settings (``newscrawl.discovery.args``), before anything is built from them. It
+
+1. sets the project's own settings' defaults (:data:`DEFAULTS`, at add-on priority: a value in
+   ``settings.py`` or given with ``-s`` wins);
+2. installs the components: downloader and spider middlewares, pipelines (validation, then
+   de-duplication, then versioning, then the ``max_articles`` cap, so nothing is counted
+   before it is kept), extensions, the
+   atomic feed storage and the browser's download handler (:data:`COMPONENTS`);
+3. applies the profile ``NEWSCRAWL_PROFILE`` names (:data:`PROFILES`);
+4. settles the run's files: the default feed unless ``-o``/``-O`` gave one, and the rejects,
+   summary and stats beside it (``newscrawl.output.runfiles``).
+
+A profile is one name for a set of settings that suits a kind of target: ``-s
+NEWSCRAWL_PROFILE=replica`` lifts the politeness delays for the bundled replica on 127.0.0.1
+(its robots.txt asks for ``Crawl-delay: 1``, which the live site deserves and a local benchmark
+does not). A profile is applied at "spider" priority, so any explicit ``-s`` still wins.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scrapy.settings import BaseSettings
+from scrapy.utils.misc import load_object
+
+from newscrawl.browser import settings as browser
+from newscrawl.output.runfiles import configure_output
+
+#: The project's own settings and their defaults (documented in docs/ and the README).
+DEFAULTS: dict[str, Any] = {
+    #: Where feeds, rejects and state go unless overridden.
+    "NEWSCRAWL_OUTPUT_DIR": "output",
+    #: Pages of one listing followed at most (?page=N); older articles come from the sitemaps.
+    "NEWSCRAWL_MAX_LISTING_PAGES": 1000,
+    #: Follow the tag, author and section listings that article pages link (not in incremental
+    #: runs after a complete one, which find what is new on section listings and sitemaps).
+    "NEWSCRAWL_FOLLOW_ARTICLE_LISTINGS": True,
+    #: The default feed (when -o/-O is not given):
+    #: {NEWSCRAWL_OUTPUT_DIR}/almayadeen/{edition}/{date}T{time}.jsonl, rejects beside it.
+    "NEWSCRAWL_DEFAULT_FEED": True,
+    #: Profile of settings for a kind of target: "" (the live site) or "replica".
+    "NEWSCRAWL_PROFILE": "",
+    # -- incremental, resumable, exactly-once runs (newscrawl.state; docs/scheduling.md) --
+    #: Crawl state (SQLite) and the run lock; default {NEWSCRAWL_OUTPUT_DIR}/state.
+    "NEWSCRAWL_STATE_DIR": None,
+    "NEWSCRAWL_STATE_ENABLED": True,
+    #: How far before the last run's high-water mark listings are still paged (hours).
+    "NEWSCRAWL_INCREMENTAL_OVERLAP_HOURS": 2.0,
+    #: Feed lines between two fsyncs (each line reaches the kernel as it is written).
+    "NEWSCRAWL_FEED_FSYNC_EVERY": 100,
+    "FEED_EXPORT_ENCODING": "utf-8",
+    # -- a browser where a page needs one (newscrawl.browser; docs/browser.md) --
+    **{k: v for k, v in browser.as_dict().items() if not isinstance(v, dict)},
+}
+
+#: Components by setting: import path -> order (``None`` disables one of Scrapy's).
+COMPONENTS: dict[str, dict[str, int | None]] = {
+    "DOWNLOADER_MIDDLEWARES": {
+        # Retry-After aware retries replace Scrapy's RetryMiddleware at the same place.
+        "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+        "newscrawl.middlewares.RetryAfterMiddleware": 550,
+        "newscrawl.middlewares.CrawlDelayMiddleware": 110,
+        **browser.DOWNLOADER_MIDDLEWARES,
+    },
+    "ITEM_PIPELINES": {
+        "newscrawl.output.validate.ValidationPipeline": 100,
+        "newscrawl.output.dedup.DedupPipeline": 200,
+        # After de-duplication: an article's version is counted only for a record that is kept.
+        "newscrawl.output.versioning.VersioningPipeline": 300,
+        # Last: only records that reach the feed count towards max_articles.
+        "newscrawl.output.dedup.MaxArticlesPipeline": 400,
+    },
+    "EXTENSIONS": {
+        # First: takes the job's lock and opens the crawl state before anything else runs.
+        "newscrawl.state.session.CrawlStateExtension": 100,
+        "newscrawl.output.summary.RunSummary": 500,
+        "newscrawl.output.runstats.RunStats": 900,
+    },
+}
+
+#: Local feeds are written as X.jsonl.part and renamed to X.jsonl when complete.
+FEED_STORAGES: dict[str, str] = {
+    "": "newscrawl.output.feeds.AtomicFileFeedStorage",
+    "file": "newscrawl.output.feeds.AtomicFileFeedStorage",
+}
+
+PROFILES: dict[str, dict[str, Any]] = {
+    "": {},
+    "live": {},
+    "replica": {
+        "AUTOTHROTTLE_ENABLED": False,
+        "DOWNLOAD_DELAY": 0,
+        "NEWSCRAWL_HONOUR_CRAWL_DELAY": False,
+        "CONCURRENT_REQUESTS": 32,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": 32,
+        "NEWSCRAWL_RETRY_AFTER_MAX": 2.0,
+        "DOWNLOAD_TIMEOUT": 10,
+        "LOGSTATS_INTERVAL": 10.0,
+        # No shared per-host rate for workers of a shared crawl (newscrawl.frontier.limiter).
+        "NEWSCRAWL_FRONTIER_RATE": 0,
+    },
+}
+
+
+class ProfileError(ValueError):
+    """An unknown profile name."""
+
+
+def apply_profile(settings: BaseSettings) -> str:
+    """Apply the profile named by ``NEWSCRAWL_PROFILE``; returns its name."""
+    name = str(settings.get("NEWSCRAWL_PROFILE") or "").strip().lower()
+    if name not in PROFILES:
+        raise ProfileError(
+            f"unknown NEWSCRAWL_PROFILE {name!r}; use one of: "
+            + ", ".join(p for p in PROFILES if p)
+        )
+    for key, value in PROFILES[name].items():
+        settings.set(key, value, priority="spider")
+    return name
+
+
+def install_components(settings: BaseSettings) -> None:
+    """Add the project's components, leaving any a user configured (or disabled) as they are."""
+    for key, value in DEFAULTS.items():
+        settings.set(key, value, priority="addon")
+    for setting, components in COMPONENTS.items():
+        for path, order in components.items():
+            if order is None:
+                settings.set_in_component_priority_dict(setting, load_object(path), None)
+            else:
+                settings.setdefault_in_component_priority_dict(setting, load_object(path), order)
+    for setting, table in (("FEED_STORAGES", FEED_STORAGES),
+                           ("DOWNLOAD_HANDLERS", browser.DOWNLOAD_HANDLERS)):  # fmt: skip
+        merged = {**table, **settings.getdict(setting)}
+        settings.set(setting, merged, priority=settings.getpriority(setting) or "addon")
+
+
+class Addon:
+    """``ADDONS = {"newscrawl.addon.Addon": 0}``: see the module doc."""
+
+    def update_settings(self, settings: BaseSettings) -> None:
+        install_components(settings)
+        apply_profile(settings)
+        edition = settings.get("NEWSCRAWL_EDITION") or "en"
+        configure_output(settings, str(edition))
