@@ -32,6 +32,7 @@ import redis
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider
+from scrapy.utils.defer import deferred_from_coro
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.queue import PriorityQueue
 from scrapy_redis.scheduler import Scheduler
@@ -262,7 +263,8 @@ class FrontierScheduler(Scheduler):
             released = self._release(list(self.held))
             logger.info("Released %d lease(s) back to the queue on close", released)
             self.held.clear()
-        self.server.zrem(self.keys.workers, self.worker) if self.keys else None
+        if self.keys is not None:
+            self.server.zrem(self.keys.workers, self.worker)
 
     def enqueue_request(self, request: Request) -> bool:
         request.meta.pop(LEASE_META, None)  # a retry or redirect is a request of its own
@@ -289,9 +291,22 @@ class FrontierScheduler(Scheduler):
 
     def tick(self) -> None:
         """Heartbeat in the engine's thread: release finished leases, put expired ones back,
-        and wake the engine when the queue has work it is not fetching."""
-        assert self.keys is not None
+        and wake the engine when the queue has work it is not fetching. When Redis stays
+        unreachable past its retries, the worker stops (``redis_unavailable``): its leases
+        expire and go back to the queue for the other workers."""
         self._last_tick = time.monotonic()
+        try:
+            self._beat()
+        except redis.RedisError as exc:
+            logger.error("Frontier heartbeat failed: %s; stopping this worker", exc)
+            if self._loop is not None and self._loop.running:
+                self._loop.stop()
+            engine = self.crawler.engine
+            if engine is not None:
+                deferred_from_coro(engine.close_spider_async(reason="redis_unavailable"))
+
+    def _beat(self) -> None:
+        assert self.keys is not None
         self._settle_leases()
         self._requeue_expired()
         engine = self.crawler.engine
