@@ -36,6 +36,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from newscrawl.browser import settings as browser_settings  # noqa: E402
+from tests.support.crawl import crawl_env, scrapy_command  # noqa: E402
 
 PHASES = (("start", 0.0, 0.1), ("middle", 0.45, 0.55), ("end", 0.9, 1.0))
 
@@ -151,13 +152,13 @@ def crawl(
     urls_file: Path, browser: bool, workdir: Path, settings: list[str] | None = None
 ) -> dict[str, Any]:
     out = workdir / f"{'browser' if browser else 'plain'}.json"
-    command = [
-        sys.executable, "-m", "scrapy", "runspider", __file__,
+    command = scrapy_command(
+        "runspider", __file__,
         "-a", f"urls={urls_file}", "-a", f"out={out}", "-a", f"browser={int(browser)}",
-    ]  # fmt: skip
+    )  # fmt: skip
     for setting in settings or []:
         command += ["-s", setting]
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = crawl_env(PYTHONPATH=str(ROOT))
     started = time.time()
     proc = subprocess.Popen(command, cwd=workdir, env=env, stderr=subprocess.PIPE, text=True)
     sampler = Sampler(proc.pid)

@@ -17,7 +17,6 @@ wall time.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
 import re
@@ -30,43 +29,32 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import jsonlines
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the tests' shared harness
+
 from newscrawl_replica.testing import ReplicaServer
+from tests.support.crawl import start_crawl
+from tests.support.feeds import feed_files, read_jsonl
 
-PROJECT = Path(__file__).resolve().parents[1]
-
-
-def command(base_url: str, out: Path) -> list[str]:
-    return [
-        sys.executable, "-m", "scrapy", "crawl", "almayadeen", "-a", f"base_url={base_url}",
-        "-s", "NEWSCRAWL_PROFILE=replica", "-s", f"NEWSCRAWL_OUTPUT_DIR={out}",
-        "-s", "LOG_LEVEL=INFO", "-s", "LOGSTATS_INTERVAL=0.5",
-    ]  # fmt: skip
+LOGGING = {"LOG_LEVEL": "INFO", "LOGSTATS_INTERVAL": 0.5}
 
 
-def start(base_url: str, out: Path, logs: Path) -> subprocess.Popen[bytes]:
-    """Start one run, logging to its own file in ``logs``."""
-    env = {k: v for k, v in os.environ.items() if k != "SCRAPY_SETTINGS_MODULE"}
-    logs.mkdir(parents=True, exist_ok=True)
-    with (logs / f"{len(list(logs.iterdir())):03d}.log").open("wb") as sink:
-        return subprocess.Popen(command(base_url, out), cwd=PROJECT, env=env,
-                                stdout=subprocess.DEVNULL, stderr=sink)  # fmt: skip
-
-
-def feeds(out: Path) -> list[Path]:
-    return sorted(out.rglob("*.jsonl"))  # rejects files are *.rejects.jl
+def start(base_url: str, out: Path) -> subprocess.Popen[str]:
+    """Start one run, logging to its own file in ``out/logs``."""
+    return start_crawl(base_url, out, settings=LOGGING)
 
 
 def published_lines(out: Path) -> tuple[list[dict[str, Any]], int]:
-    """Every line of every published feed, and how many lines were not valid JSON records."""
-    records, bad = [], 0
-    for path in feeds(out):
-        data = path.read_bytes()
-        bad += bool(data) and not data.endswith(b"\n")
-        for line in data.splitlines():
-            try:
-                records.append(json.loads(line))
-            except ValueError:
-                bad += 1
+    """Every record of every published feed, and how many feeds did not read whole (a torn or
+    bad line: the shared reader refuses the file)."""
+    records: list[dict[str, Any]] = []
+    bad = 0
+    for path in feed_files(out):
+        try:
+            records += read_jsonl(path)
+        except (AssertionError, jsonlines.InvalidLineError):
+            bad += 1
     return records, bad
 
 
@@ -96,23 +84,25 @@ def main() -> int:
     with ReplicaServer(articles=opts.articles, seed=opts.seed) as replica:
         expected = {t["record"]["url"] for t in replica.truth() if t["reachable"]}
 
-        base_out, base_logs = work / "baseline", work / "baseline-logs"
+        base_out = work / "baseline"
+        base_logs = base_out / "logs"
         started = time.monotonic()
-        if start(replica.base_url, base_out, base_logs).wait() != 0:
+        if start(replica.base_url, base_out).wait() != 0:
             print(f"baseline crawl failed; see {base_logs}", file=sys.stderr)
             return 1
         base_seconds = time.monotonic() - started
         base_pages = sum(pages_fetched(log) for log in run_logs(base_logs))
         accepted = {r["url"] for r in published_lines(base_out)[0]}
 
-        out, logs = work / "trial", work / "trial-logs"
+        out = work / "trial"
+        logs = out / "logs"
         kills = runs = torn_views = 0
         delays = []
         started = time.monotonic()
         while kills < opts.kills and runs < 3 * opts.kills:
             runs += 1
             delay = rng.uniform(0.2, max(0.5, opts.max_fraction * base_seconds))
-            proc = start(replica.base_url, out, logs)
+            proc = start(replica.base_url, out)
             time.sleep(delay)
             if proc.poll() is None:
                 os.kill(proc.pid, signal.SIGKILL)
@@ -120,7 +110,7 @@ def main() -> int:
                 delays.append(delay)
             proc.wait()
             torn_views += published_lines(out)[1]  # what a reader globbing *.jsonl sees now
-        final_rc = start(replica.base_url, out, logs).wait()
+        final_rc = start(replica.base_url, out).wait()
         trial_seconds = time.monotonic() - started
 
     records, bad = published_lines(out)
@@ -134,8 +124,8 @@ def main() -> int:
           f"{len(accepted)} records, {base_pages} pages, {base_seconds:.1f}s")  # fmt: skip
     print(f"kills: {kills} SIGKILLs in {runs} runs (delays {min(delays, default=0):.1f}-"
           f"{max(delays, default=0):.1f}s), then one run to the end (exit {final_rc})")  # fmt: skip
-    print(f"feeds: {len(feeds(out))} published, {len(list(out.rglob('*.part')))} .part left, "
-          f"{bad} bad lines now, {torn_views} bad lines seen by readers between kills")  # fmt: skip
+    print(f"feeds: {len(feed_files(out))} published, {len(list(out.rglob('*.part')))} .part left, "
+          f"{bad} unreadable feeds now, {torn_views} seen by readers between kills")  # fmt: skip
     duplicates = sum(counts.values()) - len(counts)
     print(f"articles: {len(urls)} distinct in feeds, {len(accepted - urls)} missing vs baseline, "
           f"{len(urls - accepted)} extra; lines per (url, version): max "

@@ -16,13 +16,10 @@ from __future__ import annotations
 
 import argparse
 import ast
-import json
-import os
 import re
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +27,7 @@ PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT))
 
 from newscrawl_replica.testing import ReplicaServer  # noqa: E402
+from tests.support.crawl import run_crawl, scrapy_command  # noqa: E402
 
 STATS_DUMP = re.compile(r"Dumping Scrapy stats:\n(\{.*?\})\n(?=\d{4}-\d\d-\d\d |\Z)", re.DOTALL)
 
@@ -47,7 +45,7 @@ def scrapy_stats(log: str) -> dict[str, Any]:
 def scrapy_bench(seconds: int) -> float:
     """Pages/s of ``scrapy bench`` (run in an empty folder: Scrapy's defaults, not ours)."""
     with tempfile.TemporaryDirectory(prefix="bench-") as folder:
-        cmd = [sys.executable, "-m", "scrapy", "bench", "-s", f"CLOSESPIDER_TIMEOUT={seconds}"]
+        cmd = scrapy_command("bench", "-s", f"CLOSESPIDER_TIMEOUT={seconds}")
         proc = subprocess.run(cmd, cwd=folder, capture_output=True, text=True, check=True)
     stats = scrapy_stats(proc.stderr)
     return float(stats["response_received_count"]) / float(stats["elapsed_time_seconds"])
@@ -58,20 +56,11 @@ def crawl(articles: int, edition: str) -> dict[str, Any]:
         ReplicaServer(edition=edition, articles=articles, truth=False) as replica,
         tempfile.TemporaryDirectory(prefix="bench-crawl-") as out,
     ):
-        cmd = [
-            sys.executable, "-m", "scrapy", "crawl", "almayadeen",
-            "-a", f"edition={edition}", "-a", f"base_url={replica.base_url}",
-            "-s", "NEWSCRAWL_PROFILE=replica", "-s", f"NEWSCRAWL_OUTPUT_DIR={out}",
-        ]  # fmt: skip
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-        started = time.monotonic()
-        proc = subprocess.run(cmd, cwd=PROJECT, env=env, capture_output=True, text=True)
-        wall = time.monotonic() - started
-        if proc.returncode != 0:
-            raise RuntimeError("crawl failed:\n" + proc.stderr[-3000:])
-        summary_path = next(Path(out).glob("almayadeen/*/*.summary.json"))
-        summary: dict[str, Any] = json.loads(summary_path.read_text("utf-8"))
-    stats = scrapy_stats(proc.stderr)
+        result = run_crawl(replica.base_url, Path(out), edition=edition, timeout=3600)
+        if result.returncode != 0:
+            raise RuntimeError("crawl failed:\n" + result.log[-3000:])
+    summary, wall = result.summary, result.seconds
+    stats = scrapy_stats(result.log)
     seconds = float(stats["elapsed_time_seconds"])
     return {
         "articles": summary["articles"],

@@ -5,7 +5,8 @@
 Fetches every article page of a fresh replica once into memory, then, per round and page:
 1. baseline: build the Scrapy response and parse it (``response.selector``), what any spider
    pays before it reads a field;
-2. extraction: the same plus ``load_article`` (page object, loader, fingerprint).
+2. extraction: the same plus ``ArticlePage(response, site).to_item()`` (page object, loader,
+   fingerprint).
 
 Rates are pages per CPU second of this process (best round), so that other work on the machine
 disturbs them little. Prints each rate, the extraction's cost as a multiple of the parse, and the
@@ -27,8 +28,8 @@ sys.path.insert(0, str(PROJECT))
 
 from scrapy.http import HtmlResponse  # noqa: E402
 
-from newscrawl.editions import EDITIONS  # noqa: E402
-from newscrawl.normalize.loader import load_article  # noqa: E402
+from newscrawl.discovery.classify import CrawlSite  # noqa: E402
+from newscrawl.pages.article import ArticlePage  # noqa: E402
 from newscrawl_replica.testing import ReplicaServer  # noqa: E402
 
 Page = tuple[str, bytes]
@@ -59,15 +60,15 @@ def main() -> int:
     parser.add_argument("--edition", choices=("en", "ar"), default="en")
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    edition = EDITIONS[args.edition]
+    site = CrawlSite.of(args.edition)
     with ReplicaServer(edition=args.edition, articles=args.articles, seed=1) as replica:
         pages = fetch_all(replica)
     size = sum(len(body) for _, body in pages) / len(pages)
     parse = best_rate(pages, lambda r: r.selector, args.rounds)
-    extract = best_rate(pages, lambda r: load_article(r, edition), args.rounds)
+    extract = best_rate(pages, lambda r: ArticlePage(r, site).to_item(), args.rounds)
     print(f"pages: {len(pages)} ({args.edition}), mean size {size / 1024:.1f} KiB")
     print(f"baseline (response + parse): {parse:8.1f} pages/cpu-s")
-    print(f"parse + load_article:        {extract:8.1f} pages/cpu-s")
+    print(f"parse + to_item:             {extract:8.1f} pages/cpu-s")
     print(f"ratio extraction/baseline:   {extract / parse:8.3f}  (cost x{parse / extract:.1f})")
     print(f"extraction share of a page:  {1 - extract / parse:8.1%}")
     return 0

@@ -34,7 +34,7 @@ from scrapy import Request, Spider  # noqa: E402
 from scrapy_redis.dupefilter import RFPDupeFilter  # noqa: E402
 
 from newscrawl.frontier.connection import Keys  # noqa: E402
-from newscrawl.frontier.scheduler import LeasedQueue  # noqa: E402
+from newscrawl.frontier.leases import LeasedQueue  # noqa: E402
 from newscrawl.frontier.testing import RedisServer  # noqa: E402
 from newscrawl_replica.testing import ReplicaServer  # noqa: E402
 

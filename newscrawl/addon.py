@@ -53,6 +53,16 @@ DEFAULTS: dict[str, Any] = {
     #: Feed lines between two fsyncs (each line reaches the kernel as it is written).
     "NEWSCRAWL_FEED_FSYNC_EVERY": 100,
     "FEED_EXPORT_ENCODING": "utf-8",
+    # -- archive scale: what a run holds stays small (newscrawl.frontier; docs/performance.md) --
+    #: Requests wait on disk (JOBDIR's queue, or a spill directory removed at the end of the
+    #: run), not in memory; request fingerprints are kept as 8-byte hashes.
+    "SCHEDULER": "newscrawl.frontier.scheduler.DiskFrontierScheduler",
+    "DUPEFILTER_CLASS": "newscrawl.frontier.scheduler.CompactDupeFilter",
+    "NEWSCRAWL_FRONTIER_ON_DISK": True,
+    #: Where a run without JOBDIR spills its queue; default: the job's state directory.
+    "NEWSCRAWL_FRONTIER_DIR": None,
+    #: Keep the objects built before the crawl out of the garbage collector's generations.
+    "NEWSCRAWL_GC_FREEZE": True,
     # -- a browser where a page needs one (newscrawl.browser; docs/browser.md) --
     **{k: v for k, v in browser.as_dict().items() if not isinstance(v, dict)},
 }
@@ -65,6 +75,13 @@ COMPONENTS: dict[str, dict[str, int | None]] = {
         "newscrawl.middlewares.RetryAfterMiddleware": 550,
         "newscrawl.middlewares.CrawlDelayMiddleware": 110,
         **browser.DOWNLOADER_MIDDLEWARES,
+    },
+    # process_spider_output runs from the highest order down: the window and sections first,
+    # then what an incremental run skips, then the "Load more" requests of what is left.
+    "SPIDER_MIDDLEWARES": {
+        "newscrawl.discovery.scope.ScopeMiddleware": 930,
+        "newscrawl.state.middleware.IncrementalMiddleware": 920,
+        "newscrawl.browser.loadmore.LoadMoreMiddleware": 910,
     },
     "ITEM_PIPELINES": {
         "newscrawl.output.validate.ValidationPipeline": 100,
@@ -79,6 +96,8 @@ COMPONENTS: dict[str, dict[str, int | None]] = {
         "newscrawl.state.session.CrawlStateExtension": 100,
         "newscrawl.output.summary.RunSummary": 500,
         "newscrawl.output.runstats.RunStats": 900,
+        # Last: once every component is built and the spider opened.
+        "newscrawl.frontier.collector.FreezeStartupObjects": 990,
     },
 }
 

@@ -28,7 +28,7 @@ class Video(TypedDict):
     duration_seconds: int | None
 
 
-class Link(TypedDict):
+class RelatedLink(TypedDict):
     """A Related News or ``Read more:`` link; ``url`` is canonical."""
 
     url: str
@@ -97,7 +97,7 @@ class ArticleItem:
     """Every content image in page order, main first, de-duplicated by URL."""
     video: Video | None = None
     """The video of a video page; ``None`` for other types."""
-    related: list[Link] = field(default_factory=list)
+    related: list[RelatedLink] = field(default_factory=list)
     """The article's own Related News and ``Read more:`` links, in page order."""
     crawled_at: str | None = None
     """When the page was fetched, UTC."""

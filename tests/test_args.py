@@ -8,14 +8,14 @@ import pytest
 from scrapy.settings import Settings
 
 from newscrawl.discovery.args import ArgumentError, CrawlArgs, Source
-from newscrawl.discovery.classify import Site
+from newscrawl.discovery.classify import CrawlSite
 
 
 def test_defaults() -> None:
     args = CrawlArgs.parse({})
     assert args.edition == "en"
     assert args.base_url is None
-    assert Site.of(args.edition, args.base_url).base_url == "https://english.almayadeen.net"
+    assert CrawlSite.of(args.edition, args.base_url).base_url == "https://english.almayadeen.net"
     assert args.discover == (Source.LISTINGS, Source.SITEMAPS)
     assert args.sections == ()
     assert args.since is None and args.until is None and args.max_articles is None

@@ -24,6 +24,8 @@ from typing import Any
 import pytest
 
 from newscrawl_replica.testing import ReplicaServer
+from tests.support.feeds import read_feeds, read_rejects
+from tests.support.score import assert_matches_truth
 
 PROJECT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -130,12 +132,12 @@ def test_deploy_and_schedule_through_scrapyd(tmp_path: Path, scrapyd: str) -> No
         replica.publish(new=3, edit=0)
         second = api(scrapyd, "schedule.json", schedule)["jobid"]
         wait_finished(scrapyd, second)
+        truth = replica.truth()
 
     stats = [json.loads(p.read_text()) for p in sorted(out.rglob("*.stats.json"))]
     assert [s["finish_reason"] for s in stats] == ["finished", "finished"], stats
-    assert stats[0]["new"] >= 115 and stats[0]["errors"] == 0
+    assert stats[0]["new"] == 120 and stats[0]["errors"] == 0
     assert (stats[1]["new"], stats[1]["updated"]) == (3, 0)
-    feeds = sorted(out.rglob("*.jsonl"))  # rejects files are *.rejects.jl
-    records = [json.loads(line) for path in feeds for line in path.open(encoding="utf-8")]
-    assert len(records) == stats[0]["new"] + 3
-    assert len({r["url"] for r in records}) == len(records)
+    records = read_feeds(out)
+    assert_matches_truth(records, truth, rejects=read_rejects(out))
+    assert len(records) == 123

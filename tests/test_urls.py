@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from newscrawl.discovery.classify import (
-    Site,
+    CrawlSite,
     classify,
     page_number,
     production_url,
@@ -134,14 +134,14 @@ TABLE: list[tuple[str, str, str, UrlKind]] = [
 @pytest.mark.parametrize("on_replica", [False, True], ids=["production", "replica"])
 def test_paths(edition: str, prod: str, path: str, kind: UrlKind, on_replica: bool) -> None:
     base = REPLICA if on_replica else prod
-    site = Site.of(edition, base if on_replica else None)
+    site = CrawlSite.of(edition, base if on_replica else None)
     assert classify(base + path, site) is kind
     # A production URL seen while crawling a replica is on-site, with the same kind.
     assert classify(prod + path, site) is kind
 
 
 def test_percent_encoded_arabic_path_is_classified_decoded() -> None:
-    site = Site.of("ar", REPLICA)
+    site = CrawlSite.of("ar", REPLICA)
     url = REPLICA + "/tv-reports/%D8%AA%D9%82%D8%B1%D9%8A%D8%B1"
     assert classify(url, site) is A
     assert site_path(url, site) == "/tv-reports/تقرير"
@@ -157,7 +157,7 @@ def test_every_real_arabic_record_url_is_an_article() -> None:
         records = json.loads(path.read_text("utf-8"))
         urls.update(r["url"] for r in records if isinstance(r, dict) and r.get("url"))
     assert len(urls) > 1000
-    site = Site.of("ar", REPLICA)
+    site = CrawlSite.of("ar", REPLICA)
     kinds = {url: classify(url, site) for url in urls}
     wrong = [u for u, k in kinds.items() if k is not A and "/authors/" not in u]
     assert wrong == []
@@ -179,7 +179,7 @@ def test_every_real_arabic_record_url_is_an_article() -> None:
     ],
 )
 def test_off_site(url: str, kind: UrlKind) -> None:
-    assert classify(url, Site.of("en", REPLICA)) is kind
+    assert classify(url, CrawlSite.of("en", REPLICA)) is kind
 
 
 @pytest.mark.parametrize(
@@ -201,16 +201,16 @@ def test_off_site(url: str, kind: UrlKind) -> None:
     ],
 )
 def test_request_url(url: str, expected: str | None) -> None:
-    assert request_url(url, Site.of("en", REPLICA)) == expected
+    assert request_url(url, CrawlSite.of("en", REPLICA)) == expected
 
 
 def test_request_url_on_production_is_unchanged() -> None:
-    site = Site.of("en")
+    site = CrawlSite.of("en")
     assert request_url(EN_PROD + "/news/politics/x/", site) == EN_PROD + "/news/politics/x"
 
 
 def test_request_url_under_a_mirror_prefix() -> None:
-    site = Site.of("en", "http://127.0.0.1:8765/mirror")
+    site = CrawlSite.of("en", "http://127.0.0.1:8765/mirror")
     assert request_url(EN_PROD + "/news/politics/x", site) == REPLICA + "/mirror/news/politics/x"
     assert classify(REPLICA + "/mirror/news/politics", site) is L
     assert classify(REPLICA + "/mirror/news/politics/x", site) is A
@@ -234,4 +234,4 @@ def test_page_number(url: str, page: int | None) -> None:
     ],
 )
 def test_production_url(url: str, expected: str) -> None:
-    assert production_url(url, Site.of("en", REPLICA)) == expected
+    assert production_url(url, CrawlSite.of("en", REPLICA)) == expected

@@ -22,20 +22,30 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Self
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page
 from playwright.async_api import Response as PlaywrightResponse
 from scrapy import Request
+from scrapy.crawler import Crawler
 from scrapy.http import Response
 from scrapy_playwright.page import PageMethod
 
 from newscrawl.browser.handler import TIMEOUT_META
-from newscrawl.pages.listing import Link, parse_when
+from newscrawl.discovery.meta import (
+    LINK_KIND,
+    LISTING_CARDS,
+    LISTING_PAGE,
+    LOAD_MORE,
+    MORE_CARDS,
+    MORE_NEXT,
+    PREVIOUS_CARDS,
+)
+from newscrawl.pages.listing import DiscoveredLink, parse_when
 
 logger = logging.getLogger(__name__)
 
@@ -76,7 +86,7 @@ class RecordedCall:
 class ApiPage:
     """One answer of the endpoint, read: its cards and the page value to ask for next."""
 
-    cards: list[Link]
+    cards: list[DiscoveredLink]
     next_page: int | None
 
 
@@ -122,14 +132,14 @@ class JsonEndpoint:
     def read(self, payload: Any, page: int, base_url: str) -> ApiPage:
         """Cards and next page value of one answer to the request for page ``page``."""
         items = _at(payload, self.items_path)
-        cards: list[Link] = []
+        cards: list[DiscoveredLink] = []
         for item in items if isinstance(items, list) else []:
             if not isinstance(item, dict) or not isinstance(item.get(self.url_key), str):
                 continue
             title = item.get(self.title_key) if self.title_key else None
             date = item.get(self.date_key) if self.date_key else None
             cards.append(
-                Link(
+                DiscoveredLink(
                     urljoin(base_url, item[self.url_key]),
                     parse_when(date if isinstance(date, str) else None),
                     title if isinstance(title, str) else None,
@@ -548,7 +558,9 @@ class JsListings:
         return page, self._api_request(endpoint, listing_url, page.next_page, meta)
 
     #: Caller meta carried from request to request (the spider's own keys pass through).
-    _own_meta: frozenset[str] = frozenset({"listing_page", "previous_cards"})
+    _own_meta: frozenset[str] = frozenset(
+        {LISTING_PAGE, PREVIOUS_CARDS, LISTING_CARDS, LINK_KIND, LOAD_MORE}
+    )
 
     def _api_request(
         self, endpoint: JsonEndpoint, listing_url: str, value: int, meta: dict[str, Any]
@@ -577,3 +589,79 @@ class JsListings:
                 "playwright_page_methods": [method],
             },
         )
+
+
+class LoadMoreMiddleware:
+    """Spider middleware: a "Load more" listing goes on through :class:`JsListings`.
+
+    The spider asks for the rest of a "Load more" listing with a request for the listing's URL
+    marked ``meta[LOAD_MORE]`` (its callback reads the answers, its errback counts failures);
+    the date window and incremental middlewares judge it like any next page first. This
+    middleware turns it into the JSON request behind the button once learned (or the learning
+    render, or a render with "Load more" clicked to the end), and reads each JSON answer into
+    the meta before the callback sees it: its cards (``MORE_CARDS``) and the request for the
+    next answer (``MORE_NEXT``). The learning render is handled here, not by the spider.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.listings: JsListings | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler)
+
+    def _listings_for(self, request: Request) -> JsListings:
+        if self.listings is None:
+            self.listings = JsListings(
+                on_api=request.callback,
+                on_learned=self.learned,
+                on_rendered=request.callback,
+                on_learn_failed=self.learn_failed,
+                errback=request.errback,
+                priority=request.priority,
+            )
+        return self.listings
+
+    def learned(self, response: Response) -> list[Request]:
+        """The listing rendered once to learn its "Load more" request."""
+        assert self.listings is not None
+        return self.listings.learned(response)
+
+    def learn_failed(self, failure: Any) -> list[Request]:
+        """The learning render failed: learn on another render, or render every listing."""
+        assert self.listings is not None
+        return self.listings.failed(failure)
+
+    def process_spider_input(self, response: Response) -> None:
+        if PAGE_VALUE_META not in response.meta:
+            return
+        if self.listings is None:
+            logger.error("Not a Load more answer of this crawl: %s", response.url)
+            page, follow = ApiPage([], None), None
+        else:
+            page, follow = self.listings.read(response)
+        response.meta[MORE_CARDS] = page.cards
+        response.meta[MORE_NEXT] = follow
+
+    def _route(self, entry: Any) -> list[Any]:
+        if (
+            isinstance(entry, Request)
+            and entry.meta.get(LOAD_MORE)
+            and LISTING_META not in entry.meta
+        ):
+            listings = self._listings_for(entry)
+            meta = {k: v for k, v in entry.meta.items() if k in listings._own_meta}
+            return listings.requests_for(entry.url, **meta)
+        return [entry]
+
+    def process_spider_output(self, response: Response, result: Iterable[Any]) -> Iterable[Any]:
+        for entry in result:
+            yield from self._route(entry)
+
+    async def process_spider_output_async(
+        self, response: Response, result: AsyncIterator[Any]
+    ) -> AsyncIterator[Any]:
+        async for entry in result:
+            for routed in self._route(entry):
+                yield routed

@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from scrapy.settings import BaseSettings
 
 from newscrawl.dates import as_utc, parse_iso
-from newscrawl.discovery.classify import Site
+from newscrawl.discovery.classify import CrawlSite
 from newscrawl.editions import EDITIONS
 
 
@@ -292,9 +292,9 @@ class CrawlArgs(BaseModel):
             settings.set(key, value, priority="cmdline")
 
     @property
-    def site(self) -> Site:
+    def site(self) -> CrawlSite:
         """Where the crawl runs: the edition at ``base_url``."""
-        return Site.of(self.edition, self.base_url)
+        return CrawlSite.of(self.edition, self.base_url)
 
     @property
     def scope(self) -> Scope:

@@ -22,14 +22,14 @@ from newscrawl.editions import EDITIONS, Edition
 
 
 @dataclass(frozen=True)
-class Site:
+class CrawlSite:
     """Where a crawl runs: an edition, served at ``base_url`` (production or a replica)."""
 
     edition: Edition
     base_url: str
 
     @classmethod
-    def of(cls, edition: str | Edition, base_url: str | None = None) -> Site:
+    def of(cls, edition: str | Edition, base_url: str | None = None) -> CrawlSite:
         ed = EDITIONS[edition] if isinstance(edition, str) else edition
         return cls(ed, (base_url or ed.base_url).rstrip("/"))
 
@@ -57,7 +57,7 @@ class Site:
         return f"{self.base_url}{path}"
 
 
-def site_path(url: str, site: Site) -> str | None:
+def site_path(url: str, site: CrawlSite) -> str | None:
     """The site-relative, percent-decoded path of an on-site ``url``; ``None`` off-site."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https", ""):
@@ -100,7 +100,7 @@ def classify_path(path: str, edition: Edition) -> UrlKind:
     return UrlKind.OTHER
 
 
-def classify(url: str, site: Site) -> UrlKind:
+def classify(url: str, site: CrawlSite) -> UrlKind:
     """Kind of an absolute URL seen while crawling ``site``."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
@@ -119,7 +119,7 @@ def classify(url: str, site: Site) -> UrlKind:
     return kind
 
 
-def request_url(url: str, site: Site) -> str | None:
+def request_url(url: str, site: CrawlSite) -> str | None:
     """The URL to request for an on-site link, or ``None`` for an off-site one.
 
     Production-host links (canonical, sitemap ``<loc>``, RSS, Read Next) move onto
@@ -144,7 +144,7 @@ def request_url(url: str, site: Site) -> str | None:
     return urlunsplit((site.base_scheme, site.base_netloc, path, urlencode(query), ""))
 
 
-def production_url(url: str, site: Site) -> str:
+def production_url(url: str, site: CrawlSite) -> str:
     """``url`` (on ``site.base_url``) as the same address on the edition's production host;
     percent-decoded path, query kept (an old ``/article/{id}`` or a tracking variant stays
     recognisable)."""

@@ -1,7 +1,7 @@
 """The Scrapy add-on that makes a crawl a worker of a shared crawl in Redis.
 
 Inert unless ``NEWSCRAWL_FRONTIER=redis``; then it installs the leased scheduler
-(:mod:`newscrawl.frontier.scheduler`, on scrapy-redis), the shared rate limiter
+(:mod:`newscrawl.frontier.leases`, on scrapy-redis), the shared rate limiter
 (:mod:`newscrawl.frontier.limiter`) and the claims pipeline (:mod:`newscrawl.frontier.claims`).
 The crawl state moves to Redis with them (:mod:`newscrawl.state.backend`).
 """
@@ -30,7 +30,7 @@ class FrontierAddon:
 
         for key, value in DEFAULTS.items():
             settings.setdefault(key, value)
-        settings.set("SCHEDULER", "newscrawl.frontier.scheduler.FrontierScheduler", "addon")
+        settings.set("SCHEDULER", "newscrawl.frontier.leases.FrontierScheduler", "addon")
         settings.set("DUPEFILTER_CLASS", "scrapy_redis.dupefilter.RFPDupeFilter", "addon")
         settings.set_in_component_priority_dict(
             "DOWNLOADER_MIDDLEWARES", SharedRateLimitMiddleware, 120

@@ -18,8 +18,9 @@ from itemloaders import ItemLoader
 from itemloaders.processors import Compose, Identity, MapCompose, TakeFirst
 from scrapy.http import TextResponse
 
+from newscrawl.discovery.classify import CrawlSite, production_url
 from newscrawl.editions import Edition
-from newscrawl.items import ArticleItem, Image, Link, Video
+from newscrawl.items import ArticleItem, Image, RelatedLink, Video
 from newscrawl.normalize.processors import (
     ascii_digits,
     clean_text,
@@ -147,8 +148,8 @@ def _images(raws: Iterable[RawImage], edition: Edition) -> list[Image]:
     return images
 
 
-def _related(raws: Iterable[RawLink], base_url: str, edition: Edition) -> list[Link]:
-    links: list[Link] = []
+def _related(raws: Iterable[RawLink], base_url: str, edition: Edition) -> list[RelatedLink]:
+    links: list[RelatedLink] = []
     for raw in raws:
         absolute = urljoin(base_url, raw.href.strip())
         if urlsplit(absolute).scheme not in ("http", "https"):
@@ -200,7 +201,8 @@ def _first(values: Iterable[str], processor: Callable[[str], int | None]) -> int
 def load_article(
     response: TextResponse, edition: Edition, *, crawled_at: datetime | None = None
 ) -> ArticleItem:
-    """A complete record of the article page ``response`` of ``edition``.
+    """A complete record of the article page ``response`` of ``edition`` (fetched from the
+    edition's production host): ``ArticlePage(response, CrawlSite.of(edition)).to_item()``.
 
     ``crawled_at`` defaults to now; a naive value is taken as UTC. Never raises on odd markup:
     what the page does not yield is left unknown (``None`` / ``[]``). A response that is not
@@ -211,7 +213,13 @@ def load_article(
             f"load_article needs an HTML (text) response; {response.url} gave "
             f"{type(response).__name__} ({response.headers.get(b'Content-Type', b'?')!r})"
         )
-    page = ArticlePage(response)
+    return ArticlePage(response, CrawlSite.of(edition), crawled_at=crawled_at).to_item()
+
+
+def load_page(page: ArticlePage) -> ArticleItem:
+    """The complete record of an article page object (``ArticlePage.to_item`` calls this)."""
+    response, edition = page.response, page.site.edition
+    crawled_at = page.crawled_at
     loader = ArticleLoader()
     for name, candidates in CANDIDATES.items():
         loader.add_value(name, candidates(page))
@@ -232,6 +240,9 @@ def load_article(
     segments = path.strip("/").split("/")
     item.url = url
     item.fetched_url = page.fetched_url()
+    # On the production host like ``url``: a record does not depend on where it was fetched.
+    alternates = {production_url(u, page.site) for u in page.alternate_urls()}
+    item.alternate_urls = sorted(alternates - {url})
     item.site = edition.host
     item.edition = edition.code
     item.language = item.language or edition.language

@@ -9,6 +9,10 @@ dropped and counted. Most variants never get that far: the spider requests every
 canonical form (no tracking query, no trailing slash, on ``base_url``), so the request
 dupefilter skips them; redirects and requested-vs-served URLs the spider did see are in the
 emitted record's ``alternate_urls``.
+
+What was emitted is kept as 64-bit hashes of the URL, post id and fingerprint (one
+:class:`~newscrawl.frontier.hashes.HashSet`, about 8 bytes each), not as strings: a back-fill
+of a large archive would otherwise hold hundreds of bytes per article for the whole run.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.utils.defer import deferred_from_coro
 
 from newscrawl.discovery.args import CrawlArgs
+from newscrawl.frontier.hashes import HashSet, url_hash
 
 logger = logging.getLogger(__name__)
 
@@ -29,9 +34,8 @@ logger = logging.getLogger(__name__)
 class DedupPipeline:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        self.urls: set[str] = set()
-        self.post_ids: set[str] = set()
-        self.fingerprints: set[str] = set()
+        #: Hashes of ``url:…``, ``post_id:…`` and ``fingerprint:…`` of each emitted record.
+        self.seen = HashSet()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -39,13 +43,13 @@ class DedupPipeline:
 
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
-        url, post_id, fp = adapter.get("url"), adapter.get("post_id"), adapter.get("fingerprint")
-        duplicate_of = (
-            "url" if url in self.urls
-            else "post_id" if post_id and post_id in self.post_ids
-            else "fingerprint" if fp and fp in self.fingerprints
-            else None
-        )  # fmt: skip
+        url = adapter.get("url")
+        keys = [
+            (name, url_hash(f"{name}:{value}"))
+            for name in ("url", "post_id", "fingerprint")
+            if (value := adapter.get(name))
+        ]
+        duplicate_of = next((name for name, key in keys if key in self.seen), None)
         stats = self.crawler.stats
         if duplicate_of:
             stats.inc_value("newscrawl/duplicates")
@@ -54,12 +58,8 @@ class DedupPipeline:
                 f"duplicate ({duplicate_of}) of {url}: {adapter.get('fetched_url')}",
                 log_level="INFO",
             )
-        if url:
-            self.urls.add(url)
-        if post_id:
-            self.post_ids.add(post_id)
-        if fp:
-            self.fingerprints.add(fp)
+        for _, key in keys:
+            self.seen.add(key)
         return item
 
 

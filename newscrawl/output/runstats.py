@@ -73,7 +73,7 @@ class RunStats:
             "complete": self.reason == "finished",
             "new": stats.get(f"{STAT_PREFIX}/new", 0),
             "updated": stats.get(f"{STAT_PREFIX}/updated", 0),
-            "unchanged_skipped": len(policy.seen_unchanged) if policy else 0,
+            "unchanged_skipped": policy.seen_unchanged_count if policy else 0,
             "unchanged_fetched": unchanged_fetched,
             "pages_fetched": stats.get("response_received_count", 0),
             "rejects": stats.get("newscrawl/rejects", 0),

@@ -14,16 +14,21 @@ generic fallback); the selectors themselves are data in ``newscrawl.pages.select
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cached_property
-from typing import Any, ClassVar, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, NamedTuple
 
 from lxml import etree
 from parsel import Selector, SelectorList
 from scrapy.http import TextResponse
 
+from newscrawl.discovery.classify import CrawlSite
 from newscrawl.pages import jsonld
 from newscrawl.pages import selectors as S
 from newscrawl.pages.tawsiyat import parse_tawsiyat, tawsiyat_class, tawsiyat_string
+
+if TYPE_CHECKING:
+    from newscrawl.items import ArticleItem
 
 #: tawsiyat ``type`` values of article, video, infograph and gallery pages (``page`` is not).
 ARTICLE_PAGE_TYPES = frozenset({"article", "videoobject", "video", "newsarticle"})
@@ -448,11 +453,31 @@ PARSERS: tuple[type[LayoutParser], ...] = (Layout2024Parser, Layout2022Parser)
 
 
 class ArticlePage:
-    """Raw field values of one article, video, infograph or gallery page."""
+    """Raw field values of one article, video, infograph or gallery page.
 
-    def __init__(self, response: TextResponse) -> None:
+    ``site`` says where the page was fetched from (the edition, on its production host or a
+    replica; the English edition's production host by default) and ``crawled_at`` when (now by
+    default); :meth:`to_item` gives the complete record, as web-poet page objects do.
+    """
+
+    def __init__(
+        self,
+        response: TextResponse,
+        site: CrawlSite | None = None,
+        *,
+        crawled_at: datetime | None = None,
+    ) -> None:
         self.response = response
         self.root: Selector = response.selector
+        self.site = site or CrawlSite.of("en")
+        self.crawled_at = crawled_at
+
+    def to_item(self) -> ArticleItem:
+        """The complete record: the candidates below, normalized by the item loader."""
+        # Normalization composes this page's fields; the loader imports this module.
+        from newscrawl.normalize.loader import load_page
+
+        return load_page(self)
 
     # --- sources ----------------------------------------------------------------------
 
@@ -527,6 +552,14 @@ class ArticlePage:
 
     def fetched_url(self) -> str:
         return self.response.url
+
+    def alternate_urls(self) -> list[str]:
+        """Other URLs this response was reached by: the redirect chain and the requested URL."""
+        request = self.response.request
+        if request is None:
+            return []
+        seen = [*self.response.meta.get("redirect_urls", ()), request.url]
+        return [url for url in dict.fromkeys(seen) if url != self.response.url]
 
     def url(self) -> list[str]:
         return self._present(

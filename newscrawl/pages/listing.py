@@ -36,7 +36,7 @@ def parse_when(text: str | None) -> datetime | None:
 
 
 @dataclass(frozen=True)
-class Link:
+class DiscoveredLink:
     """A link a discovery page offers, with the date the page gives it (if any)."""
 
     url: str
@@ -87,16 +87,16 @@ class ListingPage:
                 return list(cards)
         return []
 
-    def cards(self) -> list[Link]:
+    def cards(self) -> list[DiscoveredLink]:
         """The listing's own article cards, in page order (not sidebars or tickers)."""
-        links: list[Link] = []
+        links: list[DiscoveredLink] = []
         for card in self._cards():
             href = card.css(self.CARD_LINK).get()
             if not href:
                 continue
             title = " ".join(t.strip() for t in card.css(self.CARD_TITLE).getall() if t.strip())
             links.append(
-                Link(
+                DiscoveredLink(
                     self.response.urljoin(href),
                     parse_when(card.css(self.CARD_TIME).get()),
                     title or None,
@@ -167,12 +167,12 @@ class SitemapPage:
     def is_urlset(self) -> bool:
         return self.sitemap is not None and self.sitemap.type == "urlset"
 
-    def entries(self) -> list[Link]:
+    def entries(self) -> list[DiscoveredLink]:
         """``<loc>`` and ``<lastmod>`` of every entry, in document order."""
         if self.sitemap is None:
             return []
         return [
-            Link(entry["loc"].strip(), parse_when(entry.get("lastmod")))
+            DiscoveredLink(entry["loc"].strip(), parse_when(entry.get("lastmod")))
             for entry in self.sitemap
             if entry.get("loc")
         ]
@@ -197,17 +197,17 @@ class RssPage:
         except (AttributeError, ValueError):
             self.sel = None
 
-    def entries(self) -> list[Link]:
+    def entries(self) -> list[DiscoveredLink]:
         if self.sel is None:
             return []
-        links: list[Link] = []
+        links: list[DiscoveredLink] = []
         for item in self.sel.xpath("//*[local-name()='item']"):
             href = item.xpath("./*[local-name()='link']/text()").get()
             if not href:
                 continue
             when = parse_when(item.xpath("./*[local-name()='pubDate']/text()").get())
             title = item.xpath("./*[local-name()='title']/text()").get()
-            links.append(Link(href.strip(), when, title))
+            links.append(DiscoveredLink(href.strip(), when, title))
         return links
 
 

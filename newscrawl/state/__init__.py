@@ -5,7 +5,8 @@
 - :mod:`newscrawl.state.reconcile`: finishing a feed (absorb into the state, then publish);
 - :mod:`newscrawl.state.policy`: what an incremental run fetches and emits;
 - :mod:`newscrawl.state.session`: the Scrapy extension tying them to a run;
-- :mod:`newscrawl.output.versioning`: the item pipeline that sets ``version``.
+- :mod:`newscrawl.state.middleware`: the spider middleware that skips what is not new;
+- :mod:`newscrawl.output.versioning` (in the output package): the pipeline that sets ``version``.
 """
 
 from __future__ import annotations

@@ -26,8 +26,9 @@ from urllib.parse import urlsplit
 
 from newscrawl.dates import month_span, parse_iso
 from newscrawl.discovery.rules import POST_ID_PATH
+from newscrawl.frontier.hashes import HashSet, url_hash
 from newscrawl.schema import fingerprint
-from newscrawl.state.store import ArticleState
+from newscrawl.state.store import ArticleState, KnownArticles
 
 
 class Mode(StrEnum):
@@ -60,27 +61,36 @@ class IncrementalPolicy:
     sitemap_marks: Mapping[str, str] = field(default_factory=dict)
     #: Maps a link as a page writes it to the canonical URL the state is keyed by.
     canonical: Callable[[str], str] = str
-    #: What this run has emitted: canonical URL -> (fingerprint, date_modified, version).
-    emitted: dict[str, tuple[str, datetime | None, int]] = field(default_factory=dict)
+    #: What this run has emitted, by URL hash: the fingerprint's hash, modified time and
+    #: version packed in one int (:func:`_pack`): a few dozen bytes an article, not hundreds.
+    emitted: dict[int, int] = field(default_factory=dict)
     #: Sitemap lastmods read in this run; stored when the run completes.
     sitemaps_seen: dict[str, str] = field(default_factory=dict)
     _sitemaps_listed: dict[str, str] = field(default_factory=dict)
-    #: Known articles the run saw unchanged without fetching them.
-    skipped: set[str] = field(default_factory=set)
-    #: Known articles the run fetched and found unchanged.
-    unchanged: set[str] = field(default_factory=set)
-    #: Articles the run decided to fetch, and those whose fetch ended with an item.
-    requested: set[str] = field(default_factory=set)
-    outcomes: set[str] = field(default_factory=set)
+    #: Known articles the run saw unchanged without fetching them (URL hashes).
+    skipped: HashSet = field(default_factory=HashSet)
+    #: Known articles the run fetched and found unchanged (URL hashes).
+    unchanged: HashSet = field(default_factory=HashSet)
+    #: Article requests not settled yet (URL hash -> URL), and the URLs of those settled.
+    _pending: dict[int, str] = field(default_factory=dict)
+    _settled: HashSet = field(default_factory=HashSet)
 
     @property
     def incremental(self) -> bool:
         return self.mode is Mode.INCREMENTAL
 
+    def seen_unchanged(self, url: str) -> bool:
+        """Whether this run saw the known article ``url`` (fetched or not) and did not emit it
+        again (such articles are marked as seen when the run ends)."""
+        key = url_hash(url)
+        return (key in self.skipped or key in self.unchanged) and key not in self.emitted
+
     @property
-    def seen_unchanged(self) -> set[str]:
-        """Known articles this run saw (fetched or not) and did not emit again."""
-        return (self.skipped | self.unchanged) - self.emitted.keys()
+    def seen_unchanged_count(self) -> int:
+        emitted, skipped = self.emitted, self.skipped
+        return sum(1 for key in skipped if key not in emitted) + sum(
+            1 for key in self.unchanged if key not in skipped and key not in emitted
+        )
 
     @property
     def horizon(self) -> datetime | None:
@@ -97,7 +107,8 @@ class IncrementalPolicy:
         if not self.incremental or key is None:
             self._requested(key)
             return True
-        if key in self.emitted or key in self.unchanged:
+        hashed = url_hash(key)
+        if hashed in self.emitted or hashed in self.unchanged:
             return False  # fetched in this run already
         state = self.known.get(key)
         if state is None:
@@ -106,11 +117,11 @@ class IncrementalPolicy:
         when = parse_iso(lastmod)
         if when is None:
             # A listing card or an RSS item: no sign of a change to a known article.
-            self.skipped.add(key)
+            self.skipped.add(hashed)
             return False
         stored = parse_iso(state.date_modified) or parse_iso(state.date_published)
         if stored is not None and when <= stored:
-            self.skipped.add(key)
+            self.skipped.add(hashed)
             return False
         self._requested(key)
         return True
@@ -119,20 +130,29 @@ class IncrementalPolicy:
         # An old /article/{post_id} URL redirects to the article, whose own request the
         # dupefilter may already have taken: it is an alias, not a request to account for.
         if key is not None and not POST_ID_PATH.match(urlsplit(key).path):
-            self.requested.add(key)
+            hashed = url_hash(key)
+            if hashed not in self._settled:
+                self._pending[hashed] = key
 
     def settled(self, urls: Iterable[str | None]) -> None:
         """An article request came to an end with an item (scraped or dropped) for ``urls``."""
         for url in urls:
             key = self._key(url) if url else None
             if key is not None:
-                self.outcomes.add(key)
+                hashed = url_hash(key)
+                self._settled.add(hashed)
+                self._pending.pop(hashed, None)
 
     @property
     def unsettled(self) -> set[str]:
         """Articles this run meant to fetch that yielded no item (the fetch failed, or the page
         was not an article): the sitemaps that listed them are read again next time."""
-        return self.requested - self.outcomes - self.emitted.keys() - self.unchanged
+        done = self.emitted.keys()
+        return {
+            url
+            for key, url in self._pending.items()
+            if key not in done and key not in self.unchanged
+        }
 
     def wants_next_page(self, cards: Iterable[tuple[str, datetime | None]]) -> bool:
         """Whether a listing page whose cards are ``(url, date)`` is worth paging past.
@@ -186,22 +206,23 @@ class IncrementalPolicy:
     def decide(self, record: Mapping[str, Any]) -> Decision:
         """New, updated (and its version) or unchanged, against the state and this run."""
         key = record["url"]
-        digest = record.get("fingerprint") or fingerprint(record)
+        hashed = url_hash(key)
+        digest = url_hash(record.get("fingerprint") or fingerprint(record))
         modified = parse_iso(record.get("date_modified"))
-        if key in self.emitted:
-            last_digest, last_modified, last_version = self.emitted[key]
-        elif key in self.known:
-            state = self.known[key]
-            last_digest, last_version = state.fingerprint, state.version
-            last_modified = parse_iso(state.date_modified)
+        stamp = _seconds(modified)
+        if hashed in self.emitted:
+            last_digest, last_stamp, last_version = _unpack(self.emitted[hashed])
+        elif (state := self.known.get(key)) is not None:
+            last_digest, last_version = url_hash(state.fingerprint), state.version
+            last_stamp = _seconds(parse_iso(state.date_modified))
         else:
-            self.emitted[key] = (digest, modified, 1)
+            self.emitted[hashed] = _pack(digest, stamp, 1)
             return Decision(Change.NEW, 1)
-        later = modified is not None and (last_modified is None or modified > last_modified)
+        later = stamp is not None and (last_stamp is None or stamp > last_stamp)
         if digest == last_digest and not later:
-            self.unchanged.add(key)
+            self.unchanged.add(hashed)
             return Decision(Change.UNCHANGED, last_version)
-        self.emitted[key] = (digest, modified, last_version + 1)
+        self.emitted[hashed] = _pack(digest, stamp, last_version + 1)
         return Decision(Change.UPDATED, last_version + 1)
 
     def _key(self, url: str) -> str | None:
@@ -211,10 +232,30 @@ class IncrementalPolicy:
             return None
         old_url = POST_ID_PATH.match(urlsplit(key).path)
         if old_url:
-            return self.by_post_id.get(old_url.group(1), key)
+            return self._post_url(old_url.group(1)) or key
         return key
 
+    def _post_url(self, post_id: str) -> str | None:
+        """The known article with ``post_id``, for the old ``/article/{post_id}`` URLs."""
+        if isinstance(self.known, KnownArticles):
+            return self.known.url_of_post(post_id)
+        return self._by_post_id.get(post_id)
+
     @cached_property
-    def by_post_id(self) -> dict[str, str]:
-        """Known articles by post id, for the old ``/article/{post_id}`` URLs."""
+    def _by_post_id(self) -> dict[str, str]:
         return {s.post_id: url for url, s in self.known.items() if s.post_id}
+
+
+def _seconds(moment: datetime | None) -> int | None:
+    """A modified time to whole seconds since the epoch (what feeds and the state keep)."""
+    return None if moment is None else int(moment.timestamp())
+
+
+def _pack(digest: int, stamp: int | None, version: int) -> int:
+    """Fingerprint hash, modified time and version in one int (0 stands for no time)."""
+    return (digest << 64) | ((0 if stamp is None else max(stamp + 1, 1)) << 24) | version
+
+
+def _unpack(packed: int) -> tuple[int, int | None, int]:
+    stamp = (packed >> 24) & ((1 << 40) - 1)
+    return packed >> 64, (stamp - 1 if stamp else None), packed & ((1 << 24) - 1)

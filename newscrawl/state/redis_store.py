@@ -21,19 +21,19 @@ from __future__ import annotations
 import json
 import socket
 import sqlite3
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import redis
 
-from newscrawl.state.store import ArticleState, CrawlState, utc_now
+from newscrawl.state.store import ArticleState, CrawlState, KnownArticles, utc_now
 
 #: The fields of an article the shared state keeps (as in the SQLite ``articles`` table).
 _FIELDS = ("fingerprint", "date_modified", "date_published", "version", "first_seen",
            "last_seen", "post_id")  # fmt: skip
 
-# KEYS: articles, meta, fingerprint claims, post id claims (the last two may be '' : none)
+# KEYS: articles, meta, fingerprint claims, post id claims (these two may be '': none), post ids
 # ARGV: url, state json, version, fingerprint, post id, owner, date for the newest mark
 ABSORB = """
 local url, version, owner = ARGV[1], tonumber(ARGV[3]), ARGV[6]
@@ -58,6 +58,7 @@ if KEYS[4] ~= '' and ARGV[5] ~= '' then
   redis.call('HSET', KEYS[4], ARGV[5], url)
 end
 if KEYS[3] ~= '' and ARGV[4] ~= '' then redis.call('HSET', KEYS[3], ARGV[4], url) end
+if ARGV[5] ~= '' then redis.call('HSET', KEYS[5], ARGV[5], url) end
 local new = cjson.decode(ARGV[2])
 new.owner = owner
 if old then
@@ -126,6 +127,10 @@ class RedisCrawlState(CrawlState):
     def _sitemaps(self) -> str:
         return f"{self.prefix}:sitemaps"
 
+    @property
+    def _post_ids(self) -> str:
+        return f"{self.prefix}:post_ids"
+
     # -- articles ---------------------------------------------------------------------------
 
     def article(self, url: str) -> ArticleState | None:
@@ -136,8 +141,21 @@ class RedisCrawlState(CrawlState):
         rows: dict[Any, Any] = self.server.hgetall(self._articles)
         return {_text(url): _article(_text(url), raw) for url, raw in rows.items()}
 
+    def known(self) -> KnownArticles:
+        """The shared articles, read from Redis when asked: what other workers claim during
+        the run is known at once."""
+        return RedisKnownArticles(self)
+
     def article_count(self) -> int:
         return int(self.server.hlen(self._articles))
+
+    def urls(self) -> Iterator[str]:
+        for url, _ in self.server.hscan_iter(self._articles, count=1000):
+            yield _text(url)
+
+    def url_of_post(self, post_id: str) -> str | None:
+        raw = self.server.hget(self._post_ids, post_id)
+        return _text(raw) if raw else None
 
     def absorb(
         self, db: sqlite3.Connection | None, record: Mapping[str, Any], feed: Path | None = None
@@ -149,7 +167,7 @@ class RedisCrawlState(CrawlState):
         newest = record.get("date_published") or record.get("date_modified") or ""
         fp_claims, post_claims = self.claims or ("", "")
         done = self._absorb(
-            keys=[self._articles, self._meta, fp_claims, post_claims],
+            keys=[self._articles, self._meta, fp_claims, post_claims, self._post_ids],
             args=[record["url"], json.dumps(state), int(record["version"]),
                   record.get("fingerprint") or "", record.get("post_id") or "",
                   feed_owner(feed) if feed is not None else "", newest],
@@ -179,6 +197,11 @@ class RedisCrawlState(CrawlState):
         if batch:
             self._touch(keys=[self._articles], args=[seen, *batch])
 
+    def touch_where(self, seen_now: Callable[[str], bool], batch: int = 500) -> int:
+        seen = [url for url in self.urls() if seen_now(url)]
+        self.touch(seen)
+        return len(seen)
+
     def newest_article_date(self) -> str | None:
         raw = self.server.hget(self._meta, "newest")
         return _text(raw) if raw else None
@@ -203,6 +226,33 @@ class RedisCrawlState(CrawlState):
     def sitemap_lastmods(self) -> dict[str, str]:
         rows: dict[Any, Any] = self.server.hgetall(self._sitemaps)
         return {_text(url): _text(lastmod) for url, lastmod in rows.items()}
+
+
+class RedisKnownArticles(KnownArticles):
+    """:class:`~newscrawl.state.store.KnownArticles` over the shared state in Redis."""
+
+    def __init__(self, state: RedisCrawlState) -> None:
+        self._state = state
+
+    def __getitem__(self, url: str) -> ArticleState:
+        found = self._state.article(url)
+        if found is None:
+            raise KeyError(url)
+        return found
+
+    def __contains__(self, url: object) -> bool:
+        if not isinstance(url, str):
+            return False
+        return bool(self._state.server.hexists(self._state._articles, url))
+
+    def __iter__(self) -> Iterator[str]:
+        return self._state.urls()
+
+    def __len__(self) -> int:
+        return self._state.article_count()
+
+    def url_of_post(self, post_id: str) -> str | None:
+        return self._state.url_of_post(post_id)
 
 
 def _plain(values: Mapping[str, str]) -> dict[Any, Any]:

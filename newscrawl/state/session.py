@@ -10,19 +10,21 @@ Built as a Scrapy extension (``CrawlStateExtension``), before the engine opens t
 5. when the engine stops: remember what the run saw, close the run (a complete run moves the
    high-water mark), release the lock.
 
-The spider asks the policy (:func:`policy_for`) what to fetch; the versioning pipeline asks it
-what to emit.
+The incremental middleware asks the policy (:func:`policy_for`) what to fetch; the versioning
+pipeline asks it what to emit.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shutil
+import tempfile
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Self
+from typing import IO, Any, Self
 from weakref import WeakKeyDictionary
 
 from scrapy import Spider, signals
@@ -98,8 +100,11 @@ class CrawlSession:
         self.recovered: list[FeedReport] = []
         self.feeds: list[Path] = []
         self.feed_key: int | None = None
-        #: Records that reached the end of the pipelines (only their state keys).
-        self.scraped: list[dict[str, Any]] = []
+        #: Records that reached the end of the pipelines (only their state keys, one JSON line
+        #: each, in an unnamed temporary file of the state directory), kept only while the run
+        #: has no local feed for the state to learn them from.
+        self.scraped: IO[bytes] | None = None
+        self.scraped_count = 0
 
     def open(self) -> None:
         self.lock.acquire()
@@ -110,7 +115,7 @@ class CrawlSession:
             self.run_id = self.state.start_run(self.mode.value, os.getpid())
             self.policy = IncrementalPolicy(
                 mode=self.mode,
-                known=self.state.articles(),
+                known=self.state.known(),
                 high_water=parse_iso(self.state.high_water_mark()),
                 overlap=self.overlap,
                 sitemap_marks=self.state.sitemap_lastmods(),
@@ -164,7 +169,13 @@ class CrawlSession:
         return published
 
     def note_scraped(self, record: Mapping[str, Any]) -> None:
-        self.scraped.append({key: record.get(key) for key in STATE_KEYS})
+        if self.feeds:
+            return  # the state learns the run's records from its feed
+        if self.scraped is None:
+            self.scraped = tempfile.TemporaryFile(dir=self.dir, prefix="scraped-")  # noqa: SIM115 - closed in close()
+        keys = {key: record.get(key) for key in STATE_KEYS}
+        self.scraped.write(json.dumps(keys, ensure_ascii=False).encode() + b"\n")
+        self.scraped_count += 1
 
     # -- end -----------------------------------------------------------------------------------
 
@@ -177,16 +188,17 @@ class CrawlSession:
         try:
             complete = reason == "finished" and not partial
             assert self.policy is not None and self.run_id is not None
-            state.touch(self.policy.seen_unchanged)
-            if complete and not self.feeds and self.scraped:
+            state.touch_where(self.policy.seen_unchanged)
+            if complete and not self.feeds and self.scraped is not None:
                 # No local feed (-o stdout:, s3://…): nothing on disk to absorb, so the state
                 # learns the run's records when it completes; a killed run's are emitted again.
+                self.scraped.seek(0)
                 with state.transaction() as db:
-                    for record in self.scraped:
-                        state.absorb(db, record)
+                    for line in self.scraped:
+                        state.absorb(db, json.loads(line))
                 logger.info(
                     "No local feed: the state learnt this run's %d records at its end",
-                    len(self.scraped),
+                    self.scraped_count,
                 )
             unsettled = self.policy.unsettled
             if unsettled:
@@ -211,6 +223,8 @@ class CrawlSession:
                     " (limited by its arguments)" if partial else "",
                 )
         finally:
+            if self.scraped is not None:
+                self.scraped.close()
             state.close()
             self.lock.release()
 

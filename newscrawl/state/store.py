@@ -13,7 +13,8 @@ The state is only ever advanced from feed lines that are already on disk (see
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -35,6 +36,7 @@ CREATE TABLE IF NOT EXISTS articles (
     last_seen     TEXT NOT NULL,
     post_id       TEXT
 );
+CREATE INDEX IF NOT EXISTS articles_post_id ON articles (post_id);
 CREATE TABLE IF NOT EXISTS feeds (
     path       TEXT PRIMARY KEY,   -- the final name (".jsonl"); the run writes path + ".part"
     run_id     INTEGER,
@@ -120,9 +122,14 @@ class CrawlState:
         return ArticleState(**dict(row)) if row else None
 
     def articles(self) -> dict[str, ArticleState]:
-        """Every known article by URL (a run loads this once; it is small beside the feeds)."""
+        """Every known article by URL, loaded whole (for tools and tests; a run looks articles
+        up one by one through :meth:`known`)."""
         rows = self._db.execute("SELECT * FROM articles").fetchall()
         return {row["url"]: ArticleState(**dict(row)) for row in rows}
+
+    def known(self) -> KnownArticles:
+        """The known articles as a mapping that reads each from the database when asked."""
+        return KnownArticles(self._db)
 
     def article_count(self) -> int:
         count: int = self._db.execute("SELECT count(*) FROM articles").fetchone()[0]
@@ -166,6 +173,25 @@ class CrawlState:
             ),
         )
         return True
+
+    def touch_where(self, seen_now: Callable[[str], bool], batch: int = 5000) -> int:
+        """Mark as seen now the known articles whose URL ``seen_now`` accepts; how many.
+
+        For a run that remembers what it saw as URL hashes, not URLs: one pass over the
+        table, touching in batches (memory stays bounded whatever the archive's size).
+        """
+        ids = array("q")
+        for rowid, url in self._db.execute("SELECT rowid, url FROM articles"):
+            if seen_now(url):
+                ids.append(rowid)
+        seen = utc_now()
+        for start in range(0, len(ids), batch):
+            with self.transaction() as db:
+                db.executemany(
+                    "UPDATE articles SET last_seen = max(last_seen, ?) WHERE rowid = ?",
+                    ((seen, rowid) for rowid in ids[start : start + batch]),
+                )
+        return len(ids)
 
     def touch(self, urls: Iterable[str], seen: str | None = None) -> None:
         """Mark known articles as seen now (their content unchanged)."""
@@ -262,6 +288,40 @@ class CrawlState:
     def sitemap_lastmods(self) -> dict[str, str]:
         rows = self._db.execute("SELECT url, lastmod FROM sitemaps").fetchall()
         return {row["url"]: row["lastmod"] for row in rows}
+
+
+class KnownArticles(Mapping[str, ArticleState]):
+    """The articles table as a read-only mapping by URL, read row by row when asked: a run
+    over an archive of any size holds none of it (lookups use the primary key, or the
+    ``post_id`` index for :meth:`url_of_post`)."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+
+    def __getitem__(self, url: str) -> ArticleState:
+        row = self._db.execute("SELECT * FROM articles WHERE url = ?", (url,)).fetchone()
+        if row is None:
+            raise KeyError(url)
+        return ArticleState(**dict(row))
+
+    def __contains__(self, url: object) -> bool:
+        if not isinstance(url, str):
+            return False
+        query = "SELECT 1 FROM articles WHERE url = ?"
+        return self._db.execute(query, (url,)).fetchone() is not None
+
+    def __iter__(self) -> Iterator[str]:
+        return (row[0] for row in self._db.execute("SELECT url FROM articles"))
+
+    def __len__(self) -> int:
+        count: int = self._db.execute("SELECT count(*) FROM articles").fetchone()[0]
+        return count
+
+    def url_of_post(self, post_id: str) -> str | None:
+        row = self._db.execute(
+            "SELECT url FROM articles WHERE post_id = ? LIMIT 1", (post_id,)
+        ).fetchone()
+        return row[0] if row else None
 
 
 def _feed_entry(row: sqlite3.Row) -> FeedEntry:

@@ -12,8 +12,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from e2e.crawl import CrawlResult, run_crawl
-from e2e.test_crawl import assert_complete_and_exact
+from tests.support.crawl import CrawlResult, run_crawl
+from tests.support.score import assert_crawl_matches_truth
 
 #: At most this share of all requests may be rendered in the browser on a challenged site.
 BROWSER_SHARE_CEILING = 0.05
@@ -36,7 +36,7 @@ def test_js_listings_walked_through_the_learned_json_request(
 ) -> None:
     replica = replica_factory(edition="en", articles=500, listing="js")
     result = run_crawl(replica.base_url, tmp_path, "discover=listings")
-    assert_complete_and_exact(result, replica.truth())
+    assert_crawl_matches_truth(result, replica.truth())
     browser, plain = render_share(result)
     # One render, to learn the request; every listing then paged over plain JSON requests.
     assert browser == 1, result.log[-3000:]
@@ -56,7 +56,7 @@ def test_challenged_site_solved_in_the_browser_and_crawled_plain(
         edition="en", articles=500, challenge="on", extra_args=("--clearance-ttl", "15")
     )
     result = run_crawl(replica.base_url, tmp_path)
-    assert_complete_and_exact(result, replica.truth())
+    assert_crawl_matches_truth(result, replica.truth())
     browser, plain = render_share(result)
     solved = crawl_stat(result, "newscrawl/challenge/solved")
     assert solved >= 1
@@ -75,14 +75,14 @@ def test_js_listings_stop_at_the_incremental_high_water_mark(
     # Its own replica: this test publishes, which the shared ones must not see.
     replica = replica_factory(edition="en", articles=500, listing="js", seed=11)
     first = run_crawl(replica.base_url, tmp_path, "discover=listings")
-    assert_complete_and_exact(first, replica.truth())
+    assert_crawl_matches_truth(first, replica.truth())
     # More new articles than a listing page shows: the home listing needs "Load more" again.
     changed = replica.publish(new=60)
     second = run_crawl(replica.base_url, tmp_path, "discover=listings")
-    assert second.returncode == 0, second.log[-3000:]
-    # The new articles, found through the JS listings, and the listings paged only as far as
-    # the last run's high-water mark.
-    assert sorted(r["url"] for r in second.records) == sorted(changed["new"])
+    # The new articles (exactly those, exact), found through the JS listings, and the listings
+    # paged only as far as the last run's high-water mark.
+    new = set(changed["new"])
+    assert_crawl_matches_truth(second, replica.truth(), lambda line: line["record"]["url"] in new)
     api_first, api_second = (
         first.summary["pages"]["listing_api"],
         second.summary["pages"]["listing_api"],
@@ -94,7 +94,7 @@ def test_js_listings_stop_at_the_incremental_high_water_mark(
 def test_both_walls_at_once(replica_factory: Any, tmp_path: Path, chromium: str) -> None:
     replica = replica_factory(edition="en", articles=500, listing="js", challenge="on")
     result = run_crawl(replica.base_url, tmp_path)
-    assert_complete_and_exact(result, replica.truth())
+    assert_crawl_matches_truth(result, replica.truth())
     browser, plain = render_share(result)
     # The solve, and the learning render: everything else went plain, cookies included.
     assert browser <= 3, (browser, plain)

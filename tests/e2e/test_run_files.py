@@ -3,35 +3,26 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from newscrawl.output.runfiles import run_stamp
 from newscrawl_replica.testing import ReplicaServer
-
-from .crawl import PROJECT
+from tests.support.crawl import run_crawl
+from tests.support.feeds import read_jsonl as lines
 
 
 def crawl(replica: ReplicaServer, tmp_path: Path, *extra: str, state: str) -> None:
-    cmd = [
-        sys.executable, "-m", "scrapy", "crawl", "almayadeen", *extra,
-        "-a", f"base_url={replica.base_url}", "-a", "max_articles=5",
-        "-s", "NEWSCRAWL_PROFILE=replica", "-s", f"NEWSCRAWL_OUTPUT_DIR={tmp_path / 'out'}",
-        "-s", f"NEWSCRAWL_STATE_DIR={tmp_path / state}",
-    ]  # fmt: skip
-    proc = subprocess.run(cmd, cwd=PROJECT, capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 0, proc.stderr[-3000:]
+    result = run_crawl(
+        replica.base_url, tmp_path / "out", *extra, "max_articles=5",
+        settings={"NEWSCRAWL_STATE_DIR": tmp_path / state}, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.log[-3000:]
 
 
 def read(path: Path) -> Any:
     return json.loads(path.read_text("utf-8"))
-
-
-def lines(path: Path) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in path.read_text("utf-8").splitlines()]
 
 
 def assert_finished(folder: Path) -> None:

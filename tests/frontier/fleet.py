@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from jobrun import crawl_command, crawl_env, feed_files, read_feed
-
 from newscrawl.frontier.testing import RedisServer
+from tests.support.crawl import crawl_command, crawl_env
+from tests.support.feeds import feed_files, read_jsonl
 
 #: Short leases and a short idle grace, so a killed worker's requests come back quickly.
 FAST = {
@@ -88,7 +88,7 @@ class Fleet:
 
     def records(self, feeds: list[Path] | None = None) -> list[dict[str, Any]]:
         """Every line of the published feeds (a torn or bad line fails loudly)."""
-        return [record for path in feeds or self.feeds() for record in read_feed(path)]
+        return [record for path in feeds or self.feeds() for record in read_jsonl(path)]
 
     def leftovers(self) -> list[Path]:
         """Files a finished crawl should not leave: unpublished feeds."""

@@ -15,8 +15,8 @@ from scrapy import Request, Spider
 from scrapy.settings import Settings
 
 from newscrawl.frontier.connection import Keys, connect
+from newscrawl.frontier.leases import LEASE_META, REQUEUE, LeasedQueue
 from newscrawl.frontier.limiter import RESERVE
-from newscrawl.frontier.scheduler import LEASE_META, REQUEUE, LeasedQueue
 from newscrawl.frontier.testing import RedisServer
 from newscrawl.state.redis_store import RedisCrawlState, feed_owner
 

@@ -12,11 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fleet import Fleet, duplicates, status
-from jobrun import read_feeds, run_crawl
 
 from newscrawl.frontier.testing import RedisServer
 from newscrawl_replica.testing import ReplicaServer
+from tests.frontier.fleet import Fleet, duplicates, status
+from tests.support.crawl import run_crawl
+from tests.support.feeds import read_feeds
 
 #: What differs between two crawls of the same pages, one process or many: when each record was
 #: crawled, and which alias URLs (an old ``/article/{id}`` redirect) the crawl met before the

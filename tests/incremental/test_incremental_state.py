@@ -25,6 +25,7 @@ from newscrawl.state import (
     RunLock,
 )
 from newscrawl.state.reconcile import publish_feed, reconcile, salvage_path
+from tests.support.feeds import read_jsonl
 
 HOST = "https://english.almayadeen.net"
 
@@ -43,10 +44,6 @@ def record(slug: str, version: int = 1, modified: str = "2026-11-01T10:00:00Z", 
 
 def line(rec: dict[str, Any]) -> bytes:
     return (json.dumps(rec, ensure_ascii=False) + "\n").encode()
-
-
-def read_feed(path: Path) -> list[dict[str, Any]]:
-    return [json.loads(text) for text in path.read_text("utf-8").splitlines()]
 
 
 # -- lock -----------------------------------------------------------------------------------
@@ -82,21 +79,21 @@ def test_storage_writes_part_then_publishes_and_never_overwrites(tmp_path: Path)
     assert part_path(wanted).exists() and not wanted.exists()
     assert list(tmp_path.rglob("*.jsonl")) == []
     first.store(file)
-    assert [r["title"] for r in read_feed(wanted)] == ["a"]
+    assert [r["title"] for r in read_jsonl(wanted)] == ["a"]
 
     second = AtomicFileFeedStorage(str(wanted))
     file = second.open(None)  # type: ignore[arg-type]
     file.write(line(record("b")))
     second.store(file)
     assert second.final == wanted.with_name("2026-11-27T10-00-00Z-2.jsonl")
-    assert [r["title"] for r in read_feed(wanted)] == ["a"]
-    assert [r["title"] for r in read_feed(second.final)] == ["b"]
+    assert [r["title"] for r in read_jsonl(wanted)] == ["a"]
+    assert [r["title"] for r in read_jsonl(second.final)] == ["b"]
 
     overwrite = AtomicFileFeedStorage(str(wanted), feed_options={"overwrite": True})  # -O
     file = overwrite.open(None)  # type: ignore[arg-type]
     file.write(line(record("c")))
     overwrite.store(file)
-    assert overwrite.final == wanted and [r["title"] for r in read_feed(wanted)] == ["c"]
+    assert overwrite.final == wanted and [r["title"] for r in read_jsonl(wanted)] == ["c"]
 
 
 def test_a_feed_whose_name_was_taken_meanwhile_is_published_beside_it(
@@ -109,8 +106,8 @@ def test_a_feed_whose_name_was_taken_meanwhile_is_published_beside_it(
     final.write_bytes(line(record("other")))
     report = publish_feed(state, final)
     assert report.path == tmp_path / "run-2.jsonl"
-    assert [r["title"] for r in read_feed(report.path)] == ["a"]
-    assert [r["title"] for r in read_feed(final)] == ["other"]
+    assert [r["title"] for r in read_jsonl(report.path)] == ["a"]
+    assert [r["title"] for r in read_jsonl(final)] == ["other"]
     assert state.feeds(unfinished=True) == []
 
 
@@ -147,7 +144,7 @@ def test_reconcile_drops_torn_line_and_duplicates_and_keeps_the_rest(
     [report] = reconcile(state)
     assert report.recovered and report.torn
     assert (report.kept, report.duplicates, report.salvaged) == (2, 1, 2)
-    assert [(r["title"], r["version"]) for r in read_feed(killed)] == [("b", 1), ("a", 2)]
+    assert [(r["title"], r["version"]) for r in read_jsonl(killed)] == [("b", 1), ("a", 2)]
     assert salvage_path(killed).read_bytes() == b"{not json\n" + torn + b"\n"
     assert state.article(f"{HOST}/news/politics/a").version == 2  # type: ignore[union-attr]
     assert reconcile(state) == []  # idempotent
@@ -164,7 +161,7 @@ def test_reconcile_finishes_a_feed_killed_between_absorb_and_rename(
         state.absorb(db, record("a"))
         state.set_feed_status(db, final, "absorbed", lines=1)
     reconcile(state)
-    assert [r["title"] for r in read_feed(final)] == ["a"]  # not dropped as a duplicate
+    assert [r["title"] for r in read_jsonl(final)] == ["a"]  # not dropped as a duplicate
     assert state.feed(final).status == "published"  # type: ignore[union-attr]
 
 

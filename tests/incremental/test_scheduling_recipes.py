@@ -16,9 +16,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from jobrun import PROJECT, crawl_env, read_feeds
 
 from newscrawl_replica.testing import ReplicaServer
+from tests.support.crawl import PROJECT, crawl_env
+from tests.support.feeds import read_feeds, read_rejects
+from tests.support.score import assert_matches_truth
 
 DOC = PROJECT / "docs" / "scheduling.md"
 CHECKOUT = "/srv/newscrawl"
@@ -73,7 +75,9 @@ def test_the_crontab_line_runs_a_crawl(replica: ReplicaServer, tmp_path: Path) -
     done = subprocess.run(["/bin/sh", "-c", command], env=crawl_env(), timeout=240, check=False)
     assert done.returncode == 0, log.read_text()[-3000:]
     assert "Run stats: incremental run finished" in log.read_text()
-    assert len(read_feeds(tmp_path)) >= 55
+    records = read_feeds(tmp_path)
+    assert_matches_truth(records, replica.truth(), rejects=read_rejects(tmp_path))
+    assert len(records) == 60
 
 
 def test_the_systemd_units_verify_and_the_service_runs_a_crawl(
@@ -104,4 +108,6 @@ def test_the_systemd_units_verify_and_the_service_runs_a_crawl(
     )  # fmt: skip
     assert done.returncode == 0, done.stderr[-3000:]
     assert "Run stats: incremental run finished" in done.stderr
-    assert len(read_feeds(tmp_path)) >= 55
+    records = read_feeds(tmp_path)
+    assert_matches_truth(records, replica.truth(), rejects=read_rejects(tmp_path))
+    assert len(records) == 60

@@ -47,7 +47,9 @@ def test_every_article_reachable_within_three_attempts(flaky: ReplicaServer) -> 
             if status == 429:
                 retry_after.add("429")
             if outcome == "ok":
-                assert line["record"]["title"].split()[0].encode() in body or body
+                # The whole page of this article: its canonical URL and the document's end.
+                assert line["record"]["url"].encode() in body, path
+                assert body.rstrip().endswith(b"</html>"), path
                 break
             assert n < 3, f"{path} still failing on attempt 3"
         assert line["reachable"] is True

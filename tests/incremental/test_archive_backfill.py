@@ -1,0 +1,96 @@
+"""Archive-scale back-fills end to end: real ``scrapy crawl`` processes against a real replica.
+
+- a back-fill with ``JOBDIR`` killed with SIGKILL mid-crawl (its request queue on disk), then
+  resumed: every article exactly once;
+- without ``JOBDIR`` the request queue waits on disk in the job's state directory, and the one
+  a killed run left there is removed by the next run.
+
+The back-fill's size is ``NEWSCRAWL_BACKFILL_ARTICLES`` (default 2,000, sized for CI; the
+acceptance figure is 20,000: ``NEWSCRAWL_BACKFILL_ARTICLES=20000 pytest -m slow …``).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from pathlib import Path
+
+import pytest
+from jobrun import read_feeds, run_crawl, start_crawl, versions, wait_until_crawling
+from test_incremental_runs import rejected_urls, truth_records
+
+from newscrawl.state import CrawlState
+from newscrawl_replica.testing import ReplicaServer
+
+ARTICLES = int(os.environ.get("NEWSCRAWL_BACKFILL_ARTICLES", "2000"))
+
+
+def feed_lines(out_dir: Path) -> int:
+    """Lines the running crawl has written to its feed so far."""
+    return sum(part.read_bytes().count(b"\n") for part in out_dir.rglob("*.jsonl.part"))
+
+
+def queue_on_disk(directory: Path) -> bool:
+    """Whether Scrapy's disk queues under ``directory`` hold any request."""
+    return any(path.is_file() and path.stat().st_size for path in directory.rglob("*"))
+
+
+def kill_after_lines(proc: object, out_dir: Path, lines: int, timeout: float) -> None:
+    """SIGKILL the crawl ``proc`` once its feed holds ``lines`` lines."""
+    deadline = time.monotonic() + timeout
+    while feed_lines(out_dir) < lines:
+        assert proc.poll() is None, "the run ended before it could be killed"  # type: ignore[attr-defined]
+        assert time.monotonic() < deadline, f"fewer than {lines} lines after {timeout}s"
+        time.sleep(0.2)
+    os.kill(proc.pid, signal.SIGKILL)  # type: ignore[attr-defined]
+    proc.wait()  # type: ignore[attr-defined]
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(max(1800, ARTICLES // 5))
+def test_a_backfill_killed_mid_crawl_with_jobdir_resumes_to_every_article_once(
+    tmp_path: Path,
+) -> None:
+    jobdir = tmp_path / "job"
+    with ReplicaServer(articles=ARTICLES, seed=11, extra_args=["--workers", "2"]) as replica:
+        expected = set(truth_records(replica))
+        proc = start_crawl(replica.base_url, tmp_path, settings={"JOBDIR": jobdir})
+        wait_until_crawling(proc, tmp_path)
+        # Mid-crawl: the sitemaps have put most of the archive in the queue on disk.
+        kill_after_lines(proc, tmp_path, ARTICLES // 3, timeout=ARTICLES)
+        assert queue_on_disk(jobdir / "requests.queue"), "no request queue on disk"
+        resumed = run_crawl(replica.base_url, tmp_path, settings={"JOBDIR": jobdir},
+                            timeout=ARTICLES)  # fmt: skip
+        assert resumed.returncode == 0, resumed.log[-3000:]
+        assert "its JOBDIR cannot be trusted" in resumed.log
+        assert resumed.stats["complete"] and resumed.stats["recovered_feeds"]
+
+    counts = versions(read_feeds(tmp_path))  # every line of every feed parses
+    expected -= rejected_urls(tmp_path)
+    assert {url for url, _ in counts} == expected
+    assert set(counts.values()) == {1}, [k for k, v in counts.items() if v > 1][:5]
+    assert not list(tmp_path.rglob("*.part")), "a feed was left unpublished"
+    assert CrawlState(tmp_path / "state").article_count() == len(expected)
+    assert not jobdir.exists(), "a complete back-fill keeps no JOBDIR"
+
+
+def test_without_jobdir_the_queue_waits_in_the_job_and_a_killed_runs_is_removed(
+    tmp_path: Path,
+) -> None:
+    state = tmp_path / "state"
+    with ReplicaServer(articles=600, seed=12) as replica:
+        expected = set(truth_records(replica))
+        proc = start_crawl(replica.base_url, tmp_path)
+        wait_until_crawling(proc, tmp_path)
+        kill_after_lines(proc, tmp_path, 100, timeout=300)
+        left = list(state.glob("frontier-*"))
+        assert left and queue_on_disk(left[0]), "the killed run's queue was not on disk"
+        final = run_crawl(replica.base_url, tmp_path)
+        assert final.returncode == 0, final.log[-3000:]
+        assert "Removing the request queue a killed run left" in final.log
+
+    assert not list(state.glob("frontier-*"))
+    counts = versions(read_feeds(tmp_path))
+    assert {url for url, _ in counts} == expected - rejected_urls(tmp_path)
+    assert set(counts.values()) == {1}

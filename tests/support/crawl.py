@@ -1,0 +1,163 @@
+"""Run ``scrapy crawl almayadeen`` the way users and schedulers do (a subprocess) against a replica,
+and collect what the run wrote. The one crawl-runner of the tests and benchmarks.
+
+    result = run_crawl(replica.base_url, tmp_path, "discover=listings", settings={...})
+    result.records, result.rejects, result.summary, result.stats, result.log
+
+``args`` are ``name=value`` spider arguments (``-a``); an argument starting with ``-`` (``-O
+file``, ``--output=...``) is passed to Scrapy as it is. ``settings`` go in as ``-s`` after the
+replica profile and the output folder, so they win.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .feeds import read_jsonl
+
+PROJECT = Path(__file__).resolve().parents[2]
+
+
+def scrapy_command(*args: str) -> list[str]:
+    """``python -m scrapy ...`` with this interpreter."""
+    return [sys.executable, "-m", "scrapy", *args]
+
+
+def crawl_command(
+    base_url: str,
+    out_dir: Path,
+    *args: str,
+    settings: dict[str, Any] | None = None,
+    edition: str | None = None,
+) -> list[str]:
+    """The command line of one crawl of ``base_url`` writing under ``out_dir``."""
+    cmd = scrapy_command("crawl", "almayadeen")
+    if edition:
+        cmd += ["-a", f"edition={edition}"]
+    if base_url:
+        cmd += ["-a", f"base_url={base_url}"]
+    for arg in args:
+        cmd += [arg] if arg.startswith("-") else ["-a", arg]
+    merged = {"NEWSCRAWL_PROFILE": "replica", "NEWSCRAWL_OUTPUT_DIR": str(out_dir)}
+    merged.update(settings or {})
+    for key, value in merged.items():
+        cmd += ["-s", f"{key}={value}"]
+    return cmd
+
+
+def crawl_env(**extra: str) -> dict[str, str]:
+    """The environment of a crawl: unbuffered output, the project's own settings module."""
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", **extra}
+    env.pop("SCRAPY_SETTINGS_MODULE", None)
+    return env
+
+
+def run_files(out_dir: Path, pattern: str) -> list[Path]:
+    """Files matching ``pattern`` under ``out_dir``, oldest first."""
+    return sorted(out_dir.rglob(pattern), key=lambda p: (p.stat().st_mtime_ns, str(p)))
+
+
+@dataclass
+class CrawlResult:
+    """What one run wrote: its feed's records and rejects, its summary and run stats."""
+
+    returncode: int
+    log: str
+    stdout: str
+    summary: dict[str, Any]
+    stats: dict[str, Any]
+    seconds: float
+    out_dir: Path = field(repr=False)
+    records: list[dict[str, Any]] = field(default_factory=list, repr=False)
+    rejects: list[dict[str, Any]] = field(default_factory=list, repr=False)
+
+    @property
+    def feed(self) -> Path | None:
+        return Path(self.summary["feed"]) if self.summary.get("feed") else None
+
+    def by_url(self) -> dict[str, dict[str, Any]]:
+        return {r["url"]: r for r in self.records}
+
+
+def collect(
+    out_dir: Path, before: Iterable[Path], returncode: int, log: str, stdout: str, seconds: float
+) -> CrawlResult:
+    """The result of the run that wrote the summary and stats files not in ``before``."""
+    known = set(before)
+    summaries = [p for p in run_files(out_dir, "*.summary.json") if p not in known]
+    stats_files = [p for p in run_files(out_dir, "*.stats.json") if p not in known]
+    summary: dict[str, Any] = json.loads(summaries[-1].read_text("utf-8")) if summaries else {}
+    stats: dict[str, Any] = json.loads(stats_files[-1].read_text("utf-8")) if stats_files else {}
+    result = CrawlResult(returncode, log, stdout, summary, stats, seconds, out_dir)
+    result.records = read_jsonl(result.feed)
+    if summary.get("rejects_file"):
+        result.rejects = read_jsonl(summary["rejects_file"])
+    return result
+
+
+def _known(out_dir: Path) -> list[Path]:
+    return run_files(out_dir, "*.summary.json") + run_files(out_dir, "*.stats.json")
+
+
+def run_crawl(
+    base_url: str,
+    out_dir: Path,
+    *args: str,
+    settings: dict[str, Any] | None = None,
+    edition: str | None = None,
+    timeout: float = 300,
+) -> CrawlResult:
+    """Crawl ``base_url`` to the end with the real spider and read what the run wrote."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    before = _known(out_dir)
+    started = time.monotonic()
+    proc = subprocess.run(
+        crawl_command(base_url, out_dir, *args, settings=settings, edition=edition),
+        cwd=PROJECT, env=crawl_env(), capture_output=True, text=True, timeout=timeout, check=False,
+    )  # fmt: skip
+    seconds = time.monotonic() - started
+    return collect(out_dir, before, proc.returncode, proc.stderr, proc.stdout, seconds)
+
+
+def start_crawl(
+    base_url: str,
+    out_dir: Path,
+    *args: str,
+    settings: dict[str, Any] | None = None,
+    edition: str | None = None,
+) -> subprocess.Popen[str]:
+    """Start a crawl in the background; its log goes to ``out_dir/logs/run-NNN.log``."""
+    logs = (out_dir / "logs").resolve()
+    logs.mkdir(parents=True, exist_ok=True)
+    log = logs / f"run-{len(list(logs.iterdir())):03d}.log"
+    with log.open("w") as stderr:
+        return subprocess.Popen(
+            crawl_command(base_url, out_dir, *args, settings=settings, edition=edition),
+            cwd=PROJECT, env=crawl_env(), stdout=subprocess.DEVNULL, stderr=stderr, text=True,
+        )  # fmt: skip
+
+
+def last_log(out_dir: Path) -> Path:
+    """The log of the run ``start_crawl`` started last under ``out_dir``."""
+    return max((out_dir / "logs").glob("run-*.log"))
+
+
+def wait_for_log(
+    proc: subprocess.Popen[str], out_dir: Path, text: str = "Crawl state", timeout: float = 90
+) -> None:
+    """Wait until the run started last logs ``text`` (by default: it holds its job and has
+    opened the state)."""
+    log = last_log(out_dir)
+    deadline = time.monotonic() + timeout
+    while text not in log.read_text():
+        assert proc.poll() is None, f"the run ended before logging {text!r}: {log}"
+        assert time.monotonic() < deadline, f"the run did not log {text!r}: {log}"
+        time.sleep(0.05)

@@ -1,0 +1,42 @@
+"""Reading what a crawl wrote: JSON Lines feeds and rejects files (one reader for all)."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import jsonlines
+
+
+def parse_jsonl(text: str, name: str = "output") -> list[dict[str, Any]]:
+    """Every line of JSON Lines ``text`` (a feed written to stdout, say), each a JSON object;
+    a torn last line or a line that is not a JSON object fails loudly."""
+    assert not text or text.endswith("\n"), f"{name} ends in a partial line"
+    with jsonlines.Reader(io.StringIO(text)) as reader:
+        return list(reader.iter(type=dict))
+
+
+def read_jsonl(path: Path | str | None) -> list[dict[str, Any]]:
+    """Every line of a JSON Lines file, each a JSON object. A missing file (or ``None``) reads as
+    no lines; a torn last line, an empty line or a line that is not a JSON object fails loudly
+    (``jsonlines`` names the line)."""
+    if path is None or not Path(path).exists():
+        return []
+    return parse_jsonl(Path(path).read_text("utf-8"), str(path))
+
+
+def feed_files(out_dir: Path) -> list[Path]:
+    """Published article feeds under ``out_dir``: every ``*.jsonl`` (rejects are ``*.rejects.jl``,
+    unpublished feeds ``*.jsonl.part``)."""
+    return sorted(out_dir.rglob("*.jsonl"))
+
+
+def read_feeds(out_dir: Path) -> list[dict[str, Any]]:
+    """Every record of every published feed under ``out_dir``."""
+    return [record for path in feed_files(out_dir) for record in read_jsonl(path)]
+
+
+def read_rejects(out_dir: Path) -> list[dict[str, Any]]:
+    """Every entry of every published rejects file under ``out_dir``."""
+    return [entry for path in sorted(out_dir.rglob("*.rejects.jl")) for entry in read_jsonl(path)]
