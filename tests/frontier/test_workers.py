@@ -158,7 +158,7 @@ def test_redis_restarted_mid_crawl_loses_and_duplicates_nothing(
 def test_three_workers_keep_one_shared_rate(
     replica_factory: Callable[..., ReplicaServer], redis_server: RedisServer, tmp_path: Path
 ) -> None:
-    rate = 12.0
+    rate = 6.0  # well below what 3 workers reach on a busy 2-core machine: the limit binds
     replica = replica_factory(edition="en", articles=300, seed=5)
     fleet = crawl_with_workers(
         replica, redis_server, tmp_path, 3,
