@@ -28,6 +28,7 @@ from scrapy.settings import BaseSettings
 from scrapy.utils.misc import load_object
 
 from newscrawl.browser import settings as browser
+from newscrawl.monitors import settings as health
 from newscrawl.output.runfiles import configure_output
 
 #: The project's own settings and their defaults (documented in docs/ and the README).
@@ -63,8 +64,12 @@ DEFAULTS: dict[str, Any] = {
     "NEWSCRAWL_FRONTIER_DIR": None,
     #: Keep the objects built before the crawl out of the garbage collector's generations.
     "NEWSCRAWL_GC_FREEZE": True,
+    #: The download slot of sitemap requests: one sitemap at a time (empty: no own slot).
+    "NEWSCRAWL_SITEMAP_SLOT": "newscrawl-sitemaps",
     # -- a browser where a page needs one (newscrawl.browser; docs/browser.md) --
     **{k: v for k, v in browser.as_dict().items() if not isinstance(v, dict)},
+    # -- health: monitors, health file, metrics, alerts (newscrawl.monitors; docs/scheduling.md)
+    **health.DEFAULTS,
 }
 
 #: Components by setting: import path -> order (``None`` disables one of Scrapy's).
@@ -82,6 +87,8 @@ COMPONENTS: dict[str, dict[str, int | None]] = {
         "newscrawl.discovery.scope.ScopeMiddleware": 930,
         "newscrawl.state.middleware.IncrementalMiddleware": 920,
         "newscrawl.browser.loadmore.LoadMoreMiddleware": 910,
+        # Sitemaps that are still wanted are read one at a time (newscrawl.frontier.sitemaps).
+        "newscrawl.frontier.sitemaps.SitemapSlotMiddleware": 900,
     },
     "ITEM_PIPELINES": {
         "newscrawl.output.validate.ValidationPipeline": 100,
@@ -96,10 +103,13 @@ COMPONENTS: dict[str, dict[str, int | None]] = {
         "newscrawl.state.session.CrawlStateExtension": 100,
         "newscrawl.output.summary.RunSummary": 500,
         "newscrawl.output.runstats.RunStats": 900,
+        **health.COMPONENTS["EXTENSIONS"],
         # Last: once every component is built and the spider opened.
         "newscrawl.frontier.collector.FreezeStartupObjects": 990,
     },
 }
+COMPONENTS["DOWNLOADER_MIDDLEWARES"].update(health.COMPONENTS["DOWNLOADER_MIDDLEWARES"])
+COMPONENTS["ITEM_PIPELINES"].update(health.COMPONENTS["ITEM_PIPELINES"])
 
 #: Local feeds are written as X.jsonl.part and renamed to X.jsonl when complete.
 FEED_STORAGES: dict[str, str] = {
@@ -152,6 +162,13 @@ def install_components(settings: BaseSettings) -> None:
                 settings.set_in_component_priority_dict(setting, load_object(path), None)
             else:
                 settings.setdefault_in_component_priority_dict(setting, load_object(path), order)
+    slots = settings.getdict("DOWNLOAD_SLOTS")
+    sitemap_slot = settings.get("NEWSCRAWL_SITEMAP_SLOT")
+    if sitemap_slot and sitemap_slot not in slots:
+        slots[sitemap_slot] = {"concurrency": 1}
+        settings.set(
+            "DOWNLOAD_SLOTS", slots, priority=settings.getpriority("DOWNLOAD_SLOTS") or "addon"
+        )
     for setting, table in (("FEED_STORAGES", FEED_STORAGES),
                            ("DOWNLOAD_HANDLERS", browser.DOWNLOAD_HANDLERS)):  # fmt: skip
         merged = {**table, **settings.getdict(setting)}

@@ -55,3 +55,7 @@ NEWSCRAWL_RETRY_AFTER_MAX = 120.0
 
 LOG_LEVEL = "INFO"
 TELNETCONSOLE_ENABLED = False
+
+# -- Health: `scrapy crawl` exits with the run's health (newscrawl.monitors; the monitors, the
+# health file and the alerts are installed by the add-on) -------------------------------------
+COMMANDS_MODULE = "newscrawl.commands"

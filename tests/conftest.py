@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from newscrawl.browser.config import DEFAULT_PATH, PATH_SETTING
 from newscrawl.frontier.testing import RedisServer
 from newscrawl.state.store import CrawlState
 from newscrawl_replica.testing import ReplicaServer
@@ -60,3 +62,12 @@ def open_state(request: pytest.FixtureRequest) -> Callable[[Path], CrawlState]:
     client = server.client()
     claims = ("test:claims:fingerprint", "test:claims:post_id")
     return lambda directory: RedisCrawlState(directory, client, "test:state", claims=claims)
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """The headless Chromium the project installs (``make browser``)."""
+    path = os.environ.get(PATH_SETTING) or DEFAULT_PATH
+    if not os.access(path, os.X_OK):
+        pytest.fail(f"Chromium is required for these tests: run `make browser` ({path} missing)")
+    return path

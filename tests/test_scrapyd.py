@@ -72,10 +72,12 @@ def scrapyd(tmp_path: Path) -> Iterator[str]:
             "eggs_dir = eggs\nlogs_dir = logs\nitems_dir =\ndbs_dir = dbs\n"
             "max_proc = 1\npoll_interval = 0.5\n"
         )
+        log = (home / "scrapyd.log").open("ab")  # scrapyd's own log: how each job ended
         proc = subprocess.Popen(
             [str(BIN / "scrapyd"), "--nodaemon", "--pidfile="],
-            cwd=home, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            cwd=home, stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
+        log.close()
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 30
         while proc.poll() is None and time.monotonic() < deadline:
@@ -133,6 +135,22 @@ def test_deploy_and_schedule_through_scrapyd(tmp_path: Path, scrapyd: str) -> No
         second = api(scrapyd, "schedule.json", schedule)["jobid"]
         wait_finished(scrapyd, second)
         truth = replica.truth()
+    # A job whose site is unreachable: scrapyd records the crawl's exit status 4.
+    unreachable = [
+        ("project", "newscrawl"),
+        ("spider", "almayadeen"),
+        ("base_url", f"http://127.0.0.1:{free_port()}"),
+        ("setting", f"NEWSCRAWL_OUTPUT_DIR={tmp_path / 'unreachable'}"),
+        ("setting", "NEWSCRAWL_PROFILE=replica"),
+    ]
+    failed = api(scrapyd, "schedule.json", unreachable)["jobid"]
+    wait_finished(scrapyd, failed)
+    scrapyd_log = (tmp_path / "scrapyd" / "scrapyd.log").read_text("utf-8", "replace")
+    ended = [line for line in scrapyd_log.splitlines() if f"job='{failed}'" in line]
+    assert any("Process died: exitstatus=4" in line for line in ended), ended
+    assert not any(
+        "Process died" in line for line in scrapyd_log.splitlines() if f"job='{first}'" in line
+    )
 
     stats = [json.loads(p.read_text()) for p in sorted(out.rglob("*.stats.json"))]
     assert [s["finish_reason"] for s in stats] == ["finished", "finished"], stats

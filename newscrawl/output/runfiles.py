@@ -6,13 +6,14 @@ The feed itself is Scrapy's FEEDS with the jsonlines format. When the user gives
 
 Every file of a run shares one *stem*, settled once before any of them is opened: the feed's
 name without ``.jsonl``, moved on to ``{stem}-2``, ``-3``… while any file of that family exists
-(a feed, its ``.part``, rejects, summary or stats of an earlier run), so a run never overwrites
+(a feed, its ``.part``, rejects, summary, stats or health of an earlier run), so a run never overwrites
 another run's files and its files never get mixed with another's (``-O`` keeps the name: it asks
 for those very files to be replaced). The family of ``X.jsonl``:
 
 - ``X.rejects.jl``: the rejected records, JSON Lines, written as ``X.rejects.jl.part``; named so
   that a ``*.jsonl`` glob over the feed folder reads articles only;
-- ``X.summary.json``: the run summary; ``X.stats.json``: the run's outcome for schedulers.
+- ``X.summary.json``: the run summary; ``X.stats.json``: the run's outcome for schedulers;
+- ``X.health.json``: the run's health checks (``newscrawl.monitors``).
 """
 
 from __future__ import annotations
@@ -30,11 +31,13 @@ RUN_FEED = "NEWSCRAWL_RUN_FEED"
 RUN_REJECTS = "NEWSCRAWL_RUN_REJECTS"
 RUN_SUMMARY = "NEWSCRAWL_RUN_SUMMARY"
 RUN_STATS = "NEWSCRAWL_RUN_STATS"
+RUN_HEALTH = "NEWSCRAWL_RUN_HEALTH"
 
 #: The suffixes of the files beside the feed ``X.jsonl`` (``X`` is the run's stem).
 REJECTS_SUFFIX = ".rejects.jl"
 SUMMARY_SUFFIX = ".summary.json"
 STATS_SUFFIX = ".stats.json"
+HEALTH_SUFFIX = ".health.json"
 
 
 def run_stamp(now: datetime | None = None) -> str:
@@ -61,7 +64,8 @@ def rejects_for(feed: Path) -> Path:
 
 def run_family(base: Path, feed_suffix: str | None) -> list[Path]:
     """Every file a run with stem ``base`` may write (with the feed when it is local)."""
-    names = [f"{base.name}{suffix}" for suffix in (REJECTS_SUFFIX, SUMMARY_SUFFIX, STATS_SUFFIX)]
+    suffixes = (REJECTS_SUFFIX, SUMMARY_SUFFIX, STATS_SUFFIX, HEALTH_SUFFIX)
+    names = [f"{base.name}{suffix}" for suffix in suffixes]
     if feed_suffix is not None:
         names.append(base.name + feed_suffix)
     paths = [base.with_name(name) for name in names]
@@ -114,6 +118,6 @@ def configure_output(settings: BaseSettings, edition: str, now: datetime | None 
     else:
         base = free_run_base(output_dir / "almayadeen" / edition / stamp, None)
     for key, suffix in ((RUN_REJECTS, REJECTS_SUFFIX), (RUN_SUMMARY, SUMMARY_SUFFIX),
-                        (RUN_STATS, STATS_SUFFIX)):  # fmt: skip
+                        (RUN_STATS, STATS_SUFFIX), (RUN_HEALTH, HEALTH_SUFFIX)):  # fmt: skip
         if not settings.get(key):
             settings.set(key, f"{base}{suffix}", priority="spider")

@@ -56,6 +56,14 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument(
         "--truth", type=Path, default=None, help="write the ground truth (JSON Lines) here"
     )
+    s.add_argument(
+        "--drop-field",
+        action="append",
+        default=[],
+        metavar="FIELD",
+        help="render article pages without this record field's element and metadata "
+        "(repeatable; e.g. tags)",
+    )
     b = sub.add_parser(
         "build-arabic", help="rebuild data/arabic.jsonl.gz from the raw Arabic records"
     )
@@ -81,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
         print("error: --workers must be 1, or more without --faults", file=sys.stderr)
         return 2
     try:
-        site = Site(args.edition, args.articles, args.seed)
+        site = Site(args.edition, args.articles, args.seed, drop=args.drop_field)
         replica = Replica(
             site,
             Options(

@@ -16,6 +16,7 @@ from typing import Any, overload
 from urllib.parse import quote
 
 from newscrawl_replica import arabic, english, reference
+from newscrawl_replica.drop import check_droppable, without
 from newscrawl_replica.editions import EDITIONS, Edition
 from newscrawl_replica.model import Article, Meta, month_of, slugify
 
@@ -66,7 +67,11 @@ class _Prefix(Sequence[Meta]):
 
 
 class Site:
-    def __init__(self, edition: str = "en", articles: int = 500, seed: int = 1) -> None:
+    def __init__(
+        self, edition: str = "en", articles: int = 500, seed: int = 1, drop: Sequence[str] = ()
+    ) -> None:
+        #: Record fields whose element and metadata article pages leave out (``--drop-field``).
+        self.drop = check_droppable(drop)
         if edition not in ("en", "ar"):
             raise ValueError(f"edition must be 'en' or 'ar', not {edition!r}")
         if edition == "en" and articles < 10:
@@ -192,6 +197,10 @@ class Site:
         return _Prefix(self.metas, self.base_count if meta.key < self.base_count else meta.key)
 
     def article(self, meta: Meta) -> Article:
+        article = self._article(meta)
+        return without(article, self.drop) if self.drop else article
+
+    def _article(self, meta: Meta) -> Article:
         if self.code == "ar":
             return arabic.make_article(self.seed, meta, self.link_pool(meta))
         if meta.path == reference.PATH:

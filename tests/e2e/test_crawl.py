@@ -174,7 +174,7 @@ def test_user_feed_replaces_the_default(replica_en: ReplicaServer, tmp_path: Pat
     """-O as a Scrapy user writes it: that feed, no default one; rejects and summary beside it."""
     out = tmp_path / "mine.jsonl"
     result = run_crawl(
-        replica_en.base_url, tmp_path, "-O", str(out), "max_articles=5",
+        replica_en.base_url, tmp_path, f"--overwrite-output={out}", "max_articles=5",
         settings={"NEWSCRAWL_OUTPUT_DIR": tmp_path / "default"}, timeout=120,
     )  # fmt: skip
     assert result.feed == out

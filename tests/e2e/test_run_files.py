@@ -37,11 +37,13 @@ def test_second_run_into_a_taken_feed_writes_its_own_files(
 ) -> None:
     folder = tmp_path / "feeds"
     mine = folder / "mine.jsonl"
-    crawl(replica_en, tmp_path, "-o", str(mine), state="state-1")
+    crawl(replica_en, tmp_path, f"--output={mine}", state="state-1")
     first = {p.name: p.read_bytes() for p in folder.iterdir()}
-    assert sorted(first) == ["mine.jsonl", "mine.stats.json", "mine.summary.json"]
+    assert sorted(first) == [
+        "mine.health.json", "mine.jsonl", "mine.stats.json", "mine.summary.json"
+    ]  # fmt: skip
 
-    crawl(replica_en, tmp_path, "-o", str(mine), state="state-2")  # another job, same file
+    crawl(replica_en, tmp_path, f"--output={mine}", state="state-2")  # another job, same file
     assert {p.name: p.read_bytes() for p in folder.glob("mine.*")} == first  # untouched
     summary = read(folder / "mine-2.summary.json")
     stats = read(folder / "mine-2.stats.json")

@@ -112,3 +112,26 @@ def test_scheduler_keeps_memory_queue_when_asked_and_jobdir_when_set(tmp_path: P
     )
     assert with_jobdir.spill_dir is None
     assert with_jobdir.dqdir == str(jobdir / "requests.queue")
+
+
+def test_sitemap_requests_get_their_own_slot_of_one_download(tmp_path: Path) -> None:
+    from scrapy.http import HtmlResponse
+    from scrapy.settings import Settings
+
+    from newscrawl.addon import install_components
+    from newscrawl.discovery.meta import LINK_KIND, LinkKind
+    from newscrawl.frontier.sitemaps import SITEMAP_SLOT, SitemapSlotMiddleware
+
+    settings = Settings()
+    install_components(settings)
+    assert settings.getdict("DOWNLOAD_SLOTS")[SITEMAP_SLOT] == {"concurrency": 1}
+    crawler = get_crawler(Spider, {"NEWSCRAWL_SITEMAP_SLOT": settings["NEWSCRAWL_SITEMAP_SLOT"]})
+    middleware = SitemapSlotMiddleware.from_crawler(crawler)
+    sitemap = Request("http://127.0.0.1/sitemaps/all/sitemap-2024-7.xml",
+                      meta={LINK_KIND: LinkKind.SITEMAP})  # fmt: skip
+    article = Request("http://127.0.0.1/news/politics/a", meta={LINK_KIND: LinkKind.ARTICLE})
+    response = HtmlResponse("http://127.0.0.1/sitemaps/all.xml", body=b"")
+    out = list(middleware.process_spider_output(response, [sitemap, article, {"item": 1}]))
+    assert out == [sitemap, article, {"item": 1}]
+    assert sitemap.meta["download_slot"] == SITEMAP_SLOT
+    assert "download_slot" not in article.meta

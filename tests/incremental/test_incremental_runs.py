@@ -248,13 +248,13 @@ def test_a_backfill_resumes_from_its_jobdir_and_a_killed_one_from_the_state(
 
 def test_without_a_local_feed_the_state_learns_at_the_end_of_the_run(tmp_path: Path) -> None:
     with ReplicaServer(articles=80, seed=9) as replica:
-        first = run_crawl(replica.base_url, tmp_path, "-o", "-:jsonlines")
+        first = run_crawl(replica.base_url, tmp_path, "--output=-:jsonlines")
         assert first.returncode == 0, first.log[-3000:]
         lines = parse_jsonl(first.stdout)
         assert_matches_truth(lines, replica.truth(), rejects=read_rejects(tmp_path))
         assert len(lines) == first.stats["new"] == 80 and first.stats["feeds"] == []
         changed = replica.publish(new=2, edit=1)
-        second = run_crawl(replica.base_url, tmp_path, "-o", "-:jsonlines")
+        second = run_crawl(replica.base_url, tmp_path, "--output=-:jsonlines")
         assert second.returncode == 0, second.log[-3000:]
         lines = parse_jsonl(second.stdout)
         urls = set(changed["new"] + changed["edited"])

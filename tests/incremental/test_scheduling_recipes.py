@@ -11,6 +11,7 @@ import getpass
 import re
 import shlex
 import shutil
+import socket
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -56,7 +57,8 @@ def replica() -> Iterator[ReplicaServer]:
         yield server
 
 
-def test_the_crontab_line_runs_a_crawl(replica: ReplicaServer, tmp_path: Path) -> None:
+def run_cron_line(base_url: str, tmp_path: Path) -> tuple[subprocess.CompletedProcess[str], Path]:
+    """Run the documented crontab line (against ``base_url``); what cron would mail, and the log."""
     [line] = [
         line.strip()
         for line in DOC.read_text("utf-8").splitlines()
@@ -69,15 +71,33 @@ def test_the_crontab_line_runs_a_crawl(replica: ReplicaServer, tmp_path: Path) -
     crawl, redirect = command.split(" >> ")
     log = tmp_path / "cron.log"
     command = (
-        crawl.replace(CHECKOUT, str(PROJECT)) + overrides(replica.base_url, tmp_path)
+        crawl.replace(CHECKOUT, str(PROJECT)) + overrides(base_url, tmp_path)
         + f" >> {log} " + redirect.split(" ", 1)[1]
     )  # fmt: skip
-    done = subprocess.run(["/bin/sh", "-c", command], env=crawl_env(), timeout=240, check=False)
+    done = subprocess.run(
+        ["/bin/sh", "-c", command], env=crawl_env(), capture_output=True, text=True, timeout=240,
+        check=False,
+    )  # fmt: skip
+    return done, log
+
+
+def test_the_crontab_line_runs_a_crawl(replica: ReplicaServer, tmp_path: Path) -> None:
+    done, log = run_cron_line(replica.base_url, tmp_path)
     assert done.returncode == 0, log.read_text()[-3000:]
+    assert done.stdout == ""  # nothing for cron to mail
     assert "Run stats: incremental run finished" in log.read_text()
     records = read_feeds(tmp_path)
     assert_matches_truth(records, replica.truth(), rejects=read_rejects(tmp_path))
     assert len(records) == 60
+
+
+def test_the_crontab_line_reports_a_failed_run(tmp_path: Path) -> None:
+    with socket.socket() as sock:  # a port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    done, log = run_cron_line(closed, tmp_path)
+    assert done.stdout.startswith("newscrawl failed with exit status 4;"), done.stdout
+    assert f"site {closed} unreachable" in log.read_text()
 
 
 def test_the_systemd_units_verify_and_the_service_runs_a_crawl(
@@ -90,9 +110,16 @@ def test_the_systemd_units_verify_and_the_service_runs_a_crawl(
     )
     (tmp_path / "newscrawl.service").write_text(service)
     (tmp_path / "newscrawl.timer").write_text(timer)
+    alert = indented_blocks(
+        "`/etc/systemd/system/newscrawl-alert@.service` (any command that reaches you; here the"
+        " unit's"
+    )
+    (tmp_path / "newscrawl-alert@.service").write_text(alert)
+    assert "OnFailure=newscrawl-alert@%n.service" in service
     if shutil.which("systemd-analyze"):
         verify = subprocess.run(
-            ["systemd-analyze", "verify", "newscrawl.service", "newscrawl.timer"],
+            ["systemd-analyze", "verify", "newscrawl.service", "newscrawl.timer",
+             "newscrawl-alert@.service"],
             cwd=tmp_path, capture_output=True, text=True, check=False,
         )  # fmt: skip
         assert verify.returncode == 0, verify.stderr

@@ -4,8 +4,9 @@ and collect what the run wrote. The one crawl-runner of the tests and benchmarks
     result = run_crawl(replica.base_url, tmp_path, "discover=listings", settings={...})
     result.records, result.rejects, result.summary, result.stats, result.log
 
-``args`` are ``name=value`` spider arguments (``-a``); an argument starting with ``-`` (``-O
-file``, ``--output=...``) is passed to Scrapy as it is. ``settings`` go in as ``-s`` after the
+``args`` are ``name=value`` spider arguments (``-a``); an argument starting with ``-`` is a
+Scrapy option given in one piece (``--output=file.jsonl``, ``--overwrite-output=-:jsonlines``)
+and passed as it is. ``settings`` go in as ``-s`` after the
 replica profile and the output folder, so they win.
 """
 
@@ -24,6 +25,8 @@ from typing import Any
 from .feeds import read_jsonl
 
 PROJECT = Path(__file__).resolve().parents[2]
+#: Scrapy options whose value is the next argument.
+VALUE_OPTIONS = frozenset({"-o", "-O", "-t", "--output", "--overwrite-output", "--output-format"})
 
 
 def scrapy_command(*args: str) -> list[str]:
@@ -44,8 +47,14 @@ def crawl_command(
         cmd += ["-a", f"edition={edition}"]
     if base_url:
         cmd += ["-a", f"base_url={base_url}"]
+    takes_value = False
     for arg in args:
-        cmd += [arg] if arg.startswith("-") else ["-a", arg]
+        if arg.startswith("-") or takes_value:
+            cmd.append(arg)
+            # ``-O file``: the option's value follows as it is.
+            takes_value = not takes_value and arg in VALUE_OPTIONS
+        else:
+            cmd += ["-a", arg]
     merged = {"NEWSCRAWL_PROFILE": "replica", "NEWSCRAWL_OUTPUT_DIR": str(out_dir)}
     merged.update(settings or {})
     for key, value in merged.items():

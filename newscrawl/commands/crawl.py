@@ -1,0 +1,87 @@
+"""``scrapy crawl``, with an exit status a scheduler can act on (``newscrawl.monitors.exit``).
+
+Scrapy's own ``crawl`` exits 0 unless the crawler could not start. This one exits with the
+most severe status the run's components recorded (3 unhealthy output, 4 site unreachable or
+blocked, 5 output failed), prints each failed check on stderr, and turns a bad spider argument
+into one line and status 2 instead of a traceback. A crash stays 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from typing import Any
+
+from scrapy.commands.crawl import Command as ScrapyCrawl
+from scrapy.crawler import Crawler
+from scrapy.exceptions import UsageError
+from twisted.internet.defer import Deferred
+from twisted.python.failure import Failure
+
+from newscrawl.discovery.args import ArgumentError
+from newscrawl.monitors.exit import ExitStatus, exit_reasons, exit_status
+
+FAILURES_STAT = "newscrawl/health/failures"
+
+
+class Command(ScrapyCrawl):
+    def long_desc(self) -> str:
+        return (
+            "Run a spider of the project. Exit status: 0 healthy, 1 crash, 2 bad arguments, "
+            "3 unhealthy output, 4 site unreachable or blocked, 5 output failed."
+        )
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        if len(args) != 1:
+            raise UsageError("give one spider name" if args else "")
+        assert self.crawler_process is not None
+        crawler = self._create_crawler(args[0])
+        bad: list[ArgumentError] = []
+        started = self.crawler_process.crawl(crawler, **opts.spargs)
+        _trap_argument_errors(started, bad)
+        self.crawler_process.start()
+        if bad:
+            print(f"error: {bad[0]}", file=sys.stderr)
+            self.exitcode = ExitStatus.BAD_ARGUMENTS
+            return
+        if self.crawler_process.bootstrap_failed:
+            self.exitcode = ExitStatus.CRASH
+            return
+        self.exitcode = self.status_of(crawler)
+
+    @staticmethod
+    def status_of(crawler: Crawler) -> int:
+        stats = crawler.stats.get_stats() if crawler.stats is not None else {}
+        status = exit_status(stats)
+        if status:
+            reasons = ", ".join(f"{r} ({c})" for r, c in sorted(exit_reasons(stats).items()))
+            print(f"newscrawl: exit status {status}: {reasons}", file=sys.stderr)
+            for line in stats.get(FAILURES_STAT) or []:
+                print(f"newscrawl:   {line}", file=sys.stderr)
+        return status
+
+
+def _trap_argument_errors(started: Any, bad: list[ArgumentError]) -> None:
+    """Keep a bad argument from reaching the log as a traceback; remember it instead."""
+    if isinstance(started, Deferred):
+
+        def trap(failure: Failure) -> Failure | None:
+            if isinstance(failure.value, ArgumentError):
+                bad.append(failure.value)
+                return None
+            return failure
+
+        started.addErrback(trap)
+    elif isinstance(started, asyncio.Future):
+
+        def done(task: asyncio.Future[Any]) -> None:
+            if task.cancelled():
+                return
+            error = task.exception()  # retrieved: asyncio does not log it again
+            if isinstance(error, ArgumentError):
+                bad.append(error)
+            elif error is not None:
+                print(f"error: {error!r}", file=sys.stderr)
+
+        started.add_done_callback(done)

@@ -1,0 +1,396 @@
+"""The health checks, as pure functions over a run's figures and the job's history.
+
+Each check gives a :class:`Check`: its name, whether it passed, one clear message, the figures
+it judged, and the exit status it asks for when it fails (``newscrawl.monitors.exit``). The
+spidermon monitors (``newscrawl.monitors.suites``) run them when the spider closes.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from scrapy.settings import BaseSettings
+
+from newscrawl.monitors.exit import ExitStatus
+from newscrawl.monitors.figures import (
+    CHALLENGED_STAT,
+    COVERAGE,
+    DATES,
+    REACH,
+    RECORDS_STAT,
+    SITE_STAT,
+)
+from newscrawl.monitors.history import median_of, recent
+from newscrawl.schema import FIELDS
+
+#: Failed-request kinds that are the crawl's own choices, not failures of the site.
+POLICY_KINDS = ("refused/robots", "refused/offsite")
+#: Statuses of a site that refuses the crawler.
+REFUSING_STATUSES = {"401", "403", "429"}
+
+
+@dataclass
+class Check:
+    name: str
+    ok: bool
+    message: str
+    figures: dict[str, Any] = field(default_factory=dict)
+    #: The status asked for when the check fails.
+    exit_status: int = ExitStatus.UNHEALTHY
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "ok": self.ok,
+            "message": self.message,
+            "exit_status": 0 if self.ok else int(self.exit_status),
+            "figures": self.figures,
+        }
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The thresholds, from ``NEWSCRAWL_HEALTH_*`` settings (see ``monitors/settings.py``)."""
+
+    finish_reasons: tuple[str, ...] = ("finished", "max_articles")
+    min_articles: int = 1
+    min_articles_ratio: float = 0.2
+    history_runs: int = 10
+    max_error_rate: float = 0.05
+    max_rejects_ratio: float = 0.05
+    coverage_drop: float = 0.3
+    coverage_min_records: int = 20
+
+    @classmethod
+    def from_settings(cls, settings: BaseSettings) -> Limits:
+        return cls(
+            finish_reasons=tuple(
+                settings.getlist("NEWSCRAWL_HEALTH_FINISH_REASONS", list(cls.finish_reasons))
+            ),
+            min_articles=settings.getint("NEWSCRAWL_HEALTH_MIN_ARTICLES", 1),
+            min_articles_ratio=settings.getfloat("NEWSCRAWL_HEALTH_MIN_ARTICLES_RATIO", 0.2),
+            history_runs=settings.getint("NEWSCRAWL_HEALTH_HISTORY_RUNS", 10),
+            max_error_rate=settings.getfloat("NEWSCRAWL_HEALTH_MAX_ERROR_RATE", 0.05),
+            max_rejects_ratio=settings.getfloat("NEWSCRAWL_HEALTH_MAX_REJECTS_RATIO", 0.05),
+            coverage_drop=settings.getfloat("NEWSCRAWL_HEALTH_COVERAGE_DROP", 0.3),
+            coverage_min_records=settings.getint("NEWSCRAWL_HEALTH_COVERAGE_MIN_RECORDS", 20),
+        )
+
+
+@dataclass
+class RunFigures:
+    """The figures of one run the checks read, taken from the crawler stats."""
+
+    site: str
+    mode: str
+    finish_reason: str
+    pages: int
+    records: int
+    new: int
+    updated: int
+    rejects: int
+    errors: dict[str, int]
+    reach: dict[str, dict[str, int]]
+    challenged: int
+    challenge: dict[str, int]
+    filled: dict[str, int]
+    dates: dict[str, Any]
+
+    @classmethod
+    def from_stats(cls, stats: Mapping[str, Any], mode: str) -> RunFigures:
+        reach: dict[str, dict[str, int]] = {"listing": {}, "sitemap": {}}
+        for key, value in stats.items():
+            if key.startswith(REACH) and key.count("/") == 3:
+                role, status = key[len(REACH) :].split("/")
+                reach.setdefault(role, {})[status] = int(value)
+        return cls(
+            site=str(stats.get(SITE_STAT) or "the site"),
+            mode=mode,
+            finish_reason=str(stats.get("finish_reason") or "unknown"),
+            pages=int(stats.get("response_received_count", 0)),
+            records=int(stats.get(RECORDS_STAT, 0)),
+            new=int(stats.get("newscrawl/state/new", 0)),
+            updated=int(stats.get("newscrawl/state/updated", 0)),
+            rejects=int(stats.get("newscrawl/rejects", 0)),
+            errors=_prefixed(stats, "newscrawl/errors/"),
+            reach=reach,
+            challenged=int(stats.get(CHALLENGED_STAT, 0)),
+            challenge=_prefixed(stats, "newscrawl/challenge/"),
+            filled={name: int(stats.get(f"{COVERAGE}{name}", 0)) for name in FIELDS},
+            dates={k: v for k, v in stats.items() if k.startswith(DATES)},
+        )
+
+    @property
+    def articles(self) -> int:
+        """What the article floor judges: the new and changed records of an incremental run
+        (known ones are not fetched), every valid record extracted otherwise."""
+        return self.new + self.updated if self.mode == "incremental" else self.records
+
+    @property
+    def failed(self) -> dict[str, int]:
+        return {k: v for k, v in self.errors.items() if not k.startswith(POLICY_KINDS)}
+
+    def coverage(self) -> dict[str, float]:
+        if not self.records:
+            return {}
+        return {name: round(count / self.records, 4) for name, count in self.filled.items()}
+
+    def start_pages(self) -> tuple[int, dict[str, int]]:
+        """Listing and sitemap pages that answered 200, and every other answer by status."""
+        ok, other = 0, dict[str, int]()
+        for role, statuses in self.reach.items():
+            for status, count in statuses.items():
+                if status == "200":
+                    ok += count
+                else:
+                    other[f"{role} {status}"] = other.get(f"{role} {status}", 0) + count
+        return ok, other
+
+
+def _prefixed(stats: Mapping[str, Any], prefix: str) -> dict[str, int]:
+    return {
+        k[len(prefix) :]: int(v)
+        for k, v in sorted(stats.items())
+        if k.startswith(prefix) and isinstance(v, int)
+    }
+
+
+def _kinds(counts: Mapping[str, int]) -> str:
+    return ", ".join(f"{k} {v}" for k, v in sorted(counts.items(), key=lambda kv: -kv[1])) or "none"
+
+
+# -- the checks --------------------------------------------------------------------------------
+
+
+def check_finish(fig: RunFigures, limits: Limits) -> Check:
+    ok = fig.finish_reason in limits.finish_reasons
+    return Check(
+        "finish_reason",
+        ok,
+        f"the run ended with {fig.finish_reason!r}"
+        + ("" if ok else f", not {' or '.join(map(repr, limits.finish_reasons))}"),
+        {"finish_reason": fig.finish_reason},
+    )
+
+
+def blocked_by(fig: RunFigures) -> str | None:
+    """Why the site counts as blocking the crawl, or None."""
+    unsolved = fig.challenged
+    if unsolved and (fig.records == 0 or unsolved * 20 > fig.pages):
+        given = {k: v for k, v in fig.challenge.items() if k != "challenged"}
+        how = (
+            "browser solving is off or failed"
+            if not fig.challenge.get("solved")
+            else "solves did not last"
+        )
+        return (
+            f"{unsolved} of {fig.pages} answers were challenges left unsolved ({how}"
+            + (f"; challenge stats: {_kinds(given)}" if given else "")
+            + ")"
+        )
+    if fig.finish_reason == "browser_missing":
+        return "a challenge needed the browser and none could start"
+    ok, other = fig.start_pages()
+    refused = {k: v for k, v in other.items() if k.rsplit(" ", 1)[-1] in REFUSING_STATUSES}
+    if not ok and refused:
+        return f"no listing or sitemap page answered 200; refused: {_kinds(refused)}"
+    return None
+
+
+def check_reachable(fig: RunFigures) -> Check:
+    ok_pages, other = fig.start_pages()
+    figures = {"site": fig.site, "pages": fig.pages, "start_pages_200": ok_pages,
+               "start_pages_other": other, "failed_requests": fig.failed}  # fmt: skip
+    if fig.pages == 0:
+        return Check(
+            "site_reachable",
+            False,
+            f"site {fig.site} unreachable: no page answered; "
+            f"{sum(fig.failed.values())} requests failed ({_kinds(fig.failed)})",
+            figures,
+            ExitStatus.UNREACHABLE,
+        )
+    if ok_pages == 0 and fig.records == 0 and blocked_by(fig) is None:
+        return Check(
+            "site_reachable",
+            False,
+            f"site {fig.site} unreachable: no listing or sitemap page answered 200 "
+            f"({_kinds(other)}); {sum(fig.failed.values())} requests failed "
+            f"({_kinds(fig.failed)})",
+            figures,
+            ExitStatus.UNREACHABLE,
+        )
+    return Check(
+        "site_reachable",
+        True,
+        f"site {fig.site} answered {fig.pages} pages ({ok_pages} listing and sitemap pages 200)",
+        figures,
+        ExitStatus.UNREACHABLE,
+    )
+
+
+def check_not_blocked(fig: RunFigures) -> Check:
+    why = blocked_by(fig)
+    figures = {"site": fig.site, "unsolved_challenges": fig.challenged, "challenge": fig.challenge}
+    if why is not None:
+        return Check(
+            "site_not_blocked", False, f"site {fig.site} blocked: {why}", figures,
+            ExitStatus.UNREACHABLE,
+        )  # fmt: skip
+    return Check(
+        "site_not_blocked",
+        True,
+        f"no unsolved challenge ({fig.challenge.get('solved', 0)} solved)",
+        figures,
+        ExitStatus.UNREACHABLE,
+    )
+
+
+def check_articles(fig: RunFigures, history: Sequence[dict[str, Any]], limits: Limits) -> Check:
+    same_mode = recent(history, limits.history_runs, mode=fig.mode, finish_reason="finished")
+    typical = median_of(same_mode, "articles")
+    floor = float(limits.min_articles)
+    if typical is not None:
+        floor = max(floor, limits.min_articles_ratio * typical)
+    figures = {"articles": fig.articles, "mode": fig.mode, "floor": round(floor, 2),
+               "median_of_recent_runs": typical, "recent_runs": len(same_mode)}  # fmt: skip
+    what = "new or changed articles" if fig.mode == "incremental" else "articles"
+    if typical is not None:
+        basis = (
+            f"floor {floor:g}: {limits.min_articles_ratio:.0%} of the median {typical:g} of the "
+            f"last {len(same_mode)} {fig.mode} runs, at least {limits.min_articles}"
+        )
+    else:
+        basis = f"floor {floor:g}"
+    if fig.articles >= floor:
+        return Check("enough_articles", True, f"{fig.articles} {what} ({basis})", figures)
+    if fig.mode == "incremental":
+        ok_pages, other = fig.start_pages()
+        if ok_pages and not other:
+            return Check(
+                "enough_articles",
+                True,
+                f"{fig.articles} {what} ({basis}), and the site answered: {ok_pages} listing "
+                "and sitemap pages, all 200",
+                figures,
+            )
+        return Check(
+            "enough_articles",
+            False,
+            f"{fig.articles} {what}, below the {basis}, and not every listing or sitemap page "
+            f"answered 200 ({ok_pages} did; {_kinds(other)})",
+            figures,
+        )
+    return Check(
+        "enough_articles", False, f"only {fig.articles} {what}, below the {basis}", figures
+    )
+
+
+def check_errors(fig: RunFigures, limits: Limits) -> Check:
+    failed = fig.failed
+    total = sum(failed.values())
+    rate = total / fig.pages if fig.pages else (math.inf if total else 0.0)
+    figures = {"failed_requests": total, "by_kind": failed, "pages": fig.pages,
+               "rate": None if math.isinf(rate) else round(rate, 4),
+               "max_rate": limits.max_error_rate}  # fmt: skip
+    ok = rate <= limits.max_error_rate
+    text = f"{total} failed requests against {fig.pages} pages fetched"
+    if fig.pages:
+        text += f" ({rate:.1%}, limit {limits.max_error_rate:.1%})"
+    if total:
+        text += f": {_kinds(failed)}"
+    return Check("error_rate", ok, text, figures)
+
+
+def check_rejects(fig: RunFigures, limits: Limits) -> Check:
+    judged = fig.records + fig.rejects
+    ratio = fig.rejects / judged if judged else 0.0
+    ok = ratio <= limits.max_rejects_ratio
+    return Check(
+        "rejects_ratio",
+        ok,
+        f"{fig.rejects} of {judged} records rejected ({ratio:.1%}, limit "
+        f"{limits.max_rejects_ratio:.1%})",
+        {
+            "rejects": fig.rejects,
+            "records": judged,
+            "ratio": round(ratio, 4),
+            "max_ratio": limits.max_rejects_ratio,
+        },
+    )
+
+
+def coverage_drifts(
+    now: Mapping[str, float], records: int, baseline: Mapping[str, float], drop: float
+) -> dict[str, tuple[float, float]]:
+    """Fields whose share fell below ``(1 - drop)`` of their baseline by more than sampling
+    noise (three standard errors of a share over ``records``): field -> (before, now).
+
+    Each field is judged against its own past share, so a sparse field (coverage, video) fails
+    only when it falls well below what it usually is, never for being sparse."""
+    drifts: dict[str, tuple[float, float]] = {}
+    for name, before in baseline.items():
+        share = now.get(name, 0.0)
+        if before <= 0 or share >= before * (1 - drop):
+            continue
+        noise = 3 * math.sqrt(before * (1 - before) / records) if records else math.inf
+        if before - share > noise:
+            drifts[name] = (before, share)
+    return drifts
+
+
+def check_coverage(fig: RunFigures, history: Sequence[dict[str, Any]], limits: Limits) -> Check:
+    usable = [
+        run
+        for run in history
+        if run.get("records", 0) >= limits.coverage_min_records and run.get("coverage")
+    ][-limits.history_runs :]
+    figures: dict[str, Any] = {"records": fig.records, "history_runs": len(usable)}
+    if fig.records < limits.coverage_min_records or not usable:
+        why = (
+            f"{fig.records} records, fewer than {limits.coverage_min_records}"
+            if fig.records < limits.coverage_min_records
+            else "no earlier run to compare with"
+        )
+        return Check("field_coverage", True, f"not judged: {why}", figures)
+    baseline = {
+        name: float(median_of([run["coverage"] for run in usable], name) or 0.0) for name in FIELDS
+    }
+    now = fig.coverage()
+    drifts = coverage_drifts(now, fig.records, baseline, limits.coverage_drop)
+    figures["drifts"] = {name: {"before": b, "now": n} for name, (b, n) in drifts.items()}
+    if not drifts:
+        return Check(
+            "field_coverage",
+            True,
+            f"every field's coverage within {limits.coverage_drop:.0%} of its median over the "
+            f"last {len(usable)} runs ({fig.records} records)",
+            figures,
+        )
+    parts = [
+        f"{name} filled in {n:.1%} of {fig.records} records, against {b:.1%} before"
+        for name, (b, n) in sorted(drifts.items())
+    ]
+    return Check(
+        "field_coverage",
+        False,
+        "field coverage dropped: " + "; ".join(parts) + f" (median of the last {len(usable)} runs)",
+        figures,
+    )
+
+
+def check_dates(fig: RunFigures, first_year: int) -> Check:
+    future = int(fig.dates.get(f"{DATES}future", 0))
+    old = int(fig.dates.get(f"{DATES}too_old", 0))
+    figures = {"future": future, "before_first_year": old, "first_year": first_year}
+    if not future and not old:
+        return Check("date_sanity", True, "no date_published in the future or too old", figures)
+    parts = []
+    if future:
+        parts.append(f"{future} in the future (e.g. {fig.dates.get(f'{DATES}future_example')})")
+    if old:
+        parts.append(f"{old} before {first_year} (e.g. {fig.dates.get(f'{DATES}too_old_example')})")
+    return Check("date_sanity", False, "date_published out of range: " + "; ".join(parts), figures)

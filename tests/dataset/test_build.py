@@ -1,0 +1,179 @@
+"""The dataset of a crawl history: 1,600 articles, then 20 new and 5 edited, built after each
+run. Read back with DuckDB, pandas and polars; built again, killed, and built to the end."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import time
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from jsonschema import Draft202012Validator
+
+from newscrawl.dataset.store import Manifest, open_table
+from newscrawl.schema import json_schema
+from tests.support.feeds import read_jsonl
+
+from .conftest import ARTICLES, PROJECT, History, build, dataset_command, run_dataset
+from .readers import counts, duckdb_rows, polars_frame
+
+pytestmark = pytest.mark.timeout(900)
+
+
+def feed_records(job: Path) -> list[dict[str, Any]]:
+    """The job's feeds (not the dataset's own ``.jsonl`` files below it)."""
+    return [r for path in sorted(job.glob("almayadeen/*/*.jsonl")) for r in read_jsonl(path)]
+
+
+def table_rows(job: Path, table: str) -> list[dict[str, Any]]:
+    rows = open_table(job, table).to_table().to_pylist()
+    return sorted(rows, key=lambda row: (row["url"], row["version"]))
+
+
+def test_current_holds_every_article_once_at_its_latest_version(history: History) -> None:
+    dataset = history.job / "dataset"
+    published = history.published
+    assert len(published["new"]) == 20 and len(published["edited"]) == 5
+    assert not set(published["new"]) & set(published["edited"])
+    records = feed_records(history.job)
+    rejected = ARTICLES + 20 - len({r["url"] for r in records})
+    assert rejected == 0, f"{rejected} articles rejected by the crawl: the counts below need all"
+
+    # Each reader sees 1,620 articles once each, and 1,625 versions.
+    assert set(counts(dataset, "current").values()) == {(1620, 1620)}
+    assert set(counts(dataset, "history").values()) == {(1625, 1620)}
+
+    current = {row["url"]: row for row in table_rows(history.job, "current")}
+    assert sorted(url for url, row in current.items() if row["version"] == 2) == sorted(
+        published["edited"]
+    )
+    assert {row["version"] for row in current.values()} == {1, 2}
+    versions = {(row["url"], row["version"]): row for row in table_rows(history.job, "history")}
+    retitled = 0
+    for url in published["edited"]:  # the edited content: the title (or body) after the edit
+        assert current[url]["title"] == history.truth[url]["title"]
+        assert current[url]["fingerprint"] == history.truth[url]["fingerprint"]
+        assert versions[(url, 1)]["title"] == history.first_titles[url]
+        assert versions[(url, 1)]["fingerprint"] != current[url]["fingerprint"]
+        retitled += current[url]["title"] != history.first_titles[url]
+    assert retitled >= 1  # the replica edits the title or the body of each
+    for url in published["new"]:
+        assert current[url]["version"] == 1 and url in history.truth
+    assert len(polars_frame(dataset, "history").filter(version=2)) == 5
+
+    manifest = json.loads((dataset / "manifest.json").read_text())
+    assert manifest["rows"] == {"current": 1620, "history": 1625}
+    assert manifest["pending"] == {}
+    assert not (dataset / ".staging").exists()
+
+
+def test_types_follow_the_json_schema(history: History) -> None:
+    dataset = history.job / "dataset"
+    schema = open_table(history.job, "current").schema
+    assert schema.field("date_published").type == pa.timestamp("ms", tz="UTC")
+    assert schema.field("crawled_at").type.tz == "UTC"
+    assert schema.field("tags").type == pa.list_(pa.string())
+    assert schema.field("main_image").type == pa.struct([("url", pa.string()),
+                                                         ("caption", pa.string())])  # fmt: skip
+    assert schema.field("video").type == pa.struct([("url", pa.string()),
+                                                    ("duration_seconds", pa.int64())])  # fmt: skip
+    assert schema.field("word_count").type == pa.int64()
+    assert schema.field("edition").type == pa.string()  # from the partition path
+    ((kinds,),) = duckdb_rows(dataset, "current", "typeof(date_published)")[:1]
+    assert kinds == "TIMESTAMP WITH TIME ZONE"
+    # Partitioned by edition and month of date_published.
+    for path in (dataset / "current").glob("*/*/*.parquet"):
+        edition, month = (part.split("=", 1)[1] for part in path.parent.parts[-2:])
+        dates = pq.read_table(path, columns=["date_published"]).column(0).to_pylist()
+        assert edition == "en" and {d.strftime("%Y-%m") for d in dates} == {month}
+
+
+def test_current_jsonl_is_the_current_table_as_feed_lines(history: History) -> None:
+    lines = (history.job / "dataset" / "current.jsonl").read_text("utf-8").splitlines()
+    assert len(lines) == 1620
+    latest: dict[str, dict[str, Any]] = {}
+    for record in feed_records(history.job):
+        if record["url"] not in latest or record["version"] > latest[record["url"]]["version"]:
+            latest[record["url"]] = record
+    validator = Draft202012Validator(json_schema())
+    for line in lines:
+        record = json.loads(line)
+        assert record == latest[record["url"]]  # every field, in feed form
+        assert list(record) == list(latest[record["url"]])  # the feed's key order
+        assert not list(validator.iter_errors(record))
+
+
+def snapshot(dataset: Path) -> dict[str, tuple[str, int]]:
+    """Every file's content hash and mtime."""
+    return {
+        path.relative_to(dataset).as_posix(): (
+            hashlib.sha256(path.read_bytes()).hexdigest(), path.stat().st_mtime_ns
+        )
+        for path in sorted(dataset.rglob("*")) if path.is_file()
+    }  # fmt: skip
+
+
+def test_building_again_changes_nothing(history: History) -> None:
+    dataset = history.job / "dataset"
+    before = snapshot(dataset)
+    done = run_dataset("build", history.job)
+    assert done.returncode == 0, done.stderr
+    assert "dataset up to date: no new feeds; 1620 articles, 1625 versions" in done.stdout
+    assert snapshot(dataset) == before
+
+
+def test_killed_builds_leave_the_last_dataset_readable_and_the_next_one_completes(
+    history: History, tmp_path: Path
+) -> None:
+    """SIGKILL a build five times at random moments; after each kill the dataset reads as it
+    was before the build or as it is after it (never in between); then one build to the end
+    gives exactly the tables of the uninterrupted build."""
+    job = tmp_path / "job"
+    shutil.copytree(history.after_first, job)
+    for path in history.second_feeds:  # the second run's files, as the run left them
+        shutil.copy2(path, job / path.relative_to(history.job))
+    old = {"current": 1600, "history": 1600}
+    new = {"current": 1620, "history": 1625}
+    rng = random.Random(12)
+    span = max(history.second_build_seconds, 1.0)
+    kills, attempts, phases = 0, 0, []
+    while kills < 5:
+        attempts += 1
+        assert attempts <= 15, f"the build kept finishing before it could be killed: {phases}"
+        proc = subprocess.Popen(dataset_command("build", job), cwd=PROJECT,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+        time.sleep(rng.uniform(0.1, 0.9) * span)
+        if proc.poll() is not None:  # it finished first: not a kill
+            span *= 0.7
+            phases.append("finished")
+            continue
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        kills += 1
+        manifest = Manifest.load(job / "dataset" / "manifest.json")
+        phases.append("after commit" if manifest.rows("current") == 1620 else "before commit")
+        seen = {table: open_table(job, table).count_rows() for table in old}
+        assert seen in (old, new), phases
+        glob_seen = {table: duckdb_rows(job / "dataset", table)[0][0] for table in old}
+        # A glob reader sees whole partitions; between a commit and the end of its renames,
+        # old and new ones may be mixed: then the manifest says renames are pending.
+        assert glob_seen in (old, new) or manifest.pending, (glob_seen, phases)
+    assert "before commit" in phases, phases  # at least one kill interrupted the real work
+    build(job)
+
+    assert table_rows(job, "current") == table_rows(history.job, "current")
+    assert table_rows(job, "history") == table_rows(history.job, "history")
+    assert (job / "dataset/current.jsonl").read_bytes() == (
+        history.job / "dataset/current.jsonl"
+    ).read_bytes()
+    assert not (job / "dataset" / ".staging").exists()
+    print("kills:", phases)
