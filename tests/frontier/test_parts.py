@@ -117,12 +117,12 @@ def test_the_shared_rate_spaces_requests_of_all_workers(redis_server: RedisServe
     clients = [redis_server.client() for _ in range(3)]
     reserves = [client.register_script(RESERVE) for client in clients]
     key = KEYS.limiter("127.0.0.1")
-    # Three workers ask for 30 requests at once at 20 per second: slots 50 ms apart, each
-    # request waiting for its own.
-    answers = [reserves[n % 3](keys=[key], args=[0.05]) for n in range(30)]
+    # Three workers ask for 30 requests at once at one per 10 s: slots 10 s apart (however slow
+    # the calls), each request waiting for its own.
+    answers = [reserves[n % 3](keys=[key], args=[10.0]) for n in range(30)]
     slots = [float(slot) for _, slot in answers]
     gaps = [later - earlier for earlier, later in itertools.pairwise(slots)]
-    assert all(abs(gap - 0.05) < 1e-5 for gap in gaps)
+    assert all(abs(gap - 10.0) < 1e-5 for gap in gaps)
     assert float(answers[-1][0]) > 0 and float(answers[0][0]) == 0
 
 
