@@ -28,6 +28,7 @@ from scrapy.settings import BaseSettings
 from scrapy.utils.misc import load_object
 
 from newscrawl.browser import settings as browser
+from newscrawl.commands.inspect import INSPECT
 from newscrawl.monitors import settings as health
 from newscrawl.output.runfiles import configure_output
 
@@ -87,6 +88,8 @@ COMPONENTS: dict[str, dict[str, int | None]] = {
         "newscrawl.discovery.scope.ScopeMiddleware": 930,
         "newscrawl.state.middleware.IncrementalMiddleware": 920,
         "newscrawl.browser.loadmore.LoadMoreMiddleware": 910,
+        # A capped run: the articles sitemaps give wait behind the listings, newest first.
+        "newscrawl.discovery.newest.NewestFirstMiddleware": 905,
         # Sitemaps that are still wanted are read one at a time (newscrawl.frontier.sitemaps).
         "newscrawl.frontier.sitemaps.SitemapSlotMiddleware": 900,
     },
@@ -101,6 +104,8 @@ COMPONENTS: dict[str, dict[str, int | None]] = {
     "EXTENSIONS": {
         # First: takes the job's lock and opens the crawl state before anything else runs.
         "newscrawl.state.session.CrawlStateExtension": 100,
+        # Counts what reached each feed; a run that lost records exits 5.
+        "newscrawl.output.delivery.Delivery": 150,
         "newscrawl.output.summary.RunSummary": 500,
         "newscrawl.output.runstats.RunStats": 900,
         **health.COMPONENTS["EXTENSIONS"],
@@ -116,6 +121,9 @@ FEED_STORAGES: dict[str, str] = {
     "": "newscrawl.output.feeds.AtomicFileFeedStorage",
     "file": "newscrawl.output.feeds.AtomicFileFeedStorage",
 }
+
+#: CSV feeds write lists and nested objects as JSON, not Python reprs.
+FEED_EXPORTERS: dict[str, str] = {"csv": "newscrawl.output.feeds.CsvItemExporter"}
 
 PROFILES: dict[str, dict[str, Any]] = {
     "": {},
@@ -154,7 +162,12 @@ def apply_profile(settings: BaseSettings) -> str:
 
 def install_components(settings: BaseSettings) -> None:
     """Add the project's components, leaving any a user configured (or disabled) as they are."""
+    inspecting = settings.getbool(INSPECT)
     for key, value in DEFAULTS.items():
+        if inspecting and key in ("SCHEDULER", "DUPEFILTER_CLASS"):
+            # scrapy shell / parse keep Scrapy's (or their own): their requests carry callbacks
+            # that no disk queue can hold, and the shell fetches a page again on request.
+            continue
         settings.set(key, value, priority="addon")
     for setting, components in COMPONENTS.items():
         for path, order in components.items():
@@ -170,6 +183,7 @@ def install_components(settings: BaseSettings) -> None:
             "DOWNLOAD_SLOTS", slots, priority=settings.getpriority("DOWNLOAD_SLOTS") or "addon"
         )
     for setting, table in (("FEED_STORAGES", FEED_STORAGES),
+                           ("FEED_EXPORTERS", FEED_EXPORTERS),
                            ("DOWNLOAD_HANDLERS", browser.DOWNLOAD_HANDLERS)):  # fmt: skip
         merged = {**table, **settings.getdict(setting)}
         settings.set(setting, merged, priority=settings.getpriority(setting) or "addon")

@@ -17,6 +17,8 @@ import newscrawl.browser  # noqa: F401
 BOT_NAME = "newscrawl"
 SPIDER_MODULES = ["newscrawl.spiders"]
 NEWSPIDER_MODULE = "newscrawl.spiders"
+#: Project commands: shell and parse are not runs of the job (newscrawl.commands).
+COMMANDS_MODULE = "newscrawl.commands"
 
 # The frontier add-on is inert unless -s NEWSCRAWL_FRONTIER=redis (docs/scaling.md).
 ADDONS = {"newscrawl.addon.Addon": 0, "newscrawl.frontier.addon.FrontierAddon": 10}

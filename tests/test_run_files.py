@@ -60,15 +60,19 @@ def test_a_taken_name_moves_every_file_of_the_run(tmp_path: Path, taken: list[st
     assert all((folder / name).read_text() == "earlier run\n" for name in taken)
 
 
-def test_a_taken_user_feed_moves_at_the_users_priority(tmp_path: Path) -> None:
+def test_a_user_feed_keeps_its_name_and_the_run_files_move_on(tmp_path: Path) -> None:
+    """``-o mine.jsonl`` is that very file (appended to); the summary, stats and rejects of an
+    earlier run beside it are not overwritten: this run's take ``mine-2``."""
     (tmp_path / "mine.jsonl").write_text("{}\n")
+    (tmp_path / "mine.summary.json").write_text("{}\n")
     settings = Settings()
     settings.set("FEEDS", {str(tmp_path / "mine.jsonl"): {"format": "jsonlines"}}, "cmdline")
     configure_output(settings, "en", now=NOW)
-    assert list(settings.getdict("FEEDS")) == [str(tmp_path / "mine-2.jsonl")]
+    assert list(settings.getdict("FEEDS")) == [str(tmp_path / "mine.jsonl")]
     assert settings.getpriority("FEEDS") == SETTINGS_PRIORITIES["cmdline"]
-    assert settings.getdict("FEEDS")[str(tmp_path / "mine-2.jsonl")] == {"format": "jsonlines"}
-    assert run_files(settings) == [str(tmp_path / f"mine-2{suffix}") for suffix in SUFFIXES]
+    assert run_files(settings) == [str(tmp_path / "mine.jsonl")] + [
+        str(tmp_path / f"mine-2{suffix}") for suffix in SUFFIXES[1:]
+    ]
 
 
 def test_overwrite_keeps_the_name(tmp_path: Path) -> None:

@@ -146,12 +146,13 @@ class CrawlArgs(BaseModel):
         description="Comma-separated: listings, sitemaps, rss (default listings,sitemaps).",
     )
     # -- incremental crawling (newscrawl.state) --
-    mode: Literal["incremental", "full"] = Field(
-        "incremental",
+    mode: Literal["incremental", "full"] | None = Field(
+        None,
         title="Mode",
-        description="incremental (default): fetch and emit only what is new or changed since "
-        "the last run, per the crawl state; full: fetch everything again (still emitting only "
-        "new or changed versions).",
+        description="incremental: fetch and emit only what is new or changed since the last "
+        "run, per the crawl state; full: fetch everything again and emit every article (new "
+        "and changed ones with the next version). Not given: incremental, except that a run "
+        "with -o/-O is an export (the whole crawl into that file, without crawl state).",
     )
 
     @field_validator("edition", mode="before")
@@ -224,7 +225,9 @@ class CrawlArgs(BaseModel):
 
     @field_validator("mode", mode="before")
     @classmethod
-    def _mode(cls, value: Any) -> str:
+    def _mode(cls, value: Any) -> str | None:
+        if value is None:
+            return None
         text = str(value).strip().lower()
         if text not in ("incremental", "full"):
             raise ValueError(f"unknown mode {value!r}; use incremental or full")

@@ -9,8 +9,11 @@ Here:
 - every line reaches the kernel in one unbuffered write as the exporter produces it (a ``kill -9``
   loses at most the line being written, never one already exported), and is ``fsync``-ed every
   ``NEWSCRAWL_FEED_FSYNC_EVERY`` lines and on close;
-- a feed never overwrites an existing file (unless ``-O`` asks for it): if the name is taken,
-  ``-2``, ``-3``… is added;
+- a default feed never overwrites an existing file: if the name is taken, ``-2``, ``-3``… is
+  added; a feed the user names is that very file: ``-O`` replaces it, ``-o`` appends to it
+  (:func:`append_part`, once the run's lines are whole);
+- a line that cannot be written (a full disk) is cut back off the file and counted, and a feed
+  that cannot be opened counts every line (:class:`FeedFile`, :mod:`newscrawl.output.delivery`);
 - a *ledger* (the crawl state, :mod:`newscrawl.state`) may claim the run's JSON Lines feed:
   it registers the file before its first line and publishes it (absorbs it, then renames it) on
   close; a run killed before that is finished by the next run's start.
@@ -30,8 +33,10 @@ from pathlib import Path
 from typing import IO, Any, Protocol, Self
 from weakref import WeakKeyDictionary
 
+import scrapy.exporters
 from scrapy import Spider
 from scrapy.crawler import Crawler
+from scrapy.settings import SETTINGS_PRIORITIES
 from w3lib.url import file_uri_to_path
 
 logger = logging.getLogger(__name__)
@@ -50,7 +55,7 @@ class FeedLedger(Protocol):
         """Whether the ledger keeps account of this feed (one JSON Lines feed per run)."""
         ...
 
-    def register_feed(self, final: Path) -> None: ...
+    def register_feed(self, final: Path, append_at: int | None = None) -> None: ...
 
     def publish_feed(self, final: Path, replace: bool) -> Path: ...
 
@@ -142,6 +147,22 @@ def finish_line_file(part: Path, final: Path) -> tuple[int, int]:
     return len(kept), len(salvage)
 
 
+def append_part(part: Path, final: Path, at: int) -> None:
+    """Append ``part`` to ``final`` as it was ``at`` bytes long, then remove ``part``.
+
+    Cutting ``final`` back to ``at`` first makes this safe to repeat after a crash (``-o`` onto
+    an existing file: Scrapy's append, done once the run's lines are whole)."""
+    with final.open("r+b") as out, part.open("rb") as src:
+        out.truncate(at)
+        out.seek(at)
+        while chunk := src.read(1 << 20):
+            out.write(chunk)
+        out.flush()
+        os.fsync(out.fileno())
+    part.unlink()
+    fsync_dir(final.parent)
+
+
 def _is_json_object(line: bytes) -> bool:
     try:
         return isinstance(json.loads(line), dict)
@@ -189,6 +210,75 @@ class LineDurableFile(io.RawIOBase):
                 super().close()
 
 
+class FeedFile(io.RawIOBase):
+    """A feed's ``.part`` file that keeps only whole lines and counts the ones it could not write.
+
+    A line that fails (disk full, I/O error) is cut back off the file, so the file never holds a
+    partial line, and is counted in ``failed``; the crawl goes on (the next line may fit) and the
+    run reports the loss (:mod:`newscrawl.output.delivery`). A file that cannot be created at all counts
+    every line as failed. ``written`` counts the lines on disk.
+    """
+
+    def __init__(
+        self, path: Path, fsync_every: int = 0, *, unusable: OSError | None = None
+    ) -> None:
+        """``unusable``: the folder could not be made, so the file is not even tried."""
+        super().__init__()
+        self.path = path
+        self.written = 0
+        self.failed = 0
+        self.error: OSError | None = None
+        self._file: LineDurableFile | None = None
+        if unusable is not None:
+            self._fail(unusable)
+            return
+        try:
+            self._file = LineDurableFile(path, fsync_every)
+        except OSError as exc:
+            self._fail(exc)
+
+    def _fail(self, exc: OSError) -> None:
+        if self.error is None:
+            self.error = exc
+            logger.error(
+                "Cannot write the feed %s: %s; the lines it misses are counted", self.path, exc
+            )
+
+    @property
+    def opened(self) -> bool:
+        return self._file is not None
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        total = len(memoryview(data).cast("B"))
+        if self._file is None:
+            self.failed += 1
+            return total
+        start = os.fstat(self._file.fileno()).st_size
+        try:
+            self._file.write(data)
+        except OSError as exc:
+            self.failed += 1
+            self._fail(exc)
+            try:
+                os.ftruncate(self._file.fileno(), start)
+            except OSError:
+                logger.exception("Could not cut a partial line off %s", self.path)
+            return total
+        self.written += 1
+        return total
+
+    def close(self) -> None:
+        if not self.closed:
+            try:
+                if self._file is not None:
+                    self._file.close()
+            finally:
+                super().close()
+
+
 class AtomicFileFeedStorage:
     """A ``FEED_STORAGES`` entry for local files: ``.part`` while written, renamed when whole."""
 
@@ -206,10 +296,19 @@ class AtomicFileFeedStorage:
         self.final: Path | None = None
         #: ``-O`` / ``overwrite``: the user asks for this very file, replaced.
         self.overwrite = bool(feed_options and feed_options.get("overwrite"))
+        #: ``-o``: the user asks for this very file, appended to (Scrapy's meaning).
+        self.append = (
+            not self.overwrite
+            and crawler is not None
+            and crawler.settings.getpriority("FEEDS") == SETTINGS_PRIORITIES["cmdline"]
+        )
         self.format = (feed_options or {}).get("format")
         # FeedExporter hands every batch of one feed the same options: they identify the feed.
         self.feed_key = id(feed_options)
         self.ledger: FeedLedger | None = None
+        #: The file this storage writes (its counts say how many lines reached the disk).
+        self.file: FeedFile | None = None
+        self.append_at: int | None = None
 
     @classmethod
     def from_crawler(
@@ -223,8 +322,20 @@ class AtomicFileFeedStorage:
         )
 
     def open(self, spider: Spider) -> IO[bytes]:
-        self.wanted.parent.mkdir(parents=True, exist_ok=True)
-        self.final = self.wanted if self.overwrite else free_feed_path(self.wanted)
+        ledger = feed_ledger(self.crawler)
+        if ledger is not None and self.format in JSON_LINES and ledger.claims(self.feed_key):
+            # The state learns from this feed's lines; other feeds (a second copy, CSV, XML)
+            # are only written atomically.
+            self.ledger = ledger
+        try:
+            self.wanted.parent.mkdir(parents=True, exist_ok=True)
+            keep = self.overwrite or self.append
+            self.final = self.wanted if keep else free_feed_path(self.wanted)
+            append_at = self.final.stat().st_size if self.append and self.final.exists() else None
+        except OSError as exc:
+            # Nothing reaches this feed: every line is counted as not written.
+            self.file = FeedFile(part_path(self.wanted), unusable=exc)
+            return self.file  # type: ignore[return-value]
         if self.final != self.wanted:
             # The run settled a free name for all its files (newscrawl.output.runfiles);
             # another process took it since.
@@ -234,22 +345,37 @@ class AtomicFileFeedStorage:
                 self.final,
                 self.wanted.name,
             )
-        ledger = feed_ledger(self.crawler)
-        if ledger is not None and self.format in JSON_LINES and ledger.claims(self.feed_key):
-            # The state learns from this feed's lines; other feeds (a second copy, CSV, XML)
-            # are only written atomically.
-            self.ledger = ledger
-            ledger.register_feed(self.final)
-        return LineDurableFile(part_path(self.final), self.fsync_every)  # type: ignore[return-value]
+        self.append_at = append_at
+        if self.ledger is not None:
+            self.ledger.register_feed(self.final, append_at)
+        self.file = FeedFile(part_path(self.final), self.fsync_every)
+        return self.file  # type: ignore[return-value]
 
     def store(self, file: IO[bytes]) -> None:
         file.close()
-        assert self.final is not None
+        if self.final is None:
+            return  # never opened: nothing to publish
         if self.ledger is not None:
             self.final = self.ledger.publish_feed(self.final, self.overwrite)
             return
+        if self.file is not None and not self.file.opened:
+            return
         target = self.final
+        if self.append and self.append_at is not None and target.exists():
+            append_part(part_path(target), target, self.append_at)
+            return
         if target.exists() and not self.overwrite:
             target = free_feed_path(target)
         os.replace(part_path(self.final), target)
         self.final = target
+
+
+class CsvItemExporter(scrapy.exporters.CsvItemExporter):
+    """Scrapy's CSV exporter, with lists and nested objects (``authors``, ``tags``,
+    ``main_image``, ``images``, ``video``, ``related``) written as JSON in their cell, so that
+    they read back whole; Scrapy's joins lists with commas and writes dicts as Python reprs."""
+
+    def _join_if_needed(self, value: Any) -> Any:
+        if isinstance(value, list | tuple | dict):
+            return json.dumps(value, ensure_ascii=False)
+        return value

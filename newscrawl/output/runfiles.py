@@ -8,7 +8,9 @@ Every file of a run shares one *stem*, settled once before any of them is opened
 name without ``.jsonl``, moved on to ``{stem}-2``, ``-3``… while any file of that family exists
 (a feed, its ``.part``, rejects, summary, stats or health of an earlier run), so a run never overwrites
 another run's files and its files never get mixed with another's (``-O`` keeps the name: it asks
-for those very files to be replaced). The family of ``X.jsonl``:
+for those very files to be replaced). A feed the user names with ``-o`` is used as given, with
+Scrapy's meaning (appended to when it exists); only the run's own files beside it move on to a
+free stem. The family of ``X.jsonl``:
 
 - ``X.rejects.jl``: the rejected records, JSON Lines, written as ``X.rejects.jl.part``; named so
   that a ``*.jsonl`` glob over the feed folder reads articles only;
@@ -24,6 +26,7 @@ from urllib.parse import unquote, urlsplit
 
 from scrapy.settings import BaseSettings
 
+from newscrawl.commands.inspect import INSPECT
 from newscrawl.output.feeds import part_path
 
 #: Settings keys the output layer sets for the other components of the run.
@@ -88,9 +91,12 @@ def _stem(name: str) -> str:
 def configure_output(settings: BaseSettings, edition: str, now: datetime | None = None) -> None:
     """Add the default feed unless the user gave one, settle the run's stem, and place
     rejects, summary and stats beside the (first local) feed."""
+    if settings.getbool(INSPECT):
+        return  # scrapy shell / parse: not a run, no files
     output_dir = Path(settings.get("NEWSCRAWL_OUTPUT_DIR") or "output")
     feeds = settings.getdict("FEEDS")
     stamp = run_stamp(now)
+    user_feed = bool(feeds)
     if not feeds and settings.getbool("NEWSCRAWL_DEFAULT_FEED", True):
         feed = output_dir / "almayadeen" / edition / f"{stamp}.jsonl"
         feeds = {str(feed): {"format": "jsonlines", "encoding": "utf-8"}}
@@ -107,12 +113,19 @@ def configure_output(settings: BaseSettings, edition: str, now: datetime | None 
         base = feed_path.with_name(_stem(feed_path.name))
         suffix = feed_path.name[len(base.name) :]
         overwrite = bool((feeds[uri] or {}).get("overwrite"))
-        settled = base if overwrite else free_run_base(base, suffix)
-        if settled != base:
-            # The name is taken: the feed moves on with the rest of the run's files.
+        if overwrite:
+            settled = base
+        elif user_feed:
+            # The user's -o file is used as given (appended to); only the run's own files
+            # beside it move on to a free stem.
+            settled = free_run_base(base, None)
+        else:
+            settled = free_run_base(base, suffix)
+        if settled != base and not user_feed:
+            # The name is taken: the default feed moves on with the rest of the run's files.
             feed_path = settled.with_name(settled.name + suffix)
             renamed = {(str(feed_path) if key == uri else key): opts for key, opts in feeds.items()}
-            settings.set("FEEDS", renamed, priority=settings.getpriority("FEEDS") or "spider")
+            settings.set("FEEDS", renamed, priority="spider")
         base = settled
         settings.set(RUN_FEED, str(feed_path), priority="spider")
     else:

@@ -2,15 +2,12 @@
 feed ``X.jsonl`` (the run's stem, settled before the feed opened; replaced atomically).
 
 Written when the engine stops, after the feed is published and the state closed, so the file
-says what actually reached the feed. Keys (all present in every file):
-
-``mode``, ``finish_reason``, ``complete`` (the run ran to its end), ``new``, ``updated``,
-``unchanged_skipped`` (known articles not emitted: seen unchanged in a sitemap or a listing
-without a fetch, or fetched and found unchanged), ``unchanged_fetched`` (the second kind),
-``pages_fetched`` (responses received), ``rejects``, ``errors`` (error log lines),
-``errors_by_kind``, ``high_water_mark`` (the one this run started from), ``state_dir``, ``feeds``
-(the files this run published), ``recovered_feeds`` (feeds of an interrupted run this run
-finished), ``started_at``, ``finished_at``, ``elapsed_seconds``.
+says what actually reached the feed. Keys (all present in every file) are defined in
+``docs/scheduling.md`` ("Run stats"); in short: ``mode``, ``finish_reason``, ``complete``,
+``new``, ``updated``, ``repeated``, ``not_written``, ``unchanged_skipped``,
+``unchanged_fetched``, ``pages_fetched``, ``rejects``, ``errors`` (the sum of
+``errors_by_kind``), ``errors_by_kind``, ``high_water_mark`` (after the run), ``state_dir``,
+``feeds``, ``recovered_feeds``, ``started_at``, ``finished_at``, ``elapsed_seconds``.
 """
 
 from __future__ import annotations
@@ -24,6 +21,7 @@ from typing import Any, Self
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 
+from newscrawl.output.delivery import DELIVERED_STAT, EXIT_STAT, FEEDS_STAT, NOT_WRITTEN_STAT
 from newscrawl.output.feeds import write_text_atomic
 from newscrawl.output.runfiles import RUN_FEED, RUN_STATS, RUN_SUMMARY
 from newscrawl.output.versioning import STAT_PREFIX
@@ -67,25 +65,30 @@ class RunStats:
         unchanged_fetched = stats.get(f"{STAT_PREFIX}/unchanged", 0)
         start, finish = stats.get("start_time"), stats.get("finish_time")
         elapsed = (finish - start).total_seconds() if start and finish else None
+        errors_by_kind = {
+            key.removeprefix("newscrawl/errors/"): value
+            for key, value in sorted(stats.items())
+            if key.startswith("newscrawl/errors/")
+        }
         return {
             "mode": self.session.mode.value if self.session else None,
             "finish_reason": self.reason,
             "complete": self.reason == "finished",
-            "new": stats.get(f"{STAT_PREFIX}/new", 0),
-            "updated": stats.get(f"{STAT_PREFIX}/updated", 0),
+            **self.written(stats),
+            "not_written": stats.get(NOT_WRITTEN_STAT, 0),
             "unchanged_skipped": policy.seen_unchanged_count if policy else 0,
             "unchanged_fetched": unchanged_fetched,
             "pages_fetched": stats.get("response_received_count", 0),
             "rejects": stats.get("newscrawl/rejects", 0),
-            "errors": stats.get("log_count/ERROR", 0),
-            "errors_by_kind": {
-                key.removeprefix("newscrawl/errors/"): value
-                for key, value in sorted(stats.items())
-                if key.startswith("newscrawl/errors/")
-            },
-            "high_water_mark": _iso(policy.high_water) if policy else None,
+            "errors": sum(errors_by_kind.values()),
+            "errors_by_kind": errors_by_kind,
+            "high_water_mark": self.session.high_water_after if self.session else None,
             "state_dir": str(self.session.dir) if self.session else None,
-            "feeds": [str(path) for path in (self.session.feeds if self.session else [])],
+            "feeds": (
+                [str(path) for path in self.session.feeds]
+                if self.session
+                else list(stats.get(FEEDS_STAT, []))
+            ),
             "recovered_feeds": [
                 str(report.path) for report in (self.session.recovered if self.session else [])
             ],
@@ -93,6 +96,25 @@ class RunStats:
             "finished_at": _iso(finish),
             "elapsed_seconds": round(elapsed, 3) if elapsed is not None else None,
         }
+
+    def written(self, stats: dict[str, Any]) -> dict[str, int]:
+        """``new``, ``updated`` and ``repeated``: records that reached the feed, by kind."""
+        session = self.session
+        if session is not None and session.feed_key is not None:
+            # The job's JSON Lines feed: the lines the state absorbed from disk.
+            absorbed = sum(r.absorbed for r in session.published)
+            new = sum(r.absorbed_new for r in session.published)
+            repeated = sum(r.repeated for r in session.published)
+            return {"new": new, "updated": absorbed - new, "repeated": repeated}
+        if stats.get(EXIT_STAT) is not None:
+            return {"new": 0, "updated": 0, "repeated": 0}  # not all delivered: none counted
+        if session is not None:  # no local feed (stdout, remote): what the feeds took
+            return {
+                key: stats.get(f"{STAT_PREFIX}/{key}", 0) for key in ("new", "updated", "repeated")
+            }
+        # No crawl state: every record the feeds hold is new to them.
+        delivered = stats.get(DELIVERED_STAT, stats.get("item_scraped_count", 0))
+        return {"new": delivered, "updated": 0, "repeated": 0}
 
     def target(self) -> Path | None:
         settings = self.crawler.settings
@@ -108,18 +130,26 @@ class RunStats:
         summary = self.build()
         target = self.target()
         logger.info(
-            "Run stats: %s run %s: %d new, %d updated, %d unchanged skipped, %d pages fetched, "
-            "%d rejects, %d errors%s",
+            "Run stats: %s run %s: %d new, %d updated, %d repeated, %d not written, "
+            "%d unchanged skipped, %d pages fetched, %d rejects, %d errors%s",
             summary["mode"] or "stateless",
             summary["finish_reason"],
             summary["new"],
             summary["updated"],
+            summary["repeated"],
+            summary["not_written"],
             summary["unchanged_skipped"],
             summary["pages_fetched"],
             summary["rejects"],
             summary["errors"],
             f"; stats in {target}" if target else "",
         )
+        if summary["not_written"] and self.session is None:
+            logger.error(
+                "This run kept no crawl state: run it again once the output is fixed to write "
+                "the %d records that are missing",
+                summary["not_written"],
+            )
         if target is not None:
             write_text_atomic(target, json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
 

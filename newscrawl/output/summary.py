@@ -60,7 +60,8 @@ class RunSummary:
         return {
             "finish_reason": reason,
             "feed": settings.get(RUN_FEED),
-            "rejects_file": settings.get(RUN_REJECTS),
+            # Named only when there is one: a run that rejected nothing writes no rejects file.
+            "rejects_file": _existing(settings.get(RUN_REJECTS)),
             "articles": sum(self.by_type.values()),
             "by_type": dict(self.by_type.most_common()),
             "by_section": dict(self.by_section.most_common()),
@@ -108,6 +109,10 @@ class RunSummary:
             write_text_atomic(Path(path), json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
 
 
+def _existing(path: str | None) -> str | None:
+    return path if path and Path(path).exists() else None
+
+
 def _line(name: str, counts: dict[str, Any]) -> str:
     if not counts:
         return f"  {name}: none"
@@ -134,6 +139,6 @@ def format_summary(summary: dict[str, Any]) -> str:
         _line("filtered", summary["filtered"]),
         _line("listing stops", summary["listing_stops"]),
         f"  feed: {summary['feed'] or '(as given by -o/-O)'}",
-        f"  rejects file: {summary['rejects_file']}",
+        f"  rejects file: {summary['rejects_file'] or 'none (nothing rejected)'}",
     ]
     return "\n".join(lines)

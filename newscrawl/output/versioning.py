@@ -18,7 +18,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
 
 from newscrawl.state.policy import Change
-from newscrawl.state.session import CrawlSession, policy_for, session_for
+from newscrawl.state.session import CrawlSession, policy_for, run_plan, session_for
 
 STAT_PREFIX = "newscrawl/state"
 
@@ -30,8 +30,9 @@ class VersioningPipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        if not crawler.settings.getbool("NEWSCRAWL_STATE_ENABLED", True):
-            raise NotConfigured("NEWSCRAWL_STATE_ENABLED is off")
+        plan = run_plan(crawler)
+        if plan.mode is None:
+            raise NotConfigured(plan.reason)
         pipeline = cls(crawler)
         crawler.signals.connect(pipeline.item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(pipeline.item_dropped, signal=signals.item_dropped)

@@ -123,6 +123,20 @@ class AlmayadeenSpider(Spider):
                     self.site.url(path), self.parse_listing, PRIORITY_LISTING, **{LISTING_PAGE: 1}
                 )
 
+    def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
+        """Any page, read as what its URL says it is (``scrapy parse URL`` calls this): a
+        sitemap, the RSS feed, robots.txt; anything else as a listing or, when the page is one,
+        an article."""
+        kind = classify(response.url, self.site)
+        if kind is UrlKind.SITEMAP:
+            yield from self.parse_sitemap(response)
+        elif kind is UrlKind.FEED:
+            yield from self.parse_rss(response)
+        elif kind is UrlKind.ROBOTS:
+            yield from self.parse_robots(response)
+        else:
+            yield from self.parse_listing(response)
+
     # -- listings ----------------------------------------------------------------------------
 
     def parse_listing(self, response: Response) -> Iterator[Any]:

@@ -2,8 +2,8 @@
 
 Pure over a snapshot of the state taken when the run starts (the state itself only moves when a
 feed is absorbed), plus what the run itself has emitted so far. ``mode=full`` fetches
-everything but emits by the same rule, so that the feeds hold each version of an article once
-whatever the mode.
+everything and emits every article: new and changed ones as in an incremental run, unchanged
+ones again with the version the state holds, so that a full run's feed is the whole crawl.
 
 Where a run learns what changed without fetching an article page:
 - a monthly sitemap's ``<lastmod>`` in the index: months whose lastmod has not moved since the
@@ -40,6 +40,8 @@ class Change(StrEnum):
     NEW = "new"
     UPDATED = "updated"
     UNCHANGED = "unchanged"
+    #: Unchanged, and emitted all the same: a full run's feed is the whole crawl.
+    REPEATED = "repeated"
 
 
 @dataclass(frozen=True)
@@ -221,6 +223,8 @@ class IncrementalPolicy:
         later = stamp is not None and (last_stamp is None or stamp > last_stamp)
         if digest == last_digest and not later:
             self.unchanged.add(hashed)
+            if not self.incremental and hashed not in self.emitted:
+                return Decision(Change.REPEATED, last_version)
             return Decision(Change.UNCHANGED, last_version)
         self.emitted[hashed] = _pack(digest, stamp, last_version + 1)
         return Decision(Change.UPDATED, last_version + 1)

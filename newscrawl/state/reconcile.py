@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from newscrawl.output.feeds import (
+    append_part,
     finish_line_file,
     free_feed_path,
     fsync_dir,
@@ -48,7 +49,12 @@ class FeedReport:
     path: Path
     kept: int = 0
     absorbed: int = 0
+    #: Of ``absorbed``, the lines of an article's first version.
+    absorbed_new: int = 0
     duplicates: int = 0
+    #: Lines of a full run that repeat the version the state holds (kept: a full run's feed is
+    #: the whole crawl).
+    repeated: int = 0
     salvaged: int = 0
     torn: bool = False
     recovered: bool = False  # finished on behalf of a run that did not close it
@@ -60,7 +66,9 @@ def publish_feed(
     """Absorb and publish one registered feed, resuming from whatever step it reached.
 
     A file that took the feed's name meanwhile is replaced only with ``replace`` (``-O``);
-    otherwise the feed is published under a free name (``X-2.jsonl``), never lost.
+    otherwise the feed is published under a free name (``X-2.jsonl``), never lost. The feed of a
+    ``full`` run keeps lines whose version the state already holds (it is the whole crawl); any
+    other feed drops them as duplicates (a killed run's lines that a later feed also holds).
     """
     entry = state.feed(final)
     if entry is None:
@@ -68,12 +76,15 @@ def publish_feed(
     report = FeedReport(final, recovered=recovered)
     part = part_path(final)
     if entry.status == "open":
-        _absorb(state, final, part, report)
+        full = state.run_mode(entry.run_id) == "full"
+        _absorb(state, final, part, report, keep_known=full, appending=entry.append_at is not None)
         entry = state.feed(final)
         assert entry is not None
     if entry.status == "absorbed":
         target = final
-        if part.exists():
+        if part.exists() and entry.append_at is not None and final.exists():
+            append_part(part, final, entry.append_at)  # -o onto an existing file
+        elif part.exists():
             if final.exists() and not replace:
                 target = free_feed_path(final)
                 logger.warning("%s exists; publishing the feed as %s", final, target)
@@ -127,8 +138,16 @@ def finish_rejects(state: CrawlState) -> list[Path]:
     return finished
 
 
-def _absorb(state: CrawlState, final: Path, part: Path, report: FeedReport) -> None:
-    source = part if part.exists() else final
+def _absorb(
+    state: CrawlState,
+    final: Path,
+    part: Path,
+    report: FeedReport,
+    keep_known: bool = False,
+    appending: bool = False,
+) -> None:
+    # A feed appended to an existing file: only this run's lines, in its part file, are new.
+    source = part if part.exists() or appending else final
     with state.transaction() as db:
         if not source.exists():
             # Registered, then killed before the first line: nothing to publish.
@@ -152,12 +171,16 @@ def _absorb(state: CrawlState, final: Path, part: Path, report: FeedReport) -> N
                 if all(key in record for key in RECORD_KEYS):
                     version = (record["url"], record["version"])
                     # Once per feed too: absorbing is idempotent per feed in the shared state.
-                    if version in versions or not state.absorb(db, record, feed=final):
+                    if version not in versions and state.absorb(db, record, feed=final):
+                        versions.add(version)
+                        report.absorbed += 1
+                        report.absorbed_new += record["version"] == 1
+                    elif keep_known:
+                        report.repeated += 1
+                    else:
                         report.duplicates += 1
                         drop.add(number)
                         continue
-                    versions.add(version)
-                    report.absorbed += 1
                 report.kept += 1
         report.salvaged = len(salvage)
         if salvage:

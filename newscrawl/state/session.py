@@ -22,6 +22,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any, Self
@@ -30,17 +31,20 @@ from weakref import WeakKeyDictionary
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
-from scrapy.settings import BaseSettings
+from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 
+from newscrawl.commands.inspect import INSPECT
 from newscrawl.dates import parse_iso
 from newscrawl.discovery.args import CrawlArgs
 from newscrawl.normalize.urls import canonical_url
+from newscrawl.output.delivery import EXIT_STAT
 from newscrawl.output.feeds import set_feed_ledger
+from newscrawl.output.runfiles import RUN_FEED
 from newscrawl.state.backend import state_backend
 from newscrawl.state.lock import JobAlreadyRunning, RunLock
 from newscrawl.state.policy import IncrementalPolicy, Mode
 from newscrawl.state.reconcile import FeedReport, publish_feed, reconcile
-from newscrawl.state.store import CrawlState
+from newscrawl.state.store import CorruptState, CrawlState
 
 logger = logging.getLogger(__name__)
 
@@ -61,9 +65,45 @@ def state_dir(settings: BaseSettings) -> Path:
     return Path(settings.get("NEWSCRAWL_OUTPUT_DIR") or "output") / "state"
 
 
-def run_mode(settings: BaseSettings) -> Mode:
-    """The crawl's ``mode`` (``-a mode=…`` or ``-s NEWSCRAWL_MODE=…``; incremental by default)."""
-    return Mode(CrawlArgs.from_settings(settings).mode)
+@dataclass(frozen=True)
+class RunPlan:
+    """Whether the run keeps crawl state, in which mode, and why (logged when the run starts)."""
+
+    mode: Mode | None  # None: no crawl state (an export, or the state is turned off)
+    reason: str
+
+    def describe(self) -> str:
+        if self.mode is None:
+            return f"Run mode: full crawl without crawl state ({self.reason})"
+        return f"Run mode: {self.mode.value} ({self.reason})"
+
+
+def run_plan(crawler: Crawler) -> RunPlan:
+    """The one rule for a run's mode.
+
+    - ``-a mode=incremental|full`` (or ``NEWSCRAWL_MODE``): that mode, with the job's state;
+    - otherwise, a feed given with ``-o``/``-O`` makes the run an *export*: the whole crawl is
+      written to that feed, and the job's crawl state is neither read nor changed;
+    - otherwise (the scheduled job's command line): incremental.
+    ``NEWSCRAWL_STATE_ENABLED = False`` turns the state off whatever the mode.
+    """
+    settings = crawler.settings
+    where = state_dir(settings)
+    if settings.getbool(INSPECT):
+        return RunPlan(None, "scrapy shell and scrapy parse look at pages; they are not runs")
+    if not settings.getbool("NEWSCRAWL_STATE_ENABLED", True):
+        return RunPlan(None, "NEWSCRAWL_STATE_ENABLED is off")
+    given = CrawlArgs.from_settings(settings).mode  # -a mode=… or -s NEWSCRAWL_MODE=…
+    if given:
+        return RunPlan(Mode(given), f"-a mode={given}; crawl state in {where}")
+    if settings.getpriority("FEEDS") == SETTINGS_PRIORITIES["cmdline"]:
+        return RunPlan(
+            None,
+            f"an export: -o/-O names the output and no -a mode= was given, so the whole crawl "
+            f"is written there and the crawl state in {where} is neither read nor changed; "
+            f"add -a mode=incremental to run as that job",
+        )
+    return RunPlan(Mode.INCREMENTAL, f"the default without -o/-O; crawl state in {where}")
 
 
 def session_for(crawler: Crawler | None) -> CrawlSession | None:
@@ -99,11 +139,16 @@ class CrawlSession:
         self.run_id: int | None = None
         self.recovered: list[FeedReport] = []
         self.feeds: list[Path] = []
+        #: What this run's feeds brought into the state, as each was published.
+        self.published: list[FeedReport] = []
         self.feed_key: int | None = None
+        #: The high-water mark once the run is closed (moved only by a complete run).
+        self.high_water_after: str | None = None
         #: Records that reached the end of the pipelines (only their state keys, one JSON line
         #: each, in an unnamed temporary file of the state directory), kept only while the run
         #: has no local feed for the state to learn them from.
         self.scraped: IO[bytes] | None = None
+        #: Every record this run emitted (set against what its feed holds on disk).
         self.scraped_count = 0
 
     def open(self) -> None:
@@ -157,41 +202,73 @@ class CrawlSession:
             self.feed_key = feed_key
         return feed_key == self.feed_key
 
-    def register_feed(self, final: Path) -> None:
+    def register_feed(self, final: Path, append_at: int | None = None) -> None:
         assert self.state is not None
-        self.state.register_feed(final, self.run_id)
+        self.state.register_feed(final, self.run_id, append_at)
         self.feeds.append(final)
 
     def publish_feed(self, final: Path, replace: bool) -> Path:
         assert self.state is not None
-        published = publish_feed(self.state, final, replace=replace).path
-        self.feeds = [published if path == final else path for path in self.feeds]
+        report = publish_feed(self.state, final, replace=replace)
+        self.published.append(report)
+        published = report.path
+        # A feed whose file could not be created has nothing to show.
+        self.feeds = [
+            published if path == final else path
+            for path in self.feeds
+            if path != final or published.exists()
+        ]
         return published
 
     def note_scraped(self, record: Mapping[str, Any]) -> None:
-        if self.feeds:
+        self.scraped_count += 1
+        if self.feeds or self.feed_key is not None:
             return  # the state learns the run's records from its feed
         if self.scraped is None:
             self.scraped = tempfile.TemporaryFile(dir=self.dir, prefix="scraped-")  # noqa: SIM115 - closed in close()
         keys = {key: record.get(key) for key in STATE_KEYS}
         self.scraped.write(json.dumps(keys, ensure_ascii=False).encode() + b"\n")
-        self.scraped_count += 1
 
     # -- end -----------------------------------------------------------------------------------
 
-    def close(self, reason: str, partial: bool = False) -> None:
+    @property
+    def written(self) -> int:
+        """Records of this run that its JSON Lines feed holds on disk."""
+        return sum(r.absorbed + r.repeated for r in self.published)
+
+    def close(self, reason: str, partial: bool = False, delivered: bool = True) -> None:
         """End the run; ``partial``: it was limited (a date window, sections, a cap), so even
-        when it finishes it does not move the high-water mark or the sitemap marks."""
+        when it finishes it does not move the high-water mark or the sitemap marks;
+        ``delivered``: every feed got every record (:mod:`newscrawl.output.delivery`)."""
         if self.state is None:
             return
         state, self.state = self.state, None
         try:
-            complete = reason == "finished" and not partial
             assert self.policy is not None and self.run_id is not None
             state.touch_where(self.policy.seen_unchanged)
-            if complete and not self.feeds and self.scraped is not None:
+            missing = self.scraped_count - self.written if self.feed_key is not None else 0
+            # A run that lost records is not complete: the next one must not stop paging at a
+            # high-water mark past articles no feed holds.
+            lost = missing > 0 or (not delivered and self.scraped_count > 0)
+            complete = reason == "finished" and not partial and not lost
+            if self.feed_key is not None and missing > 0:
+                logger.error(
+                    "The crawl state learnt only the %d records on disk; the %d not written are "
+                    "fetched and emitted again by the next run of this job (state %s)",
+                    self.written,
+                    missing,
+                    self.dir,
+                )
+            elif self.feed_key is None and self.scraped_count and not delivered:
+                logger.error(
+                    "The feeds did not get this run's %d records; the crawl state learnt none "
+                    "of them, so the next run of this job fetches and emits them again",
+                    self.scraped_count,
+                )
+            elif complete and self.feed_key is None and self.scraped is not None:
                 # No local feed (-o stdout:, s3://…): nothing on disk to absorb, so the state
-                # learns the run's records when it completes; a killed run's are emitted again.
+                # learns the run's records when it completes and its feeds took them all; a
+                # killed run's are emitted again.
                 self.scraped.seek(0)
                 with state.transaction() as db:
                     for line in self.scraped:
@@ -210,6 +287,7 @@ class CrawlSession:
                 )
             sitemaps = {} if unsettled else self.policy.sitemaps_seen
             state.finish_run(self.run_id, reason, complete, sitemaps)
+            self.high_water_after = state.high_water_mark()
             if complete and self.jobdir is not None and self.jobdir.is_dir():
                 # A finished back-fill's JOBDIR holds only its dupefilter, which would make the
                 # next run with the same JOBDIR skip every page.
@@ -217,10 +295,11 @@ class CrawlSession:
                 logger.info("The crawl is complete; removed its JOBDIR %s", self.jobdir)
             if not complete:
                 logger.info(
-                    "Run ended with %r%s: the high-water mark stays where the last complete run "
+                    "Run ended with %r%s%s: the high-water mark stays where the last complete run "
                     "left it, so the next run looks at everything again",
                     reason,
                     " (limited by its arguments)" if partial else "",
+                    " (its output failed)" if lost else "",
                 )
         finally:
             if self.scraped is not None:
@@ -240,12 +319,14 @@ class CrawlStateExtension:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         settings = crawler.settings
-        if not settings.getbool("NEWSCRAWL_STATE_ENABLED", True):
-            raise NotConfigured("NEWSCRAWL_STATE_ENABLED is off")
+        plan = run_plan(crawler)
+        logger.info("%s", plan.describe())
+        if plan.mode is None:
+            raise NotConfigured(plan.reason)
         hours = settings.getfloat("NEWSCRAWL_INCREMENTAL_OVERLAP_HOURS", DEFAULT_OVERLAP_HOURS)
         session = CrawlSession(
             state_dir(settings),
-            run_mode(settings),
+            plan.mode,
             timedelta(hours=hours),
             canonical=_canonical_for(settings),
             jobdir=Path(settings["JOBDIR"]) if settings.get("JOBDIR") else None,
@@ -255,6 +336,10 @@ class CrawlStateExtension:
             session.open()
         except JobAlreadyRunning as exc:
             logger.error("%s", exc)
+            raise
+        except CorruptState as exc:
+            feed = settings.get(RUN_FEED)
+            logger.error("%s", exc.advice(Path(feed).parent if feed else "FEEDS_FOLDER"))
             raise
         ext = cls(crawler, session)
         _SESSIONS[crawler] = session
@@ -276,8 +361,15 @@ class CrawlStateExtension:
 
     def engine_stopped(self) -> None:
         try:
+            stats = self.crawler.stats.get_stats() if self.crawler.stats is not None else {}
+            # Delivered: no feed missed a record, and some feed stored them (with no feed at
+            # all, the records went nowhere).
+            stored = any(key.startswith("feedexport/success_count/") for key in stats)
+            delivered = stored and EXIT_STAT not in stats
             self.session.close(
-                self.reason, partial=CrawlArgs.from_settings(self.crawler.settings).limited
+                self.reason,
+                partial=CrawlArgs.from_settings(self.crawler.settings).limited,
+                delivered=delivered,
             )
         finally:
             set_feed_ledger(self.crawler, None)

@@ -42,6 +42,7 @@ CREATE TABLE IF NOT EXISTS feeds (
     run_id     INTEGER,
     status     TEXT NOT NULL,      -- open -> absorbed -> published
     lines      INTEGER,
+    append_at  INTEGER,            -- -o onto an existing file: its size before this run's lines
     opened_at  TEXT NOT NULL,
     updated_at TEXT NOT NULL
 );
@@ -59,6 +60,40 @@ CREATE TABLE IF NOT EXISTS sitemaps (
     lastmod TEXT NOT NULL
 );
 """
+
+
+class StateError(RuntimeError):
+    """The state directory holds no usable state (none at all, or a corrupt one)."""
+
+    def __init__(self, path: Path, problem: str) -> None:
+        super().__init__(f"{path}: {problem}")
+        self.path = path
+        self.problem = problem
+
+
+class NoState(StateError):
+    pass
+
+
+class CorruptState(StateError):
+    def advice(self, feeds: Path | str) -> str:
+        """The one message for a corrupt state: what is wrong and the command that repairs it."""
+        return (
+            f"The crawl state {self.path} is corrupt: {self.problem}. Rebuild it from the feeds "
+            f"on disk (the corrupt file is moved aside): python -m newscrawl.state rebuild "
+            f"{feeds} --state-dir {self.path.parent}"
+        )
+
+
+def set_aside(path: Path) -> Path:
+    """Move a corrupt state file (and its WAL and shared-memory files) aside; returns where."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    aside = path.with_name(f"{path.name}.corrupt-{stamp}")
+    for suffix in ("", "-wal", "-shm"):
+        source = path.with_name(path.name + suffix)
+        if source.exists():
+            source.rename(aside.with_name(aside.name + suffix))
+    return aside
 
 
 def utc_now() -> str:
@@ -83,6 +118,7 @@ class FeedEntry:
     run_id: int | None
     status: str
     lines: int | None
+    append_at: int | None = None
 
     @property
     def part_path(self) -> Path:
@@ -92,15 +128,29 @@ class FeedEntry:
 class CrawlState:
     """The SQLite state of one job. Not thread-safe; one instance per process."""
 
-    def __init__(self, state_dir: Path | str) -> None:
+    def __init__(self, state_dir: Path | str, *, create: bool = True) -> None:
+        """Open the state in ``state_dir``; ``create``: start an empty one if there is none
+        (else :class:`NoState`). A file SQLite cannot read raises :class:`CorruptState`."""
         self.dir = Path(state_dir)
-        self.dir.mkdir(parents=True, exist_ok=True)
         self.path = self.dir / DB_FILENAME
+        if not create and not self.path.is_file():
+            raise NoState(self.path, "there is no crawl state here")
+        self.dir.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(self.path, isolation_level=None)
-        self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
-        self._db.executescript(_SCHEMA)
+        try:
+            self._db.row_factory = sqlite3.Row
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=FULL")
+            check = self._db.execute("PRAGMA quick_check").fetchone()[0]
+            if check != "ok":
+                raise sqlite3.DatabaseError(check)
+            self._db.executescript(_SCHEMA)
+            columns = {row[1] for row in self._db.execute("PRAGMA table_info(feeds)")}
+            if "append_at" not in columns:  # a state written before feeds could be appended to
+                self._db.execute("ALTER TABLE feeds ADD COLUMN append_at INTEGER")
+        except sqlite3.DatabaseError as exc:
+            self._db.close()
+            raise CorruptState(self.path, f"not a readable SQLite database ({exc})") from None
 
     def close(self) -> None:
         self._db.close()
@@ -211,17 +261,22 @@ class CrawlState:
 
     # -- feeds -------------------------------------------------------------------------------
 
-    def register_feed(self, path: Path, run_id: int | None) -> None:
-        """Record a feed file before its first line is written, so a crash cannot hide it."""
+    def register_feed(self, path: Path, run_id: int | None, append_at: int | None = None) -> None:
+        """Record a feed file before its first line is written, so a crash cannot hide it.
+
+        ``append_at``: the run appends to the existing file ``path``, then that many bytes long.
+        """
         now = utc_now()
         with self.transaction() as db:
-            # A path is registered again only when a feed is overwritten (-O) on purpose.
+            # A path is registered again only when a feed is overwritten (-O) or appended to
+            # (-o) on purpose.
             db.execute(
-                "INSERT INTO feeds (path, run_id, status, opened_at, updated_at) "
-                "VALUES (?, ?, 'open', ?, ?) ON CONFLICT(path) DO UPDATE SET "
+                "INSERT INTO feeds (path, run_id, status, append_at, opened_at, updated_at) "
+                "VALUES (?, ?, 'open', ?, ?, ?) ON CONFLICT(path) DO UPDATE SET "
                 "run_id = excluded.run_id, status = 'open', lines = NULL, "
+                "append_at = excluded.append_at, "
                 "opened_at = excluded.opened_at, updated_at = excluded.updated_at",
-                (str(path), run_id, now, now),
+                (str(path), run_id, append_at, now, now),
             )
 
     def move_feed(self, db: sqlite3.Connection, path: Path, new_path: Path) -> None:
@@ -282,6 +337,13 @@ class CrawlState:
         ).fetchone()
         return row[0] if row else None
 
+    def run_mode(self, run_id: int | None) -> str | None:
+        """The mode of run ``run_id`` (``None`` for a feed no run wrote, e.g. one rebuilt)."""
+        if run_id is None:
+            return None
+        row = self._db.execute("SELECT mode FROM runs WHERE id = ?", (run_id,)).fetchone()
+        return row[0] if row else None
+
     def runs(self) -> list[dict[str, Any]]:
         return [dict(row) for row in self._db.execute("SELECT * FROM runs ORDER BY id")]
 
@@ -326,5 +388,9 @@ class KnownArticles(Mapping[str, ArticleState]):
 
 def _feed_entry(row: sqlite3.Row) -> FeedEntry:
     return FeedEntry(
-        path=Path(row["path"]), run_id=row["run_id"], status=row["status"], lines=row["lines"]
+        path=Path(row["path"]),
+        run_id=row["run_id"],
+        status=row["status"],
+        lines=row["lines"],
+        append_at=row["append_at"],
     )

@@ -26,6 +26,8 @@ def test_report_renders_every_chart_and_the_dataset_totals(
     page_html = report.read_text("utf-8")
     assert "http://" not in page_html.replace("http://www.w3.org", "")  # nothing to fetch
     assert "https://" not in page_html.split("<body>", 1)[1].split("<img", 1)[0]
+    # Both runs judged themselves (X.health.json): the verdicts are theirs, not the stats'.
+    assert page_html.count("<td>healthy</td><td>health file</td>") == 2
 
     dataset = history.job / "dataset"
     ((articles, edited),) = duckdb_rows(

@@ -113,20 +113,46 @@ def test_hostile_site(replica_factory: Any, tmp_path: Path) -> None:
     assert errors.get("refused/redirect_limit") == 1, errors
     for kind in ("too_large", "too_large_decompressed", "redirect_limit"):
         assert f"refused/{kind}" in result.log
+    # The run stats agree with themselves and with the feed (docs/scheduling.md, "Run stats").
+    stats = result.stats
+    assert stats["errors"] == sum(stats["errors_by_kind"].values()) == sum(errors.values())
+    assert stats["new"] == len(result.records) and stats["not_written"] == 0
+    assert stats["high_water_mark"] == max(r["date_published"] for r in result.records)
     # Traps cost bounded requests and bytes: about one request per page of the site.
     pages = len(truth) + summary["pages"]["listing"] + summary["pages"]["sitemap"]
     assert summary["requests"] < 1.5 * pages, summary
     assert summary["response_bytes"] < 40 * 1024 * 1024, summary
 
 
+def newest_first(records: list[dict[str, Any]], truth: list[dict[str, Any]]) -> list[int]:
+    """Each record's rank by publication date among ``truth`` (0: the newest)."""
+    ranked = sorted((line["record"]["date_published"] for line in truth), reverse=True)
+    return sorted(ranked.index(record["date_published"]) for record in records)
+
+
 def test_max_articles(replica_en: ReplicaServer, tmp_path: Path) -> None:
-    result = run_crawl(replica_en.base_url, tmp_path, "max_articles=25")
+    """The cap takes the newest articles of the selection first."""
+    result = run_crawl(replica_en.base_url, tmp_path / "all", "max_articles=25")
+    assert result.returncode == 0
     assert len(result.records) == 25
     # Which 25 is the crawl's choice; each is a real article of the site, once, exact.
     assert_crawl_matches_truth(result, replica_en.truth(), emitted(result.records))
     assert result.summary["articles"] == 25
     assert result.summary["finish_reason"] == "max_articles"
-    assert result.summary["requests"] < 200
+    assert result.summary["requests"] < 400  # listings first: the newest are on them
+    reachable = [line for line in replica_en.truth() if line["reachable"]]
+    assert newest_first(result.records, reachable) == list(range(25))
+
+    politics = [
+        line
+        for line in reachable
+        if urlsplit(line["record"]["url"]).path.startswith("/news/politics/")
+    ]
+    result = run_crawl(
+        replica_en.base_url, tmp_path / "politics", "sections=news/politics", "max_articles=20"
+    )
+    assert result.returncode == 0
+    assert newest_first(result.records, politics) == list(range(20))
 
 
 @pytest.mark.parametrize(

@@ -32,9 +32,11 @@ def assert_finished(folder: Path) -> None:
         assert all("fingerprint" in record for record in lines(feed)), feed
 
 
-def test_second_run_into_a_taken_feed_writes_its_own_files(
+def test_a_second_run_appends_to_the_users_feed_and_writes_its_own_run_files(
     replica_en: ReplicaServer, tmp_path: Path
 ) -> None:
+    """``-o mine.jsonl`` twice: Scrapy's append, into that very file; the second run's summary
+    and stats do not overwrite the first's, they take ``mine-2``."""
     folder = tmp_path / "feeds"
     mine = folder / "mine.jsonl"
     crawl(replica_en, tmp_path, f"--output={mine}", state="state-1")
@@ -43,16 +45,19 @@ def test_second_run_into_a_taken_feed_writes_its_own_files(
         "mine.health.json", "mine.jsonl", "mine.stats.json", "mine.summary.json"
     ]  # fmt: skip
 
-    crawl(replica_en, tmp_path, f"--output={mine}", state="state-2")  # another job, same file
-    assert {p.name: p.read_bytes() for p in folder.glob("mine.*")} == first  # untouched
+    crawl(replica_en, tmp_path, f"--output={mine}", state="state-2")
+    assert {p.name: p.read_bytes() for p in folder.glob("mine.*.json")} == {
+        name: data for name, data in first.items() if name.endswith(".json")
+    }  # untouched
+    assert mine.read_bytes().startswith(first["mine.jsonl"])
     summary = read(folder / "mine-2.summary.json")
     stats = read(folder / "mine-2.stats.json")
-    assert summary["feed"] == str(folder / "mine-2.jsonl")
-    assert summary["rejects_file"] == str(folder / "mine-2.rejects.jl")
-    assert stats["feeds"] == [str(folder / "mine-2.jsonl")]
-    assert stats["state_dir"] == str(tmp_path / "state-2")
-    assert len(lines(folder / "mine-2.jsonl")) == summary["articles"] == stats["new"] == 5
-    assert len(lines(mine)) == read(folder / "mine.summary.json")["articles"] == 5
+    assert summary["feed"] == str(mine)
+    assert summary["rejects_file"] is None  # nothing rejected: no rejects file named
+    assert stats["feeds"] == [str(mine)]
+    assert stats["state_dir"] is None  # an export: the crawl state is neither read nor changed
+    assert not (tmp_path / "state-2" / "crawl-state.sqlite3").exists()
+    assert len(lines(mine)) == 10 and summary["articles"] == stats["new"] == 5
     assert_finished(folder)
 
 

@@ -1,0 +1,126 @@
+"""Did every record reach every feed? The run's account of its output, and exit status 5.
+
+Scrapy's feed exporter logs a feed that fails to store and goes on; a line that cannot be
+written (a disk that fills) or a feed that cannot be opened loses records with nothing but log
+lines to show for it. This extension counts, for each feed, the records the run handed to the
+feed exporter against the lines that reached the feed:
+
+- a local feed (:class:`newscrawl.output.feeds.AtomicFileFeedStorage`) counts its lines on disk and the
+  lines it could not write (a failed line is cut off the file, so the file holds whole lines);
+- any other storage (stdout, a remote one) delivered all of its records or, when storing
+  failed, none.
+
+When a feed misses records, the run logs how many and which file holds the others, sets
+``newscrawl/output/not_written`` and ``newscrawl/exit/output_failed`` = 5 in the crawler stats
+(the ``scrapy crawl`` exit status, :mod:`newscrawl.monitors.exit`). The crawl state, which
+learns only from lines on disk, says what the next run will fetch again.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any, Self
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+
+from newscrawl.monitors.exit import EXIT_PREFIX, ExitStatus, record_exit
+from newscrawl.output.feeds import AtomicFileFeedStorage
+
+logger = logging.getLogger(__name__)
+
+#: The exit reason this component records (``newscrawl.monitors.exit``).
+EXIT_REASON = "output_failed"
+EXIT_STAT = f"{EXIT_PREFIX}{EXIT_REASON}"
+NOT_WRITTEN_STAT = "newscrawl/output/not_written"
+DELIVERED_STAT = "newscrawl/output/delivered"
+#: The local feed files the run published (a list).
+FEEDS_STAT = "newscrawl/output/feeds"
+
+
+@dataclass
+class FeedAccount:
+    uri: str
+    written: int
+    failed: int
+    where: str | None
+    error: str | None
+    local: bool = False
+
+
+class Delivery:
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.accounts: list[FeedAccount] = []
+        self._failed_seen: dict[str, int] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        ext = cls(crawler)
+        crawler.signals.connect(ext.feed_slot_closed, signal=signals.feed_slot_closed)
+        crawler.signals.connect(ext.feed_exporter_closed, signal=signals.feed_exporter_closed)
+        return ext
+
+    def _scraped(self) -> int:
+        assert self.crawler.stats is not None
+        return int(self.crawler.stats.get_value("item_scraped_count", 0))
+
+    def feed_slot_closed(self, slot: Any) -> None:
+        storage = slot.storage
+        if isinstance(storage, AtomicFileFeedStorage) and storage.file is not None:
+            file = storage.file
+            stored = file.opened and not self._store_failed(storage)
+            self.accounts.append(
+                FeedAccount(
+                    uri=slot.uri,
+                    written=file.written if stored else 0,
+                    failed=file.failed,
+                    where=str(storage.final)
+                    if stored and storage.final and storage.final.exists()
+                    else None,
+                    error=str(file.error) if file.error else None,
+                    local=True,
+                )
+            )
+            return
+        if self._store_failed(storage):
+            self.accounts.append(FeedAccount(slot.uri, 0, slot.itemcount, None, "storing failed"))
+        else:
+            self.accounts.append(FeedAccount(slot.uri, slot.itemcount, 0, slot.uri, None))
+
+    def _store_failed(self, storage: Any) -> bool:
+        """Whether storing this slot failed: Scrapy counts the failure just before it signals."""
+        assert self.crawler.stats is not None
+        key = f"feedexport/failed_count/{type(storage).__name__}"
+        count = int(self.crawler.stats.get_value(key, 0))
+        failed = count > self._failed_seen.get(key, 0)
+        self._failed_seen[key] = count
+        return failed
+
+    def feed_exporter_closed(self) -> None:
+        stats = self.crawler.stats
+        assert stats is not None
+        scraped = self._scraped()
+        delivered = min((a.written for a in self.accounts), default=scraped)
+        stats.set_value(DELIVERED_STAT, delivered)
+        stats.set_value(FEEDS_STAT, [a.where for a in self.accounts if a.local and a.where])
+        lost = 0
+        for account in self.accounts:
+            missing = max(scraped - account.written, 0)
+            if not missing:
+                continue
+            lost = max(lost, missing)
+            logger.error(
+                "Output failed: %d of %d records were not written to %s (%s). %s",
+                missing,
+                scraped,
+                account.uri,
+                account.error or "see the errors above",
+                f"The {account.written} written are in {account.where}."
+                if account.where
+                else "None of them reached it.",
+            )
+        if lost:
+            stats.set_value(NOT_WRITTEN_STAT, lost)
+            record_exit(stats, EXIT_REASON, ExitStatus.OUTPUT_FAILED)

@@ -1,0 +1,67 @@
+"""Hand runs beside a scheduled job: a user who asks for a file of the crawl gets the whole crawl.
+
+The rule (``newscrawl.state.session.run_plan``): ``-a mode=`` uses the job's crawl state; without
+it, ``-o``/``-O`` makes the run an export that neither reads nor changes the state; without
+either, the run is the job's incremental run. The first log lines say which and why.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from newscrawl.state import CrawlState
+from newscrawl_replica.testing import ReplicaServer
+from tests.support.crawl import run_crawl
+from tests.support.feeds import read_jsonl
+
+pytestmark = pytest.mark.timeout(300)
+
+
+def state_summary(state_dir: Path) -> tuple[int, int]:
+    state = CrawlState(state_dir)
+    try:
+        return state.article_count(), len(state.runs())
+    finally:
+        state.close()
+
+
+def test_hand_runs_with_an_output_file_after_a_scheduled_run_write_the_whole_crawl(
+    tmp_path: Path,
+) -> None:
+    with ReplicaServer(articles=120, seed=12) as replica:
+        job = run_crawl(replica.base_url, tmp_path)  # the scheduled job's command line
+        assert job.returncode == 0, job.log[-3000:]
+        assert "Run mode: incremental (the default without -o/-O" in job.log
+        rejected = {
+            json.loads(line)["record"]["url"]
+            for path in tmp_path.rglob("*.rejects.jl")
+            for line in path.open()
+        }
+        accepted = {t["record"]["url"] for t in replica.truth() if t["reachable"]} - rejected
+        before = state_summary(tmp_path / "state")
+        assert before[0] == len(accepted)
+
+        export = tmp_path / "export.jsonl"
+        run = run_crawl(replica.base_url, tmp_path, f"--overwrite-output={export}")
+        assert run.returncode == 0, run.log[-3000:]
+        assert "Run mode: full crawl without crawl state (an export: -o/-O" in run.log
+        assert {r["url"] for r in read_jsonl(export)} == accepted
+        assert len(read_jsonl(export)) == len(accepted) == run.stats["new"]
+        assert state_summary(tmp_path / "state") == before  # neither read nor changed
+
+        full = tmp_path / "full.jsonl"
+        run = run_crawl(replica.base_url, tmp_path, "mode=full", f"--overwrite-output={full}")
+        assert run.returncode == 0, run.log[-3000:]
+        assert "Run mode: full (-a mode=full; crawl state in" in run.log
+        records = read_jsonl(full)
+        assert {r["url"] for r in records} == accepted and len(records) == len(accepted)
+        assert {r["version"] for r in records} == {1}  # nothing changed since the job's run
+        assert (run.stats["new"], run.stats["updated"], run.stats["repeated"]) == (
+            0,
+            0,
+            len(accepted),
+        )
+        assert state_summary(tmp_path / "state") == (before[0], before[1] + 1)
