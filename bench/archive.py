@@ -34,6 +34,8 @@ sys.path.insert(0, str(PROJECT))
 
 from newscrawl.editions import EDITIONS  # noqa: E402
 from newscrawl_replica.testing import ReplicaServer  # noqa: E402
+from tests.support.crawl import crawl_command  # noqa: E402
+from tests.support.feeds import iter_jsonl  # noqa: E402
 
 LOC = re.compile(r"<loc>([^<]+)</loc>")
 RSS_GOAL_MB = 300.0
@@ -122,21 +124,19 @@ def crawl(size: int, opts: argparse.Namespace, work: Path) -> Result:
         expected = sitemap_articles(replica, opts.edition)
         out = work / f"crawl-{size}"
         profile = ["-m", "cProfile", "-o", str(work / f"crawl-{size}.prof")] if opts.profile else []
-        cmd = [
-            sys.executable, *profile, "-m", "scrapy", "crawl", "almayadeen",
-            "-a", f"edition={opts.edition}", "-a", f"base_url={replica.base_url}",
-            "-s", "NEWSCRAWL_PROFILE=replica", "-s", f"NEWSCRAWL_OUTPUT_DIR={out}",
-            "-s", f"DOWNLOAD_TIMEOUT={opts.timeout}",
-            *[arg for setting in opts.set for arg in ("-s", setting)],
-        ]  # fmt: skip
+        cmd = crawl_command(
+            replica.base_url, out, edition=opts.edition,
+            settings={"DOWNLOAD_TIMEOUT": opts.timeout},
+        )  # fmt: skip
+        cmd[1:1] = profile  # python [-m cProfile -o FILE] -m scrapy crawl ...
+        cmd += [arg for setting in opts.set for arg in ("-s", setting)]
         code, peak, cpu = run_crawl(cmd, work / f"crawl-{size}.log", opts.progress)
     stats_files = sorted(out.glob("almayadeen/*/*.stats.json"))
     stats = json.loads(stats_files[-1].read_text("utf-8")) if stats_files else {}
     counts: Counter[str] = Counter()
     for feed in out.glob("almayadeen/*/*.jsonl"):
-        with feed.open("rb") as fh:
-            for line in fh:
-                counts[unquote(json.loads(line)["url"])] += 1
+        for record in iter_jsonl(feed):  # streamed: an archive's feeds hold 100,000 records
+            counts[unquote(record["url"])] += 1
     return Result(
         articles=size,
         pages=int(stats.get("pages_fetched") or 0),

@@ -26,6 +26,7 @@ sys.path.insert(0, str(PROJECT))
 
 from bench.crawl import scrapy_stats  # noqa: E402
 from newscrawl_replica.testing import ReplicaServer  # noqa: E402
+from tests.support.crawl import crawl_command, crawl_env  # noqa: E402
 
 COST = re.compile(r"Monitor cost: ([0-9.]+) s in (\d+) calls")
 
@@ -39,18 +40,14 @@ def main(argv: list[str] | None = None) -> int:
         ReplicaServer(articles=args.articles, truth=False) as replica,
         tempfile.TemporaryDirectory(prefix="bench-monitors-") as out,
     ):
-        cmd = [
-            sys.executable, "-m", "scrapy", "crawl", "almayadeen", "-a", "mode=full",
-            "-a", f"base_url={replica.base_url}",
-            "-s", "NEWSCRAWL_PROFILE=replica", "-s", f"NEWSCRAWL_OUTPUT_DIR={out}",
-            "-s", f"NEWSCRAWL_PROMETHEUS_FILE={out}/newscrawl.prom",
-        ]  # fmt: skip
-        env = {
-            **os.environ,
-            "PYTHONUNBUFFERED": "1",
-            "SCRAPY_SETTINGS_MODULE": "monitor_timing",
-            "PYTHONPATH": os.pathsep.join([str(PROJECT / "bench"), str(PROJECT)]),
-        }
+        cmd = crawl_command(
+            replica.base_url, Path(out), "mode=full",
+            settings={"NEWSCRAWL_PROMETHEUS_FILE": f"{out}/newscrawl.prom"},
+        )  # fmt: skip
+        env = crawl_env(
+            SCRAPY_SETTINGS_MODULE="monitor_timing",
+            PYTHONPATH=os.pathsep.join([str(PROJECT / "bench"), str(PROJECT)]),
+        )
         started = time.monotonic()
         proc = subprocess.run(cmd, cwd=PROJECT, env=env, capture_output=True, text=True)
         wall = time.monotonic() - started

@@ -169,6 +169,9 @@ def install_components(settings: BaseSettings) -> None:
             # that no disk queue can hold, and the shell fetches a page again on request.
             continue
         settings.set(key, value, priority="addon")
+    if inspecting:
+        # Nothing to judge: a look at one page is not a run (no monitors, exit status or alert).
+        settings.set("SPIDERMON_ENABLED", False, priority="addon")
     for setting, components in COMPONENTS.items():
         for path, order in components.items():
             if order is None:

@@ -27,6 +27,7 @@ from newscrawl.output.runfiles import (
 from newscrawl.state import CrawlState
 from newscrawl.state.policy import Mode
 from newscrawl.state.session import CrawlSession
+from tests.support.feeds import read_jsonl
 
 NOW = datetime(2026, 11, 27, 12, 0, 0, tzinfo=UTC)
 STAMP = "2026-11-27T12-00-00Z"
@@ -159,7 +160,7 @@ def test_killed_runs_rejects_are_finished_by_the_next_run(tmp_path: Path) -> Non
     session.close("finished")
 
     assert not part.exists()
-    finished = [json.loads(line) for line in rejects.read_bytes().splitlines()]
+    finished = read_jsonl(rejects)
     assert len(finished) == len(lines)
     assert [entry["record"]["url"] for entry in finished] == [
         f"https://english.almayadeen.net/news/politics/rejected-{n}" for n in range(len(lines))

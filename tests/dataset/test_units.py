@@ -16,6 +16,7 @@ from newscrawl.dataset.feeds import FeedError, find_runs
 from newscrawl.dataset.schema import NULL_PARTITION, arrow_type, record_schema
 from newscrawl.dataset.store import BuildLocked, Layout, Manifest, locked, open_table
 from newscrawl.schema import empty_record, fingerprint
+from tests.support.feeds import read_jsonl
 
 from .readers import counts, duckdb_rows
 
@@ -105,7 +106,7 @@ def test_missing_dates_go_to_the_null_month_and_a_moved_article_leaves_its_month
     build(tmp_path)
     assert not (dataset / "current/edition=en/month=2024-08").exists()  # left empty: removed
     assert not (dataset / ".lines/edition=en/month=2024-08.jsonl").exists()
-    lines = [json.loads(line) for line in (dataset / "current.jsonl").open()]
+    lines = read_jsonl(dataset / "current.jsonl")
     assert [(r["url"], r["version"]) for r in lines] == [
         (record("moves")["url"], 2), (record("undated")["url"], 1)]  # fmt: skip
     assert (dataset / "history/edition=en/month=2024-08/data.parquet").exists()

@@ -13,22 +13,25 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
 import time
 from pathlib import Path
 
 import pytest
-from jobrun import read_feeds, run_crawl, start_crawl, versions, wait_until_crawling
-from test_incremental_runs import rejected_urls, truth_records
 
 from newscrawl.state import CrawlState
 from newscrawl_replica.testing import ReplicaServer
+from tests.support.crawl import run_crawl, start_crawl, wait_for_log
+from tests.support.feeds import read_feeds, read_rejects
+from tests.support.score import assert_matches_truth
 
 ARTICLES = int(os.environ.get("NEWSCRAWL_BACKFILL_ARTICLES", "2000"))
 
 
 def feed_lines(out_dir: Path) -> int:
     """Lines the running crawl has written to its feed so far."""
-    return sum(part.read_bytes().count(b"\n") for part in out_dir.rglob("*.jsonl.part"))
+    parts = out_dir.glob("almayadeen/*/*.jsonl.part")  # not rglob: queues come and go below
+    return sum(part.read_bytes().count(b"\n") for part in parts)
 
 
 def queue_on_disk(directory: Path) -> bool:
@@ -36,15 +39,17 @@ def queue_on_disk(directory: Path) -> bool:
     return any(path.is_file() and path.stat().st_size for path in directory.rglob("*"))
 
 
-def kill_after_lines(proc: object, out_dir: Path, lines: int, timeout: float) -> None:
+def kill_after_lines(
+    proc: subprocess.Popen[str], out_dir: Path, lines: int, timeout: float
+) -> None:
     """SIGKILL the crawl ``proc`` once its feed holds ``lines`` lines."""
     deadline = time.monotonic() + timeout
     while feed_lines(out_dir) < lines:
-        assert proc.poll() is None, "the run ended before it could be killed"  # type: ignore[attr-defined]
+        assert proc.poll() is None, "the run ended before it could be killed"
         assert time.monotonic() < deadline, f"fewer than {lines} lines after {timeout}s"
         time.sleep(0.2)
-    os.kill(proc.pid, signal.SIGKILL)  # type: ignore[attr-defined]
-    proc.wait()  # type: ignore[attr-defined]
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
 
 
 @pytest.mark.slow
@@ -54,9 +59,9 @@ def test_a_backfill_killed_mid_crawl_with_jobdir_resumes_to_every_article_once(
 ) -> None:
     jobdir = tmp_path / "job"
     with ReplicaServer(articles=ARTICLES, seed=11, extra_args=["--workers", "2"]) as replica:
-        expected = set(truth_records(replica))
+        truth = replica.truth()
         proc = start_crawl(replica.base_url, tmp_path, settings={"JOBDIR": jobdir})
-        wait_until_crawling(proc, tmp_path)
+        wait_for_log(proc, tmp_path)
         # Mid-crawl: the sitemaps have put most of the archive in the queue on disk.
         kill_after_lines(proc, tmp_path, ARTICLES // 3, timeout=ARTICLES)
         assert queue_on_disk(jobdir / "requests.queue"), "no request queue on disk"
@@ -66,12 +71,12 @@ def test_a_backfill_killed_mid_crawl_with_jobdir_resumes_to_every_article_once(
         assert "its JOBDIR cannot be trusted" in resumed.log
         assert resumed.stats["complete"] and resumed.stats["recovered_feeds"]
 
-    counts = versions(read_feeds(tmp_path))  # every line of every feed parses
-    expected -= rejected_urls(tmp_path)
-    assert {url for url, _ in counts} == expected
-    assert set(counts.values()) == {1}, [k for k, v in counts.items() if v > 1][:5]
+    records = read_feeds(tmp_path)  # every line of every feed parses
+    # Every article once by URL, exact, none rejected.
+    assert_matches_truth(records, truth, rejects=read_rejects(tmp_path))
+    assert len(records) == ARTICLES and {r["version"] for r in records} == {1}
     assert not list(tmp_path.rglob("*.part")), "a feed was left unpublished"
-    assert CrawlState(tmp_path / "state").article_count() == len(expected)
+    assert CrawlState(tmp_path / "state").article_count() == ARTICLES
     assert not jobdir.exists(), "a complete back-fill keeps no JOBDIR"
 
 
@@ -80,9 +85,9 @@ def test_without_jobdir_the_queue_waits_in_the_job_and_a_killed_runs_is_removed(
 ) -> None:
     state = tmp_path / "state"
     with ReplicaServer(articles=600, seed=12) as replica:
-        expected = set(truth_records(replica))
+        truth = replica.truth()
         proc = start_crawl(replica.base_url, tmp_path)
-        wait_until_crawling(proc, tmp_path)
+        wait_for_log(proc, tmp_path)
         kill_after_lines(proc, tmp_path, 100, timeout=300)
         left = list(state.glob("frontier-*"))
         assert left and queue_on_disk(left[0]), "the killed run's queue was not on disk"
@@ -91,6 +96,6 @@ def test_without_jobdir_the_queue_waits_in_the_job_and_a_killed_runs_is_removed(
         assert "Removing the request queue a killed run left" in final.log
 
     assert not list(state.glob("frontier-*"))
-    counts = versions(read_feeds(tmp_path))
-    assert {url for url, _ in counts} == expected - rejected_urls(tmp_path)
-    assert set(counts.values()) == {1}
+    records = read_feeds(tmp_path)
+    assert_matches_truth(records, truth, rejects=read_rejects(tmp_path))
+    assert len(records) == 600 and {r["version"] for r in records} == {1}

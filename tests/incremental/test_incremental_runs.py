@@ -90,6 +90,9 @@ def test_second_run_emits_exactly_the_new_and_edited_articles(tmp_path: Path) ->
     assert "Run stats: incremental run finished: 20 new, 5 updated" in second.log
 
 
+#: Where the default feeds of a job are, below its output folder.
+FEEDS = "almayadeen/*"
+
 #: Replays a kill test: every run of it prints the seed that chose its kill moments.
 KILL_SEED = "NEWSCRAWL_KILL_SEED"
 
@@ -105,7 +108,8 @@ class LineWatch:
 
     def count(self) -> int:
         total = 0
-        for path in self.out_dir.rglob("*.jsonl*"):
+        # Feeds only (the state folder below holds queues that come and go while it is read).
+        for path in self.out_dir.glob(f"{FEEDS}/*.jsonl*"):
             if not path.name.endswith((".jsonl", ".jsonl.part")):
                 continue
             offset, lines = self.seen.get(path, (0, 0))
@@ -133,7 +137,7 @@ def kill(proc: Any) -> bool:
 def unpublished(out_dir: Path) -> dict[Path, bytes]:
     """The complete lines of every feed a killed run left unpublished (``X.jsonl.part``)."""
     parts = {}
-    for part in out_dir.rglob("*.jsonl.part"):
+    for part in out_dir.glob(f"{FEEDS}/*.jsonl.part"):
         data = part.read_bytes()
         parts[part.with_name(part.name.removesuffix(".part"))] = data[: data.rfind(b"\n") + 1]
     return parts

@@ -11,6 +11,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from newscrawl_replica.testing import ReplicaServer
 from tests.support.crawl import PROJECT, crawl_env, scrapy_command
+from tests.support.feeds import read_jsonl
 
 from .health_run import checks_of, crawl, health_of
 from .receivers import SmtpReceiver, WebhookReceiver, free_port
@@ -117,10 +118,7 @@ def test_a_field_that_disappears_fails_the_run_and_alerts_once(
     for _ in range(5):
         result = crawl(healthy.base_url, tmp_path, "mode=full", **job)
         assert result.returncode == 0, result.log[-3000:]
-    history = [
-        json.loads(line)
-        for line in (tmp_path / "state" / "health-history.jl").read_text().splitlines()
-    ]
+    history = read_jsonl(tmp_path / "state" / "health-history.jl")
     assert len(history) == 5 and all(run["healthy"] for run in history)
     before = history[-1]["coverage"]["tags"]
     assert before > 0.9

@@ -5,9 +5,9 @@ and collect what the run wrote. The one crawl-runner of the tests and benchmarks
     result.records, result.rejects, result.summary, result.stats, result.log
 
 ``args`` are ``name=value`` spider arguments (``-a``); an argument starting with ``-`` is a
-Scrapy option given in one piece (``--output=file.jsonl``, ``--overwrite-output=-:jsonlines``)
-and passed as it is. ``settings`` go in as ``-s`` after the
-replica profile and the output folder, so they win.
+Scrapy option passed as it is, in one piece (``--output=file.jsonl``) or followed by its value
+(``-O``, ``file.jsonl``). ``settings`` go in as ``-s`` after the replica profile and the output
+folder, so they win.
 """
 
 from __future__ import annotations
@@ -63,10 +63,11 @@ def crawl_command(
 
 
 def crawl_env(**extra: str) -> dict[str, str]:
-    """The environment of a crawl: unbuffered output, the project's own settings module."""
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", **extra}
+    """The environment of a crawl: unbuffered output, the project's own settings module (unless
+    ``extra`` names another), and ``extra``."""
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     env.pop("SCRAPY_SETTINGS_MODULE", None)
-    return env
+    return {**env, **extra}
 
 
 def run_files(out_dir: Path, pattern: str) -> list[Path]:
@@ -122,9 +123,10 @@ def run_crawl(
     *args: str,
     settings: dict[str, Any] | None = None,
     edition: str | None = None,
-    timeout: float = 300,
+    timeout: float = 900,
 ) -> CrawlResult:
-    """Crawl ``base_url`` to the end with the real spider and read what the run wrote."""
+    """Crawl ``base_url`` to the end with the real spider and read what the run wrote (a run
+    still going after ``timeout`` seconds fails the caller)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     before = _known(out_dir)
     started = time.monotonic()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,18 @@ def parse_jsonl(text: str, name: str = "output") -> list[dict[str, Any]]:
     assert not text or text.endswith("\n"), f"{name} ends in a partial line"
     with jsonlines.Reader(io.StringIO(text)) as reader:
         return list(reader.iter(type=dict))
+
+
+def iter_jsonl(path: Path | str) -> Iterator[dict[str, Any]]:
+    """The lines of a JSON Lines file one at a time (for feeds too large to hold), with the same
+    checks as ``read_jsonl``."""
+    path = Path(path)
+    with path.open("rb") as fh:
+        if fh.seek(0, 2):
+            fh.seek(-1, 2)
+            assert fh.read(1) == b"\n", f"{path} ends in a partial line"
+    with jsonlines.open(path) as reader:
+        yield from reader.iter(type=dict)
 
 
 def read_jsonl(path: Path | str | None) -> list[dict[str, Any]]:
