@@ -22,10 +22,17 @@ browser:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium-headless-shell; }
 	@$(CHROMIUM) --version
 
+# Debian's redis-server for the shared frontier (tests start their own on a free port).
+redis:
+	@command -v redis-server >/dev/null || { \
+	  echo "Installing Debian's redis-server ..."; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server; }
+	@redis-server --version
+
 demo: $(STAMP)
 	$(PY) -m newscrawl.demo
 
-test: $(STAMP) browser
+test: $(STAMP) browser redis
 	$(VENV)/bin/ruff check newscrawl replica tests bench
 	$(VENV)/bin/mypy
 	$(VENV)/bin/pytest

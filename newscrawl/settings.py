@@ -20,7 +20,8 @@ NEWSPIDER_MODULE = "newscrawl.spiders"
 #: Project commands: shell and parse are not runs of the job (newscrawl.commands).
 COMMANDS_MODULE = "newscrawl.commands"
 
-ADDONS = {"newscrawl.addon.Addon": 0}
+# The frontier add-on is inert unless -s NEWSCRAWL_FRONTIER=redis (docs/scaling.md).
+ADDONS = {"newscrawl.addon.Addon": 0, "newscrawl.frontier.addon.FrontierAddon": 10}
 
 USER_AGENT = "newscrawl/0.1 (+https://github.com/newscrawl/newscrawl; newscrawl@example.org)"
 ROBOTSTXT_OBEY = True

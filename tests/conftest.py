@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from newscrawl.browser.config import DEFAULT_PATH, PATH_SETTING
+from newscrawl.frontier.testing import RedisServer
+from newscrawl.state.store import CrawlState
 from newscrawl_replica.testing import ReplicaServer
 
 
@@ -39,6 +42,26 @@ def replica_en(replica_factory: Callable[..., ReplicaServer]) -> ReplicaServer:
 def replica_ar(replica_factory: Callable[..., ReplicaServer]) -> ReplicaServer:
     """The Arabic edition, 300 real articles."""
     return replica_factory(edition="ar", articles=300)
+
+
+@pytest.fixture
+def redis_server() -> Iterator[RedisServer]:
+    """A real redis-server for one test: 127.0.0.1, a free port, a temporary directory, AOF on."""
+    with RedisServer() as server:
+        yield server
+
+
+@pytest.fixture(params=["sqlite", "redis"])
+def open_state(request: pytest.FixtureRequest) -> Callable[[Path], CrawlState]:
+    """Opens a crawl state directory with each backend in turn (``newscrawl.state.backend``)."""
+    if request.param == "sqlite":
+        return CrawlState
+    from newscrawl.state.redis_store import RedisCrawlState
+
+    server: RedisServer = request.getfixturevalue("redis_server")
+    client = server.client()
+    claims = ("test:claims:fingerprint", "test:claims:post_id")
+    return lambda directory: RedisCrawlState(directory, client, "test:state", claims=claims)
 
 
 @pytest.fixture(scope="session")

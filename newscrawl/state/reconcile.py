@@ -154,6 +154,7 @@ def _absorb(
             state.set_feed_status(db, final, "published", lines=0)
             return
         drop: set[int] = set()
+        versions: set[tuple[str, Any]] = set()
         salvage: list[bytes] = []
         with source.open("rb") as feed:
             for number, line in enumerate(_lines(feed)):
@@ -168,7 +169,10 @@ def _absorb(
                     drop.add(number)
                     continue
                 if all(key in record for key in RECORD_KEYS):
-                    if state.absorb(db, record):
+                    version = (record["url"], record["version"])
+                    # Once per feed too: absorbing is idempotent per feed in the shared state.
+                    if version not in versions and state.absorb(db, record, feed=final):
+                        versions.add(version)
                         report.absorbed += 1
                         report.absorbed_new += record["version"] == 1
                     elif keep_known:

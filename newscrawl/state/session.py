@@ -40,6 +40,7 @@ from newscrawl.normalize.urls import canonical_url
 from newscrawl.output.delivery import EXIT_STAT
 from newscrawl.output.feeds import set_feed_ledger
 from newscrawl.output.runfiles import RUN_FEED
+from newscrawl.state.backend import state_backend
 from newscrawl.state.lock import JobAlreadyRunning, RunLock
 from newscrawl.state.policy import IncrementalPolicy, Mode
 from newscrawl.state.reconcile import FeedReport, publish_feed, reconcile
@@ -124,8 +125,10 @@ class CrawlSession:
         overlap: timedelta,
         canonical: Callable[[str], str] = str,
         jobdir: Path | None = None,
+        open_state: Callable[[Path], CrawlState] = CrawlState,
     ) -> None:
         self.dir = directory
+        self.open_state = open_state
         self.jobdir = jobdir
         self.mode = mode
         self.overlap = overlap
@@ -151,7 +154,7 @@ class CrawlSession:
     def open(self) -> None:
         self.lock.acquire()
         try:
-            self.state = CrawlState(self.dir)
+            self.state = self.open_state(self.dir)
             self.recovered = reconcile(self.state)
             self._retire_jobdir_of_killed_run()
             self.run_id = self.state.start_run(self.mode.value, os.getpid())
@@ -327,6 +330,7 @@ class CrawlStateExtension:
             timedelta(hours=hours),
             canonical=_canonical_for(settings),
             jobdir=Path(settings["JOBDIR"]) if settings.get("JOBDIR") else None,
+            open_state=state_backend(crawler),
         )
         try:
             session.open()

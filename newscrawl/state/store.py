@@ -185,10 +185,14 @@ class CrawlState:
         count: int = self._db.execute("SELECT count(*) FROM articles").fetchone()[0]
         return count
 
-    def absorb(self, db: sqlite3.Connection, record: Mapping[str, Any]) -> bool:
+    def absorb(
+        self, db: sqlite3.Connection, record: Mapping[str, Any], feed: Path | None = None
+    ) -> bool:
         """Advance the article to ``record``'s version if it is newer; inside a transaction.
 
         Returns whether the state changed. A version at or below the known one is a duplicate.
+        ``feed`` (the feed holding the record) matters to the shared state only
+        (:mod:`newscrawl.state.redis_store`).
         """
         url = record["url"]
         version = int(record["version"])

@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,10 @@ from newscrawl.state.reconcile import publish_feed, reconcile, salvage_path
 from tests.support.feeds import read_jsonl
 
 HOST = "https://english.almayadeen.net"
+
+#: Opens a state directory with one of the backends (the ``open_state`` fixture: the tests taking
+#: it run against SQLite and against Redis).
+OpenState = Callable[[Path], CrawlState]
 
 
 def record(slug: str, version: int = 1, modified: str = "2026-11-01T10:00:00Z", **extra: Any):
@@ -91,8 +96,10 @@ def test_storage_writes_part_then_publishes_and_never_overwrites(tmp_path: Path)
     assert overwrite.final == wanted and [r["title"] for r in read_jsonl(wanted)] == ["c"]
 
 
-def test_a_feed_whose_name_was_taken_meanwhile_is_published_beside_it(tmp_path: Path) -> None:
-    state = CrawlState(tmp_path / "state")
+def test_a_feed_whose_name_was_taken_meanwhile_is_published_beside_it(
+    tmp_path: Path, open_state: OpenState
+) -> None:
+    state = open_state(tmp_path / "state")
     final = tmp_path / "run.jsonl"
     state.register_feed(final, run_id=None)
     part_path(final).write_bytes(line(record("a")))
@@ -104,8 +111,8 @@ def test_a_feed_whose_name_was_taken_meanwhile_is_published_beside_it(tmp_path: 
     assert state.feeds(unfinished=True) == []
 
 
-def test_publish_absorbs_then_renames(tmp_path: Path) -> None:
-    state = CrawlState(tmp_path / "state")
+def test_publish_absorbs_then_renames(tmp_path: Path, open_state: OpenState) -> None:
+    state = open_state(tmp_path / "state")
     final = tmp_path / "run1.jsonl"
     state.register_feed(final, run_id=None)
     with LineDurableFile(part_path(final)) as out:
@@ -118,8 +125,10 @@ def test_publish_absorbs_then_renames(tmp_path: Path) -> None:
     assert state.feed(final).status == "published"  # type: ignore[union-attr]
 
 
-def test_reconcile_drops_torn_line_and_duplicates_and_keeps_the_rest(tmp_path: Path) -> None:
-    state = CrawlState(tmp_path / "state")
+def test_reconcile_drops_torn_line_and_duplicates_and_keeps_the_rest(
+    tmp_path: Path, open_state: OpenState
+) -> None:
+    state = open_state(tmp_path / "state")
     earlier = tmp_path / "run1.jsonl"
     state.register_feed(earlier, run_id=None)
     part_path(earlier).write_bytes(line(record("a")))
@@ -141,8 +150,10 @@ def test_reconcile_drops_torn_line_and_duplicates_and_keeps_the_rest(tmp_path: P
     assert reconcile(state) == []  # idempotent
 
 
-def test_reconcile_finishes_a_feed_killed_between_absorb_and_rename(tmp_path: Path) -> None:
-    state = CrawlState(tmp_path / "state")
+def test_reconcile_finishes_a_feed_killed_between_absorb_and_rename(
+    tmp_path: Path, open_state: OpenState
+) -> None:
+    state = open_state(tmp_path / "state")
     final = tmp_path / "run.jsonl"
     state.register_feed(final, run_id=None)
     part_path(final).write_bytes(line(record("a")))
@@ -154,8 +165,8 @@ def test_reconcile_finishes_a_feed_killed_between_absorb_and_rename(tmp_path: Pa
     assert state.feed(final).status == "published"  # type: ignore[union-attr]
 
 
-def test_reconcile_of_a_feed_that_never_got_a_line(tmp_path: Path) -> None:
-    state = CrawlState(tmp_path / "state")
+def test_reconcile_of_a_feed_that_never_got_a_line(tmp_path: Path, open_state: OpenState) -> None:
+    state = open_state(tmp_path / "state")
     state.register_feed(tmp_path / "empty.jsonl", run_id=None)
     reconcile(state)
     assert not (tmp_path / "empty.jsonl").exists()
@@ -235,8 +246,8 @@ def test_paging_and_sitemap_months_stop_at_the_high_water_mark(tmp_path: Path) -
     assert no_history.wants_sitemap(f"{HOST}/s-2026-9", "2026-09-30T00:00:00Z", (2026, 9))
 
 
-def test_time_moves_on(tmp_path: Path) -> None:
-    state = CrawlState(tmp_path)
+def test_time_moves_on(tmp_path: Path, open_state: OpenState) -> None:
+    state = open_state(tmp_path)
     run = state.start_run("incremental", os.getpid())
     with state.transaction() as db:
         state.absorb(db, record("a"))

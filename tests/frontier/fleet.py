@@ -1,0 +1,107 @@
+"""Workers of one shared crawl as real ``scrapy crawl`` processes, each with its own output
+directory (its feeds, its local state), all on one redis-server."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from newscrawl.frontier.testing import RedisServer
+from tests.support.crawl import crawl_command, crawl_env
+from tests.support.feeds import feed_files, read_jsonl
+
+#: Short leases and a short idle grace, so a killed worker's requests come back quickly.
+FAST = {
+    "NEWSCRAWL_FRONTIER_LEASE_SECONDS": 4,
+    "NEWSCRAWL_FRONTIER_HEARTBEAT": 0.5,
+    "NEWSCRAWL_FRONTIER_IDLE_GRACE": 3,
+}
+
+
+@dataclass
+class Fleet:
+    base_url: str
+    root: Path
+    redis: RedisServer
+    settings: dict[str, Any] = field(default_factory=dict)
+    args: tuple[str, ...] = ()
+    procs: dict[int, subprocess.Popen[str]] = field(default_factory=dict)
+    #: Every process started, in order: (worker number, pid).
+    started: list[tuple[int, int]] = field(default_factory=list)
+
+    def out_dir(self, worker: int) -> Path:
+        return self.root / f"worker-{worker}"
+
+    def log_path(self, worker: int) -> Path:
+        logs = self.out_dir(worker) / "logs"
+        return logs / f"run-{len(list(logs.glob('run-*.log'))) if logs.is_dir() else 0:03d}.log"
+
+    def start(self, worker: int) -> subprocess.Popen[str]:
+        settings = {"NEWSCRAWL_FRONTIER": "redis", "REDIS_URL": self.redis.url, **FAST}
+        settings.update(self.settings)
+        log = self.log_path(worker)
+        log.parent.mkdir(parents=True, exist_ok=True)
+        proc = subprocess.Popen(
+            crawl_command(self.base_url, self.out_dir(worker), *self.args, settings=settings),
+            env=crawl_env(), stdout=subprocess.DEVNULL, stderr=log.open("w"), text=True,
+        )  # fmt: skip
+        self.procs[worker] = proc
+        self.started.append((worker, proc.pid))
+        return proc
+
+    def start_all(self, workers: int) -> None:
+        for worker in range(workers):
+            self.start(worker)
+
+    def kill(self, worker: int) -> int:
+        proc = self.procs[worker]
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        return proc.pid
+
+    def wait(self, timeout: float = 900) -> dict[int, int]:
+        deadline = time.monotonic() + timeout
+        codes = {}
+        for worker, proc in self.procs.items():
+            codes[worker] = proc.wait(max(deadline - time.monotonic(), 1))
+        return codes
+
+    def wait_for_log(self, worker: int, text: str, timeout: float = 120) -> None:
+        log = max((self.out_dir(worker) / "logs").glob("run-*.log"))
+        deadline = time.monotonic() + timeout
+        while text not in log.read_text():
+            assert self.procs[worker].poll() is None, f"worker {worker} ended: {log}"
+            assert time.monotonic() < deadline, f"no {text!r} in {log}"
+            time.sleep(0.1)
+
+    def logs(self) -> str:
+        return "\n".join(p.read_text() for p in sorted(self.root.rglob("logs/run-*.log")))
+
+    def feeds(self) -> list[Path]:
+        return [path for worker in self.procs for path in feed_files(self.out_dir(worker))]
+
+    def records(self, feeds: list[Path] | None = None) -> list[dict[str, Any]]:
+        """Every line of the published feeds (a torn or bad line fails loudly)."""
+        return [record for path in feeds or self.feeds() for record in read_jsonl(path)]
+
+    def leftovers(self) -> list[Path]:
+        """Files a finished crawl should not leave: unpublished feeds."""
+        return sorted(self.root.rglob("*.jsonl.part"))
+
+
+def duplicates(records: list[dict[str, Any]]) -> list[str]:
+    counts = Counter((r["url"], r["version"]) for r in records)
+    return sorted(url for (url, _), n in counts.items() if n > 1)
+
+
+def status(redis: RedisServer) -> dict[str, str]:
+    client = redis.client()
+    keys = client.keys("newscrawl:*:status")
+    assert len(keys) == 1, keys
+    return {k.decode(): v.decode() for k, v in client.hgetall(keys[0]).items()}
