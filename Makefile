@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 CHROMIUM ?= /usr/bin/chromium-headless-shell
 
-.PHONY: demo test lint typecheck bench browser redis clean
+.PHONY: demo test test-all lint typecheck bench browser redis clean
 
 # The replica (replica/, its own package) serves the demo, the tests and the benchmarks; the
 # crawler itself does not depend on it.
@@ -35,6 +35,10 @@ demo: $(STAMP)
 test: $(STAMP) browser redis
 	$(VENV)/bin/ruff check newscrawl replica tests bench
 	$(VENV)/bin/mypy
+	$(VENV)/bin/pytest -m 'not slow'
+
+# The acceptance-sized end-to-end cases too (marked slow: an hour or more on two cores).
+test-all: $(STAMP) browser redis
 	$(VENV)/bin/pytest
 
 lint: $(STAMP)
