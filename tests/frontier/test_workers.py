@@ -154,6 +154,9 @@ def test_redis_restarted_mid_crawl_loses_and_duplicates_nothing(
     assert {r["url"] for r in records} == reachable(replica)
 
 
+# A rate measured over wall time: on a loaded machine the workers cannot reach the limit, so
+# it runs with the acceptance-sized cases (make test-all), not in CI's share.
+@pytest.mark.slow
 @pytest.mark.timeout(900)
 def test_three_workers_keep_one_shared_rate(
     replica_factory: Callable[..., ReplicaServer], redis_server: RedisServer, tmp_path: Path
