@@ -32,6 +32,10 @@ class FrontierAddon:
             settings.setdefault(key, value)
         settings.set("SCHEDULER", "newscrawl.frontier.leases.FrontierScheduler", "addon")
         settings.set("DUPEFILTER_CLASS", "scrapy_redis.dupefilter.RFPDupeFilter", "addon")
+        # A worker's share of a shared crawl may be anything down to nothing (it joined a
+        # drained frontier): its own article count says nothing about the crawl's health.
+        settings.set("NEWSCRAWL_HEALTH_MIN_ARTICLES", 0, "addon")
+        settings.set("NEWSCRAWL_HEALTH_MIN_ARTICLES_RATIO", 0.0, "addon")
         settings.set_in_component_priority_dict(
             "DOWNLOADER_MIDDLEWARES", SharedRateLimitMiddleware, 120
         )

@@ -204,6 +204,16 @@ def check_reachable(fig: RunFigures) -> Check:
     ok_pages, other = fig.start_pages()
     figures = {"site": fig.site, "pages": fig.pages, "start_pages_200": ok_pages,
                "start_pages_other": other, "failed_requests": fig.failed}  # fmt: skip
+    if fig.pages == 0 and not fig.failed:
+        # Nothing was asked of the site (a worker that found the shared frontier drained):
+        # no evidence either way, and "unreachable" would be a wrong claim.
+        return Check(
+            "site_reachable",
+            True,
+            f"no request was made to {fig.site}",
+            figures,
+            ExitStatus.UNREACHABLE,
+        )
     if fig.pages == 0:
         return Check(
             "site_reachable",
