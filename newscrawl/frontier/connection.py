@@ -103,8 +103,10 @@ class Keys:
     prefix: str
 
     @classmethod
-    def of(cls, settings: BaseSettings, spider_name: str, edition: str | None) -> Keys:
-        name = settings.get("NEWSCRAWL_FRONTIER_NAME") or f"{spider_name}:{edition or 'en'}"
+    def of(cls, settings: BaseSettings, spider_name: str) -> Keys:
+        """The keys of one shared crawl: the spider's name and the edition the arguments set."""
+        edition = settings.get("NEWSCRAWL_EDITION") or "en"
+        name = settings.get("NEWSCRAWL_FRONTIER_NAME") or f"{spider_name}:{edition}"
         return cls(f"newscrawl:{name}")
 
     @property

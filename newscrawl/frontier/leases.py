@@ -226,9 +226,7 @@ class FrontierScheduler(Scheduler):
 
     def open(self, spider: Spider) -> None:
         self.spider = spider
-        self.keys = keys = Keys.of(
-            self.crawler.settings, spider.name, getattr(spider, "edition", None)
-        )
+        self.keys = keys = Keys.of(self.crawler.settings, spider.name)
         self.queue = LeasedQueue(self.server, spider, keys, self.worker, self.lease_seconds)
         debug = self.crawler.settings.getbool("DUPEFILTER_DEBUG")
         self.df = RFPDupeFilter(self.server, key=keys.dupefilter, debug=debug)

@@ -52,9 +52,7 @@ class SharedRateLimitMiddleware:
 
     async def process_request(self, request: Request) -> None:
         if self.keys is None:
-            spider = self.crawler.spider
-            self.keys = Keys.of(self.crawler.settings, getattr(spider, "name", "almayadeen"),
-                                getattr(spider, "edition", None))  # fmt: skip
+            self.keys = Keys.of(self.crawler.settings, self.crawler.spidercls.name)
         host = urlsplit(request.url).hostname or ""
         wait = float(self._reserve(keys=[self.keys.limiter(host)], args=[self.interval])[0])
         if wait > 0:

@@ -36,8 +36,6 @@ def state_backend(crawler: Crawler) -> Callable[[Path], CrawlState]:
     from newscrawl.state.redis_store import RedisCrawlState
 
     server = connect(crawler.settings)
-    spider = crawler.spider
-    keys = Keys.of(crawler.settings, getattr(spider, "name", "almayadeen"),
-                   getattr(spider, "edition", None))  # fmt: skip
+    keys = Keys.of(crawler.settings, crawler.spidercls.name)
     claims = (keys.fingerprint_claims, keys.post_id_claims)
     return lambda directory: RedisCrawlState(directory, server, keys.state, claims=claims)
