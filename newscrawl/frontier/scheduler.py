@@ -14,7 +14,8 @@ False`` keeps Scrapy's in-memory queue.
 
 :class:`CompactDupeFilter` is Scrapy's ``RFPDupeFilter`` keeping the first 8 bytes of each
 request fingerprint in a :class:`~newscrawl.frontier.hashes.HashSet` (about 10 bytes a request
-instead of about 100); under ``JOBDIR`` it reads and writes the same ``requests.seen`` file.
+instead of about 100). Under ``JOBDIR`` it keeps them in ``JOBDIR/frontier.seen``, 8 bytes a
+request, appended as requests are seen and read back when the job resumes.
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ from __future__ import annotations
 import logging
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Self
+from typing import Any, BinaryIO, Self
 
 from scrapy import Request
 from scrapy.core.scheduler import Scheduler
@@ -34,6 +36,10 @@ from scrapy.settings import BaseSettings
 from newscrawl.frontier.hashes import HashSet, bytes_hash
 
 logger = logging.getLogger(__name__)
+
+#: The dupefilter's file under ``JOBDIR``: 8-byte big-endian hashes, appended.
+SEEN_FILE = "frontier.seen"
+HASH_BYTES = 8
 
 #: Spill directories are named ``frontier-…`` inside their parent.
 SPILL_PREFIX = "frontier-"
@@ -91,17 +97,35 @@ class CompactDupeFilter(RFPDupeFilter):
     """See the module doc."""
 
     def __init__(self, path: str | None = None, debug: bool = False, **kwargs: Any) -> None:
-        super().__init__(path, debug, **kwargs)
-        self._seen = HashSet(bytes_hash(fp) for fp in self._fingerprints)
-        self._fingerprints = set()
+        # The base class gets no path: this filter keeps its own file, in one format whatever
+        # the installed Scrapy writes to its ``requests.seen``.
+        super().__init__(None, debug, **kwargs)
+        self._seen = HashSet()
+        self._seen_file: BinaryIO | None = None
+        if path:
+            self._seen_file = Path(path, SEEN_FILE).open("a+b", buffering=0)  # noqa: SIM115
+            self._seen_file.seek(0)
+            self._seen.update(read_hashes(self._seen_file.read()))
 
     def request_seen(self, request: Request) -> bool:
-        fp = self._fingerprint(request)
-        if not self._seen.add(bytes_hash(fp)):
+        value = bytes_hash(self.fingerprinter.fingerprint(request))
+        if not self._seen.add(value):
             return True
-        if self.file:
-            self.file.write(len(fp).to_bytes(2, "big") + fp)
+        if self._seen_file is not None:
+            self._seen_file.write(value.to_bytes(HASH_BYTES, "big"))
         return False
+
+    def close(self, reason: str) -> None:
+        if self._seen_file is not None:
+            self._seen_file.close()
+        super().close(reason)
 
     def __len__(self) -> int:
         return len(self._seen)
+
+
+def read_hashes(data: bytes) -> Iterator[int]:
+    """The hashes of a ``frontier.seen`` file; a record torn by a kill (a short tail) is dropped."""
+    whole = len(data) - len(data) % HASH_BYTES
+    for start in range(0, whole, HASH_BYTES):
+        yield int.from_bytes(data[start : start + HASH_BYTES], "big")

@@ -56,7 +56,10 @@ def test_dupefilter_keeps_short_fingerprints_and_its_jobdir_file(tmp_path: Path)
     assert first.request_seen(Request("http://127.0.0.1/a"))
     assert not first.request_seen(Request("http://127.0.0.1/b"))
     first.close("shutdown")
-    # A resumed run reads Scrapy's requests.seen file.
+    # A kill may leave half a record at the end of the file: the resumed run drops it.
+    with (tmp_path / "job" / "frontier.seen").open("ab") as seen:
+        seen.write(b"\x01\x02\x03")
+    # A resumed run reads the job's frontier.seen file.
     again = CompactDupeFilter.from_crawler(crawler)  # type: ignore[arg-type]
     assert again.request_seen(Request("http://127.0.0.1/b"))
     assert not again.request_seen(Request("http://127.0.0.1/c"))
