@@ -137,8 +137,10 @@ PROFILES: dict[str, dict[str, Any]] = {
         "NEWSCRAWL_RETRY_AFTER_MAX": 2.0,
         "DOWNLOAD_TIMEOUT": 10,
         "LOGSTATS_INTERVAL": 10.0,
-        # No shared per-host rate for workers of a shared crawl (newscrawl.frontier.limiter).
+        # No shared per-host rate or concurrency for workers of a shared crawl
+        # (newscrawl.frontier.limiter).
         "NEWSCRAWL_FRONTIER_RATE": 0,
+        "NEWSCRAWL_FRONTIER_CONCURRENCY": 0,
     },
 }
 

@@ -1,7 +1,7 @@
 """The Scrapy add-on that makes a crawl a worker of a shared crawl in Redis.
 
 Inert unless ``NEWSCRAWL_FRONTIER=redis``; then it installs the leased scheduler
-(:mod:`newscrawl.frontier.leases`, on scrapy-redis), the shared rate limiter
+(:mod:`newscrawl.frontier.leases`, on scrapy-redis), the shared rate and concurrency limits
 (:mod:`newscrawl.frontier.limiter`) and the claims pipeline (:mod:`newscrawl.frontier.claims`).
 The crawl state moves to Redis with them (:mod:`newscrawl.state.backend`).
 """
@@ -26,7 +26,10 @@ class FrontierAddon:
         if not frontier_enabled(settings):
             return
         from newscrawl.frontier.claims import ClaimPipeline
-        from newscrawl.frontier.limiter import SharedRateLimitMiddleware
+        from newscrawl.frontier.limiter import (
+            SharedConcurrencyMiddleware,
+            SharedRateLimitMiddleware,
+        )
 
         for key, value in DEFAULTS.items():
             settings.setdefault(key, value)
@@ -38,5 +41,9 @@ class FrontierAddon:
         settings.set("NEWSCRAWL_HEALTH_MIN_ARTICLES_RATIO", 0.0, "addon")
         settings.set_in_component_priority_dict(
             "DOWNLOADER_MIDDLEWARES", SharedRateLimitMiddleware, 120
+        )
+        # Next to the downloader: its responses and errors reach this one first.
+        settings.set_in_component_priority_dict(
+            "DOWNLOADER_MIDDLEWARES", SharedConcurrencyMiddleware, 950
         )
         settings.set_in_component_priority_dict("ITEM_PIPELINES", ClaimPipeline, 350)

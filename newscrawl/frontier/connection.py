@@ -163,3 +163,6 @@ class Keys:
 
     def limiter(self, host: str) -> str:
         return f"{self.prefix}:limiter:{host}"
+
+    def open_requests(self, host: str) -> str:
+        return f"{self.prefix}:open:{host}"

@@ -144,3 +144,52 @@ def test_the_limiter_waits_without_blocking_the_loop(redis_server: RedisServer) 
         return time.monotonic() - started
 
     assert asyncio.run(fetch_five()) >= 0.39  # 5 slots 0.1 s apart: the last one 0.4 s on
+
+
+def test_workers_share_one_concurrency_per_host(redis_server: RedisServer) -> None:
+    from scrapy.http import Response
+    from scrapy.utils.test import get_crawler
+
+    from newscrawl.frontier.limiter import TOKEN_META, SharedConcurrencyMiddleware
+
+    settings = {"REDIS_URL": redis_server.url, "NEWSCRAWL_FRONTIER": "redis",
+                "CONCURRENT_REQUESTS_PER_DOMAIN": 2}  # fmt: skip
+    # Two workers, each with its own connection: together they keep one worker's 2 open.
+    workers = [SharedConcurrencyMiddleware.from_crawler(get_crawler(Site, settings))
+               for _ in range(2)]  # fmt: skip
+    requests = [Request(f"http://127.0.0.1/{n}") for n in range(3)]
+
+    async def three_at_once() -> list[str]:
+        order: list[str] = []
+
+        async def fetch(worker: SharedConcurrencyMiddleware, request: Request) -> None:
+            await worker.process_request(request)
+            order.append(request.url)
+
+        tasks = [asyncio.create_task(fetch(workers[n % 2], r)) for n, r in enumerate(requests)]
+        await asyncio.sleep(0.5)
+        assert len(order) == 2  # the third waits for a token
+        first = next(r for r in requests if r.url == order[0])
+        workers[0].process_response(first, Response(first.url))
+        assert TOKEN_META not in first.meta
+        await asyncio.wait_for(asyncio.gather(*tasks), timeout=5)
+        return order
+
+    order = asyncio.run(three_at_once())
+    assert sorted(order) == sorted(r.url for r in requests)
+    key = workers[0].keys.open_requests("127.0.0.1")  # type: ignore[union-attr]
+    assert redis_server.client().zcard(key) == 2
+    for request in requests:  # an error gives the token back too (the released one: no-op)
+        workers[1].process_exception(request, ConnectionError())
+    assert redis_server.client().zcard(key) == 0
+
+
+def test_a_dead_workers_concurrency_tokens_expire(redis_server: RedisServer) -> None:
+    from newscrawl.frontier.limiter import ACQUIRE
+
+    acquire = redis_server.client().register_script(ACQUIRE)
+    key = KEYS.open_requests("127.0.0.1")
+    assert acquire(keys=[key], args=[1, "dead-worker", 0.3]) == 1
+    assert acquire(keys=[key], args=[1, "live-worker", 0.3]) == 0  # the one token is out
+    time.sleep(0.4)  # never given back: it expires
+    assert acquire(keys=[key], args=[1, "live-worker", 0.3]) == 1
