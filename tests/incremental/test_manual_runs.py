@@ -7,7 +7,6 @@ either, the run is the job's incremental run. The first log lines say which and 
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,7 @@ import pytest
 from newscrawl.state import CrawlState
 from newscrawl_replica.testing import ReplicaServer
 from tests.support.crawl import run_crawl
-from tests.support.feeds import read_jsonl
+from tests.support.feeds import accepted_urls, read_jsonl
 
 pytestmark = pytest.mark.timeout(300)
 
@@ -35,12 +34,7 @@ def test_hand_runs_with_an_output_file_after_a_scheduled_run_write_the_whole_cra
         job = run_crawl(replica.base_url, tmp_path)  # the scheduled job's command line
         assert job.returncode == 0, job.log[-3000:]
         assert "Run mode: incremental (the default without -o/-O" in job.log
-        rejected = {
-            json.loads(line)["record"]["url"]
-            for path in tmp_path.rglob("*.rejects.jl")
-            for line in path.open()
-        }
-        accepted = {t["record"]["url"] for t in replica.truth() if t["reachable"]} - rejected
+        accepted = accepted_urls(replica.truth(), tmp_path)
         before = state_summary(tmp_path / "state")
         assert before[0] == len(accepted)
 

@@ -20,7 +20,7 @@ import pytest
 from newscrawl.state import CrawlState
 from newscrawl_replica.testing import ReplicaServer
 from tests.support.crawl import CrawlResult, run_crawl
-from tests.support.feeds import feed_files, read_feeds, read_jsonl
+from tests.support.feeds import accepted_urls, feed_files, read_feeds, read_jsonl
 
 pytestmark = pytest.mark.timeout(300)
 
@@ -34,12 +34,7 @@ def replica() -> Iterator[ReplicaServer]:
 
 
 def accepted(replica: ReplicaServer, out_dir: Path) -> set[str]:
-    rejected = {
-        json.loads(line)["record"]["url"]
-        for path in out_dir.rglob("*.rejects.jl")
-        for line in path.open()
-    }
-    return {t["record"]["url"] for t in replica.truth() if t["reachable"]} - rejected
+    return accepted_urls(replica.truth(), out_dir)
 
 
 def assert_output_failed(run: CrawlResult, not_written: int, of: int) -> None:

@@ -53,3 +53,17 @@ def read_feeds(out_dir: Path) -> list[dict[str, Any]]:
 def read_rejects(out_dir: Path) -> list[dict[str, Any]]:
     """Every entry of every published rejects file under ``out_dir``."""
     return [entry for path in sorted(out_dir.rglob("*.rejects.jl")) for entry in read_jsonl(path)]
+
+
+def accepted_urls(
+    truth: list[dict[str, Any]], out_dir: Path, most_rejected: float = 0.05
+) -> set[str]:
+    """The reachable articles of a replica's ``truth`` that the runs under ``out_dir`` did not
+    reject. Rejects are a few odd pages: more than ``most_rejected`` of the reachable articles
+    fails the test, so that a run that rejects everything cannot pass by expecting nothing."""
+    reachable = {line["record"]["url"] for line in truth if line["reachable"]}
+    rejected = {entry["record"]["url"] for entry in read_rejects(out_dir)}
+    assert len(rejected & reachable) <= most_rejected * len(reachable), (
+        f"{len(rejected)} of {len(reachable)} articles rejected"
+    )
+    return reachable - rejected
