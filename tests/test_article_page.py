@@ -423,3 +423,24 @@ def test_variants_of_the_reference_page(variant: str) -> None:
     record = asdict(load_article(response, EN, crawled_at=CRAWLED_AT))
     differing = {n for n in FIELDS if n not in UNCHECKED and record[n] != expected[n]}
     assert differing <= lost, {n: record[n] for n in differing - lost}
+
+
+def test_a_known_layout_without_its_container_is_not_read_from_the_whole_page() -> None:
+    """The 2024 page with its article element renamed, and a sidebar with a byline row and a
+    tag list of another article: the page goes to the generic reader, which reads the article's
+    own tags and authors, never the sidebar's."""
+    path = FIXTURES / "articles" / "en-2024-layout.html"
+    expected = _expected(path.with_suffix(".json"))
+    html = path.read_text("utf-8").replace('<article class="article-page">', '<div class="v3">')
+    sidebar = (
+        '<aside class="sidebar"><div class="article-meta"><span class="meta-source">Reuters'
+        '</span></div><div class="article-tags"><a href="/tags/Neighbour">Neighbour</a></div>'
+        "</aside>"
+    )
+    html = html.replace("</article>", "</div>").replace("<main>", "<main>" + sidebar)
+    response = HtmlResponse(url=expected["_fetched_url"], body=html.encode(), encoding="utf-8")
+    assert ArticlePage(response).layout.selectors.name == "generic"
+    item = load_article(response, EN)
+    assert item.tags == expected["tags"]
+    assert item.authors == expected["authors"]
+    assert item.title == expected["title"]

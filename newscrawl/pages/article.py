@@ -195,7 +195,9 @@ class LayoutParser:
 
     @classmethod
     def matches(cls, root: Selector) -> bool:
-        return bool(cls.selectors.markers) and bool(first(root, cls.selectors.markers))
+        """A known layout reads a page that shows one of its markers and its own container."""
+        markers, container = cls.selectors.markers, cls.selectors.container
+        return bool(markers) and bool(first(root, markers)) and bool(first(root, container))
 
     @cached_property
     def container(self) -> Selector:

@@ -289,7 +289,9 @@ class LayoutSelectors:
 LAYOUT_2024 = LayoutSelectors(
     name="2024",
     markers=("article.article-page", "div.article-meta", "h1.article-title"),
-    container=("article.article-page", "article", "main", "body"),
+    # The layout's own container only: a page without it is read by the generic reader,
+    # never from the whole page (where sidebars carry other articles' tags and bylines).
+    container=("article.article-page",),
     title=("h1.article-title::text", "h1::text"),
     byline_items=("div.article-meta > *",),
     source=("span.meta-source::text", "[class*=source]::text"),
@@ -307,7 +309,7 @@ LAYOUT_2024 = LayoutSelectors(
 LAYOUT_2022 = LayoutSelectors(
     name="2022",
     markers=("div.details-white-box", "ul.post-info", "div.p-content"),
-    container=("div.details-white-box", "main", "body"),
+    container=("div.details-white-box",),
     title=("div.details-white-box h2::text", "h2::text", "h1::text"),
     byline_items=("ul.post-info > li", "span.read-time"),
     source=("li.post-source::text", "[class*=source]::text"),
