@@ -65,6 +65,16 @@ return {id, item[1]}
 """
 )
 
+# KEYS: dupefilter, queue; ARGV: fingerprint (or '' for a request that is never filtered),
+# score, data. Marks the request seen and queues it in one step: a worker killed between the
+# two (scrapy-redis does them one after the other) would leave it seen and never queued.
+# Returns 1 when queued, 0 when it was seen before.
+PUSH = """
+if ARGV[1] ~= '' and redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
+return 1
+"""
+
 # KEYS: leases, lease_data, lease_owner; ARGV: ids
 ACK = """
 for _, id in ipairs(ARGV) do
@@ -173,6 +183,14 @@ class LeasedQueue(PriorityQueue):
         self.worker = worker
         self.lease_seconds = lease_seconds
         self._pop = server.register_script(POP)
+        self._push = server.register_script(PUSH)
+
+    def push_unseen(self, request: Request, fingerprint: str | None) -> bool:
+        """Queue ``request`` unless ``fingerprint`` is in the dupefilter, and add it there, in
+        one atomic step (``None``: queue it whatever was seen). Whether it was queued."""
+        keys = [self.keys.dupefilter, self.keys.queue]
+        args = [fingerprint or "", -request.priority, self._encode_request(request)]
+        return bool(self._push(keys=keys, args=args))
 
     def pop(self, timeout: int = 0) -> Request | None:
         k = self.keys
@@ -266,10 +284,10 @@ class FrontierScheduler(Scheduler):
 
     def enqueue_request(self, request: Request) -> bool:
         request.meta.pop(LEASE_META, None)  # a retry or redirect is a request of its own
-        if not request.dont_filter and self.df.request_seen(request):
+        fingerprint = None if request.dont_filter else self.df.request_fingerprint(request)
+        if not self.queue.push_unseen(request, fingerprint):
             self.df.log(request, self.spider)
             return False
-        self.queue.push(request)
         self._inc("enqueued")
         return True
 

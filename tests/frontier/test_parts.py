@@ -59,6 +59,22 @@ def test_a_lease_nobody_renews_goes_back_to_the_queue(redis_server: RedisServer)
     assert again is not None and again.url == "http://127.0.0.1/2"
 
 
+def test_a_request_is_marked_seen_and_queued_in_one_step(redis_server: RedisServer) -> None:
+    client = connect(settings_for(redis_server))
+    queue = LeasedQueue(client, Site(), KEYS, worker="host:1", lease_seconds=30)
+    request = Request("http://127.0.0.1/a", priority=3)
+    assert queue.push_unseen(request, "fp-a")
+    assert not queue.push_unseen(request, "fp-a")  # seen: not queued again
+    assert queue.push_unseen(request.replace(dont_filter=True), None)  # a retry: always queued
+    assert client.sismember(KEYS.dupefilter, "fp-a") and client.scard(KEYS.dupefilter) == 1
+    assert len(queue) == 2
+    popped = [queue.pop(), queue.pop()]
+    assert {(r.url, r.priority, r.dont_filter) for r in popped if r is not None} == {
+        (request.url, 3, False),
+        (request.url, 3, True),
+    }
+
+
 def test_a_lost_connection_waits_for_redis_to_come_back(
     redis_server: RedisServer, caplog: pytest.LogCaptureFixture
 ) -> None:
