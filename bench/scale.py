@@ -7,7 +7,8 @@ A replica of ``--articles`` articles (served by ``--replica-workers`` processes)
 redis-server are started on free 127.0.0.1 ports. For each worker count the Redis keys are
 flushed and that many ``scrapy crawl almayadeen`` workers crawl the whole replica together.
 A crawl's time runs from the first worker's start to the last worker's end (all start at once);
-pages/s is the pages all workers fetched over that time. Printed: pages/s and articles of each
+pages/s is the pages all workers fetched over that time; the workers' own CPU time (``os.wait4``)
+shows what each page costs them. Printed: pages/s and articles of each
 count, the ratio to one worker, and Redis memory per 1,000 queued requests (the leased priority
 queue holding real article requests) and per 1,000 dupefilter fingerprints.
 
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -61,7 +63,12 @@ def crawl(replica: ReplicaServer, redis: RedisServer, workers: int, root: Path) 
         log = (out / "crawl.log").open("w")
         procs.append(subprocess.Popen(cmd, cwd=PROJECT, stdout=subprocess.DEVNULL, stderr=log))
     started = time.monotonic()
-    codes = [proc.wait() for proc in procs]
+    codes, cpu = [], 0.0
+    for proc in procs:
+        _, status, usage = os.wait4(proc.pid, 0)  # this worker's own CPU time
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        codes.append(proc.returncode)
+        cpu += usage.ru_utime + usage.ru_stime
     wall = time.monotonic() - started
     if any(codes):
         raise RuntimeError(f"a worker failed ({codes}); logs in {root}")
@@ -76,6 +83,7 @@ def crawl(replica: ReplicaServer, redis: RedisServer, workers: int, root: Path) 
         "articles": sum(s["new"] for s in stats),
         "seconds": round(seconds, 1),
         "pages_per_s": round(pages / seconds, 1),
+        "worker_cpu_seconds": round(cpu, 1),
         "per_worker_pages": [s["pages_fetched"] for s in stats],
     }
 
@@ -136,7 +144,8 @@ def main(argv: list[str] | None = None) -> int:
         ratio = result["pages_per_s"] / one["pages_per_s"]
         print(f"{result['workers']} worker(s): {result['pages_per_s']:7.1f} pages/s "
               f"({result['pages']} pages, {result['articles']} articles, "
-              f"{result['seconds']} s)  x{ratio:.2f} of one")  # fmt: skip
+              f"{result['seconds']} s, {result['worker_cpu_seconds']} worker CPU-s)  "
+              f"x{ratio:.2f} of one")  # fmt: skip
     print(f"Redis memory: {memory['queue_bytes_per_1000'] / 1024:.0f} KiB per 1,000 queued "
           f"requests, {memory['dupefilter_bytes_per_1000'] / 1024:.0f} KiB per 1,000 "
           "dupefilter fingerprints")  # fmt: skip
