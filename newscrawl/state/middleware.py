@@ -15,13 +15,16 @@ by its meta (:mod:`newscrawl.discovery.meta`):
 - the listings an article page links: not followed once a complete run set a high-water mark
   (what is new tops the section listings and the current months' sitemaps).
 
+The spider's entries are judged in batches of :data:`BATCH`, whose article links the policy
+reads from the state at once (one ``HMGET`` in Redis rather than one ``HGET`` a link).
+
 A monthly sitemap whose response is a ``urlset`` is reported read, so that its ``<lastmod>``
 becomes its mark when the run completes.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Iterator
 from typing import Any, Self
 
 from scrapy import Request
@@ -33,6 +36,10 @@ from newscrawl.discovery.meta import LINK_KIND, LINK_LASTMOD, LINK_URL, LISTING_
 from newscrawl.pages.listing import SitemapPage
 from newscrawl.state.policy import IncrementalPolicy
 from newscrawl.state.session import policy_for
+
+#: Entries judged together: their links' state is read in one go (one round trip to a shared
+#: state), and at most this many of a page's entries wait to be judged.
+BATCH = 64
 
 
 class IncrementalMiddleware:
@@ -76,22 +83,53 @@ class IncrementalMiddleware:
         if response.meta.get(LINK_KIND) == LinkKind.SITEMAP and SitemapPage(response).is_urlset:
             policy.sitemap_read(response.url)
 
+    def _judged(self, policy: IncrementalPolicy, batch: list[Any]) -> list[Any]:
+        """The entries of ``batch`` to pass on, its links' state read in one go."""
+        policy.prefetch(_links(batch))
+        return [e for e in batch if not isinstance(e, Request) or self.wants(policy, e)]
+
     def process_spider_output(self, response: Response, result: Iterable[Any]) -> Iterable[Any]:
         policy = policy_for(self.crawler)
         if policy is None:
             yield from result
             return
         self._read(policy, response)
+        batch: list[Any] = []
         for entry in result:
-            if not isinstance(entry, Request) or self.wants(policy, entry):
-                yield entry
+            batch.append(entry)
+            if len(batch) >= BATCH:
+                yield from self._judged(policy, batch)
+                batch = []
+        yield from self._judged(policy, batch)
 
     async def process_spider_output_async(
         self, response: Response, result: AsyncIterator[Any]
     ) -> AsyncIterator[Any]:
         policy = policy_for(self.crawler)
-        if policy is not None:
-            self._read(policy, response)
-        async for entry in result:
-            if policy is None or not isinstance(entry, Request) or self.wants(policy, entry):
+        if policy is None:
+            async for entry in result:
                 yield entry
+            return
+        self._read(policy, response)
+        batch: list[Any] = []
+        async for entry in result:
+            batch.append(entry)
+            if len(batch) >= BATCH:
+                for kept in self._judged(policy, batch):
+                    yield kept
+                batch = []
+        for kept in self._judged(policy, batch):
+            yield kept
+
+
+def _links(batch: list[Any]) -> Iterator[str]:
+    """The article URLs the policy will look up for ``batch``: article links and the cards a
+    next-page link carries."""
+    for entry in batch:
+        if not isinstance(entry, Request):
+            continue
+        kind = entry.meta.get(LINK_KIND)
+        if kind == LinkKind.ARTICLE:
+            yield entry.meta.get(LINK_URL) or entry.url
+        elif kind == LinkKind.NEXT_PAGE:
+            yield from (url for url, _ in entry.meta.get(LISTING_CARDS) or [])

@@ -103,6 +103,11 @@ class IncrementalPolicy:
 
     # -- discovery: what to fetch ------------------------------------------------------------
 
+    def prefetch(self, urls: Iterable[str]) -> None:
+        """Links about to be judged (one page's): the state may read them in one go."""
+        if self.incremental and isinstance(self.known, KnownArticles):
+            self.known.prefetch(key for url in urls if (key := self._key(url)) is not None)
+
     def wants_article(self, url: str, lastmod: datetime | str | None = None) -> bool:
         """Whether to fetch an article link; ``lastmod`` is the sitemap's modified time."""
         key = self._key(url)

@@ -229,21 +229,35 @@ class RedisCrawlState(CrawlState):
 
 
 class RedisKnownArticles(KnownArticles):
-    """:class:`~newscrawl.state.store.KnownArticles` over the shared state in Redis."""
+    """:class:`~newscrawl.state.store.KnownArticles` over the shared state in Redis.
+
+    :meth:`prefetch` reads a batch of URLs in one ``HMGET`` (the links of one page, say):
+    lookups of those URLs then need no round trip of their own until the next batch."""
 
     def __init__(self, state: RedisCrawlState) -> None:
         self._state = state
+        self._batch: dict[str, Any] = {}
+
+    def prefetch(self, urls: Iterable[str]) -> None:
+        wanted = list(dict.fromkeys(urls))
+        self._batch = {}
+        if wanted:
+            values = self._state.server.hmget(self._state._articles, wanted)
+            self._batch = dict(zip(wanted, values, strict=True))
+
+    def _raw(self, url: str) -> Any:
+        if url in self._batch:
+            return self._batch[url]
+        return self._state.server.hget(self._state._articles, url)
 
     def __getitem__(self, url: str) -> ArticleState:
-        found = self._state.article(url)
-        if found is None:
+        raw = self._raw(url)
+        if not raw:
             raise KeyError(url)
-        return found
+        return _article(url, raw)
 
     def __contains__(self, url: object) -> bool:
-        if not isinstance(url, str):
-            return False
-        return bool(self._state.server.hexists(self._state._articles, url))
+        return isinstance(url, str) and bool(self._raw(url))
 
     def __iter__(self) -> Iterator[str]:
         return self._state.urls()

@@ -379,6 +379,10 @@ class KnownArticles(Mapping[str, ArticleState]):
         count: int = self._db.execute("SELECT count(*) FROM articles").fetchone()[0]
         return count
 
+    def prefetch(self, urls: Iterable[str]) -> None:
+        """Lookups of ``urls`` are coming (one page's links): a store that pays a round trip a
+        lookup reads them at once. SQLite is local: nothing to do."""
+
     def url_of_post(self, post_id: str) -> str | None:
         row = self._db.execute(
             "SELECT url FROM articles WHERE post_id = ? LIMIT 1", (post_id,)

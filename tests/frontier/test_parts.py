@@ -209,3 +209,23 @@ def test_a_dead_workers_concurrency_tokens_expire(redis_server: RedisServer) -> 
     assert acquire(keys=[key], args=[1, "live-worker", 0.3]) == 0  # the one token is out
     time.sleep(0.4)  # never given back: it expires
     assert acquire(keys=[key], args=[1, "live-worker", 0.3]) == 1
+
+
+def test_a_pages_links_are_looked_up_in_the_shared_state_at_once(
+    redis_server: RedisServer, tmp_path: Path
+) -> None:
+    client = redis_server.client()
+    state = RedisCrawlState(tmp_path / "state", client, KEYS.state)
+    assert state.absorb(None, record("https://x/a", 1, "fa"), feed=tmp_path / "one.jsonl")
+    known = state.known()
+    calls = client.info("commandstats")
+    known.prefetch(["https://x/a", "https://x/b", "https://x/a"])
+    after = client.info("commandstats")
+    assert after["cmdstat_hmget"]["calls"] - calls.get("cmdstat_hmget", {"calls": 0})["calls"] == 1
+    hgets = after.get("cmdstat_hget", {"calls": 0})["calls"]
+    assert known["https://x/a"].version == 1 and "https://x/b" not in known
+    assert known.get("https://x/b") is None
+    assert client.info("commandstats").get("cmdstat_hget", {"calls": 0})["calls"] == hgets
+    # A URL outside the batch is read from Redis, so what another worker claims since is seen.
+    assert state.absorb(None, record("https://x/c", 1, "fc"), feed=tmp_path / "two.jsonl")
+    assert "https://x/c" in known
