@@ -45,6 +45,7 @@ def test_english_full_crawl(replica_en: ReplicaServer, tmp_path: Path) -> None:
     assert all(r["url"].startswith("https://english.almayadeen.net/") for r in result.records)
     assert all(r["fetched_url"].startswith(replica_en.base_url) for r in result.records)
     alternates = [u for r in result.records for u in r["alternate_urls"]]
+    assert alternates, "no record carries an alternate URL: the check below would hold on nothing"
     assert all(u.startswith("https://english.almayadeen.net/") for u in alternates), alternates
 
 

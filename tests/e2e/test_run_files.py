@@ -28,8 +28,11 @@ def read(path: Path) -> Any:
 def assert_finished(folder: Path) -> None:
     """No part or temporary file is left, and ``*.jsonl`` holds feeds only."""
     assert not [p.name for p in folder.iterdir() if p.name.endswith((".part", ".tmp"))]
-    for feed in folder.glob("*.jsonl"):
-        assert all("fingerprint" in record for record in lines(feed)), feed
+    feeds = list(folder.glob("*.jsonl"))
+    assert feeds, f"no feed in {folder}"
+    for feed in feeds:
+        records = lines(feed)
+        assert records and all("fingerprint" in record for record in records), feed
 
 
 def test_a_second_run_appends_to_the_users_feed_and_writes_its_own_run_files(
