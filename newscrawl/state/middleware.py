@@ -25,6 +25,7 @@ becomes its mark when the run completes.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable, Iterator
+from itertools import islice
 from typing import Any, Self
 
 from scrapy import Request
@@ -94,13 +95,9 @@ class IncrementalMiddleware:
             yield from result
             return
         self._read(policy, response)
-        batch: list[Any] = []
-        for entry in result:
-            batch.append(entry)
-            if len(batch) >= BATCH:
-                yield from self._judged(policy, batch)
-                batch = []
-        yield from self._judged(policy, batch)
+        entries = iter(result)
+        while batch := list(islice(entries, BATCH)):
+            yield from self._judged(policy, batch)
 
     async def process_spider_output_async(
         self, response: Response, result: AsyncIterator[Any]
