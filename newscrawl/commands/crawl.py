@@ -21,6 +21,8 @@ from twisted.python.failure import Failure
 
 from newscrawl.discovery.args import ArgumentError
 from newscrawl.monitors.exit import ExitStatus, exit_reasons, exit_status
+from newscrawl.state.lock import JobAlreadyRunning
+from newscrawl.state.store import StateError
 
 FAILURES_STAT = "newscrawl/health/failures"
 
@@ -81,6 +83,8 @@ def _trap_argument_errors(started: Any, bad: list[ArgumentError]) -> None:
             error = task.exception()  # retrieved: asyncio does not log it again
             if isinstance(error, ArgumentError):
                 bad.append(error)
+            elif isinstance(error, StateError | JobAlreadyRunning):
+                print(f"error: {error}", file=sys.stderr)  # says what to do; logged already
             elif error is not None:
                 print(f"error: {error!r}", file=sys.stderr)
 

@@ -6,6 +6,7 @@
 (``--state-dir`` may come before or after the command; it defaults to ``output/state``.)
 
 ``show`` prints the state's summary; a directory with no state is an error (nothing is created).
+It only reads: a state on a read-only file system (a mounted backup, a snapshot) is shown too.
 ``rebuild`` absorbs every published feed (``*.jsonl`` below the folder; rejects files, named
 ``*.rejects.jl``, do not match) into the state, oldest name first: after the state was lost,
 moved or found corrupt (a corrupt state file is moved aside first), the next run then knows every
@@ -22,7 +23,7 @@ from pathlib import Path
 
 from newscrawl.state.lock import JobAlreadyRunning, RunLock
 from newscrawl.state.reconcile import publish_feed
-from newscrawl.state.store import CorruptState, CrawlState, NoState, set_aside
+from newscrawl.state.store import CorruptState, CrawlState, NoState, StateError, set_aside
 
 DEFAULT_STATE_DIR = Path("output/state")
 
@@ -66,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.command == "show":
-            state = CrawlState(args.state_dir, create=False)
+            state = CrawlState(args.state_dir, read_only=True)
             try:
                 print(json.dumps(show(state), indent=2))
             finally:
@@ -93,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     except CorruptState as exc:
         print(f"error: {exc.advice('FEEDS_FOLDER')}", file=sys.stderr)
         return 1
-    except JobAlreadyRunning as exc:
+    except (JobAlreadyRunning, StateError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     return 0

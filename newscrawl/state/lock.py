@@ -11,6 +11,8 @@ import os
 from pathlib import Path
 from types import TracebackType
 
+from newscrawl.state.store import NOT_WRITABLE, StateNotWritable
+
 
 class JobAlreadyRunning(RuntimeError):
     """Another process holds the job's lock."""
@@ -35,8 +37,13 @@ class RunLock:
     def acquire(self) -> None:
         if self._fd is not None:
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            if exc.errno in NOT_WRITABLE:
+                raise StateNotWritable(self.path.parent, exc) from None
+            raise
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

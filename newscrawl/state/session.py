@@ -44,7 +44,7 @@ from newscrawl.state.backend import state_backend
 from newscrawl.state.lock import JobAlreadyRunning, RunLock
 from newscrawl.state.policy import IncrementalPolicy, Mode
 from newscrawl.state.reconcile import FeedReport, publish_feed, reconcile
-from newscrawl.state.store import CorruptState, CrawlState
+from newscrawl.state.store import CorruptState, CrawlState, StateError
 
 logger = logging.getLogger(__name__)
 
@@ -340,6 +340,9 @@ class CrawlStateExtension:
         except CorruptState as exc:
             feed = settings.get(RUN_FEED)
             logger.error("%s", exc.advice(Path(feed).parent if feed else "FEEDS_FOLDER"))
+            raise
+        except StateError as exc:
+            logger.error("%s", exc)
             raise
         ext = cls(crawler, session)
         _SESSIONS[crawler] = session

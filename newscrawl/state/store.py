@@ -12,6 +12,8 @@ The state is only ever advanced from feed lines that are already on disk (see
 
 from __future__ import annotations
 
+import errno
+import os
 import sqlite3
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -85,6 +87,27 @@ class CorruptState(StateError):
         )
 
 
+class StateNotWritable(StateError):
+    """The state directory (or its file) cannot be written: a read-only file system or no
+    permission. A run of the job needs it; reading it (``state show``) does not."""
+
+    def __init__(self, path: Path, error: OSError | str) -> None:
+        reason = error.strerror or str(error) if isinstance(error, OSError) else error
+        directory = path if path.is_dir() else path.parent
+        super().__init__(path, f"cannot be written ({reason})")
+        self.reason = reason
+        self.args = (
+            f"The crawl state {path} cannot be written ({reason}). A run of the job keeps its "
+            f"lock and crawl state in {directory}: make it writable, point NEWSCRAWL_STATE_DIR "
+            "at a writable directory, or export the crawl with -O FILE.jsonl (an export keeps "
+            "no state)",
+        )
+
+
+#: The errors of a file system that is read-only, or of a file or folder we may not write.
+NOT_WRITABLE = frozenset({errno.EROFS, errno.EACCES, errno.EPERM})
+
+
 def set_aside(path: Path) -> Path:
     """Move a corrupt state file (and its WAL and shared-memory files) aside; returns where."""
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
@@ -128,14 +151,30 @@ class FeedEntry:
 class CrawlState:
     """The SQLite state of one job. Not thread-safe; one instance per process."""
 
-    def __init__(self, state_dir: Path | str, *, create: bool = True) -> None:
+    def __init__(
+        self, state_dir: Path | str, *, create: bool = True, read_only: bool = False
+    ) -> None:
         """Open the state in ``state_dir``; ``create``: start an empty one if there is none
-        (else :class:`NoState`). A file SQLite cannot read raises :class:`CorruptState`."""
+        (else :class:`NoState`). A file SQLite cannot read raises :class:`CorruptState`, a
+        directory or file that cannot be written :class:`StateNotWritable`.
+
+        ``read_only``: only read it (``state show``), which works on a read-only file system
+        too; nothing is created or changed."""
         self.dir = Path(state_dir)
         self.path = self.dir / DB_FILENAME
-        if not create and not self.path.is_file():
+        if (read_only or not create) and not self.path.is_file():
             raise NoState(self.path, "there is no crawl state here")
-        self.dir.mkdir(parents=True, exist_ok=True)
+        if read_only:
+            self._db = _connect_read_only(self.path)
+            return
+        try:
+            self.dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            if exc.errno in NOT_WRITABLE:
+                raise StateNotWritable(self.dir, exc) from None
+            raise
+        if self.path.exists() and not os.access(self.path, os.W_OK):
+            raise StateNotWritable(self.path, os.strerror(errno.EACCES))
         self._db = sqlite3.connect(self.path, isolation_level=None)
         try:
             self._db.row_factory = sqlite3.Row
@@ -150,6 +189,8 @@ class CrawlState:
                 self._db.execute("ALTER TABLE feeds ADD COLUMN append_at INTEGER")
         except sqlite3.DatabaseError as exc:
             self._db.close()
+            if _cannot_write(self.dir, exc):
+                raise StateNotWritable(self.path, str(exc)) from None
             raise CorruptState(self.path, f"not a readable SQLite database ({exc})") from None
 
     def close(self) -> None:
@@ -350,6 +391,56 @@ class CrawlState:
     def sitemap_lastmods(self) -> dict[str, str]:
         rows = self._db.execute("SELECT url, lastmod FROM sitemaps").fetchall()
         return {row["url"]: row["lastmod"] for row in rows}
+
+
+def _cannot_write(directory: Path, exc: sqlite3.DatabaseError) -> bool:
+    """Whether SQLite failed for want of writing, not for a damaged file."""
+    if isinstance(exc, sqlite3.OperationalError) and "readonly" in str(exc):
+        return True
+    probe = directory / f".newscrawl-write-probe-{os.getpid()}"
+    try:
+        probe.touch()
+    except OSError as error:
+        return error.errno in NOT_WRITABLE
+    probe.unlink()
+    return False
+
+
+def _connect_read_only(path: Path) -> sqlite3.Connection:
+    """A connection that only reads ``path``, even where nothing can be written beside it.
+
+    SQLite reads a WAL database through its ``-shm`` file, which it must be able to create;
+    in a directory that cannot be written, a database with no write-ahead log left over (every
+    closed state) is read as immutable, which needs nothing beside it."""
+    if not os.access(path, os.R_OK):
+        raise StateError(path, f"cannot be read ({os.strerror(errno.EACCES)})")
+    attempts = [f"{path.resolve().as_uri()}?mode=ro"]
+    wal = path.with_name(path.name + "-wal")
+    if not (wal.exists() and wal.stat().st_size):
+        attempts.append(attempts[0] + "&immutable=1")
+    error: sqlite3.DatabaseError | None = None
+    for uri in attempts:
+        db = sqlite3.connect(uri, uri=True, isolation_level=None)
+        try:
+            db.row_factory = sqlite3.Row
+            check = db.execute("PRAGMA quick_check").fetchone()[0]
+            if check != "ok":
+                raise sqlite3.DatabaseError(check)
+            db.execute("SELECT 1 FROM articles LIMIT 1")
+            return db
+        except sqlite3.DatabaseError as exc:
+            db.close()
+            error = exc
+            if "unable to open" not in str(exc):
+                break  # not for want of the -shm file: the file itself is bad
+    if error is not None and "unable to open" in str(error):
+        raise StateError(
+            path,
+            f"cannot be read here ({error}): its write-ahead log {wal} holds changes that only "
+            "a process able to write the directory can read; run the command where the "
+            "directory is writable",
+        )
+    raise CorruptState(path, f"not a readable SQLite database ({error})")
 
 
 class KnownArticles(Mapping[str, ArticleState]):

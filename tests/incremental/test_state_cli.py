@@ -17,9 +17,11 @@ from newscrawl.state import CrawlState
 from newscrawl_replica.testing import ReplicaServer
 from tests.support.crawl import PROJECT, crawl_env, run_crawl
 from tests.support.feeds import read_feeds
+from tests.support.readonly import read_only_prefix
 
 pytestmark = pytest.mark.timeout(300)
 
+SITE = "https://english.almayadeen.net"
 DOCS = (PROJECT / "docs" / "scheduling.md", PROJECT / "newscrawl" / "state" / "__main__.py")
 
 
@@ -86,3 +88,46 @@ def test_state_commands_as_documented_and_a_corrupt_state_rebuilt(tmp_path: Path
         assert after.returncode == 0, after.log[-3000:]
         assert (after.stats["new"], after.stats["updated"]) == (0, 0)
         assert len(read_feeds(out)) == len(delivered)  # nothing delivered twice
+
+
+def test_show_reads_a_state_on_a_read_only_file_system(tmp_path: Path) -> None:
+    """A healthy state on a read-only mount is shown, not called corrupt."""
+    state_dir = tmp_path / "state"
+    state = CrawlState(state_dir)
+    with state.transaction() as db:
+        for n in range(3):
+            record = {"url": f"{SITE}/news/politics/a-{n}", "version": 1, "fingerprint": f"f{n}"}
+            state.absorb(db, record)
+    state.close()
+    before = sorted(p.name for p in state_dir.iterdir())
+    command = ["-m", "newscrawl.state", "show", "--state-dir", str(state_dir)]
+    shown = subprocess.run(
+        [*read_only_prefix(state_dir), sys.executable, *command], cwd=tmp_path, env=crawl_env(),
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert shown.returncode == 0, shown.stderr
+    assert json.loads(shown.stdout)["articles"] == 3
+    assert "corrupt" not in shown.stderr and "rebuild" not in shown.stderr
+    assert sorted(p.name for p in state_dir.iterdir()) == before  # nothing moved aside
+
+
+def test_a_run_whose_state_directory_is_read_only_names_it_and_says_what_to_do(
+    tmp_path: Path,
+) -> None:
+    state_dir = tmp_path / "state"
+    state_dir.mkdir()
+    with ReplicaServer(articles=20, seed=13) as replica:
+        run = run_crawl(
+            replica.base_url, tmp_path / "out", settings={"NEWSCRAWL_STATE_DIR": state_dir},
+            prefix=read_only_prefix(state_dir),
+        )  # fmt: skip
+    assert run.returncode == 1
+    error = [line for line in run.log.splitlines() if line.startswith("error:")]
+    assert error == [
+        f"error: The crawl state {state_dir} cannot be written (Read-only file system). A run of "
+        f"the job keeps its lock and crawl state in {state_dir}: make it writable, point "
+        "NEWSCRAWL_STATE_DIR at a writable directory, or export the crawl with -O FILE.jsonl "
+        "(an export keeps no state)"
+    ]
+    assert "Traceback" not in run.log and "OSError(" not in run.log
+    assert not run.records and not list(state_dir.iterdir())

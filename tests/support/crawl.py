@@ -17,7 +17,7 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -124,14 +124,16 @@ def run_crawl(
     settings: dict[str, Any] | None = None,
     edition: str | None = None,
     timeout: float = 900,
+    prefix: Sequence[str] = (),
 ) -> CrawlResult:
     """Crawl ``base_url`` to the end with the real spider and read what the run wrote (a run
-    still going after ``timeout`` seconds fails the caller)."""
+    still going after ``timeout`` seconds fails the caller). ``prefix``: words run before the
+    command (``tests.support.readonly``)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     before = _known(out_dir)
     started = time.monotonic()
     proc = subprocess.run(
-        crawl_command(base_url, out_dir, *args, settings=settings, edition=edition),
+        [*prefix, *crawl_command(base_url, out_dir, *args, settings=settings, edition=edition)],
         cwd=PROJECT, env=crawl_env(), capture_output=True, text=True, timeout=timeout, check=False,
     )  # fmt: skip
     seconds = time.monotonic() - started
