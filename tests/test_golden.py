@@ -1,7 +1,7 @@
 """Golden tests: pages served over HTTP by the replica, read by ``load_article``.
 
 The reference article (the one real English page we have) must yield every value of
-``shared/data/seed/white-house-drone-sale.expected.json``; every article of a 300-article English
+``tests/fixtures/seed/white-house-drone-sale.expected.json``; every article of a 300-article English
 replica, a 100-article and a 1000-article Arabic replica (the small one holds no bodies) and a
 damaged English replica (malformed markup, windows-1252 pages, flaky responses) must match the
 replica's ground truth for at least 99.5% of all field values. Misses are printed field by field.
@@ -29,11 +29,8 @@ from newscrawl.schema import CRAWL_FIELDS, FIELDS
 from newscrawl_replica.testing import ReplicaServer
 
 SEED_NAME = "white-house-drone-sale.expected.json"
-#: The shared real material lives beside the repository; a verbatim copy ships with the tests
-#: so they also run where it does not.
-SHARED_SEED = Path(__file__).resolve().parents[2] / "shared" / "data" / "seed" / SEED_NAME
-COPIED_SEED = Path(__file__).parent / "fixtures" / "seed" / SEED_NAME
-SEED_EXPECTED = SHARED_SEED if SHARED_SEED.is_file() else COPIED_SEED
+#: The real page's expected record (a verbatim copy of the project's seed material).
+SEED_EXPECTED = Path(__file__).parent / "fixtures" / "seed" / SEED_NAME
 REFERENCE_PATH = "/news/politics/white-house-has-no-evidence-of-drone-sale-from-iran-to-russi"
 FLOOR = 0.995
 
@@ -65,12 +62,6 @@ def english() -> Iterator[ReplicaServer]:
 def arabic() -> Iterator[ReplicaServer]:
     with ReplicaServer(edition="ar", articles=100, seed=1) as replica:
         yield replica
-
-
-def test_the_copied_seed_is_the_shared_one() -> None:
-    if not SHARED_SEED.is_file():
-        pytest.skip("the shared material is not beside this checkout; the copy is used")
-    assert COPIED_SEED.read_bytes() == SHARED_SEED.read_bytes()
 
 
 def test_reference_article_yields_every_expected_value(english: ReplicaServer) -> None:

@@ -11,8 +11,8 @@ from urllib.parse import unquote
 from newscrawl_replica.testing import ReplicaServer
 
 REF_PATH = "/news/politics/white-house-has-no-evidence-of-drone-sale-from-iran-to-russi"
-#: shared/ sits beside the repository (locally and in CI).
-SEED = Path(__file__).resolve().parents[3] / "shared/data/seed/white-house-drone-sale.expected.json"
+#: The real page's expected record, shipped with the tests.
+SEED = Path(__file__).parents[1] / "fixtures" / "seed" / "white-house-drone-sale.expected.json"
 
 
 def hrefs(html: str) -> list[str]:
