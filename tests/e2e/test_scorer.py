@@ -1,6 +1,7 @@
 """The shared scorer fails on crawls a user would call wrong: a real crawl of a small replica,
 then deliberately broken copies of it (extra records, a field wrong on a few percent of
-articles, a reject, an article emitted again as version 2)."""
+articles, a reject, an article emitted again as version 2, a crawl field wrong, a value of
+another JSON type)."""
 
 from __future__ import annotations
 
@@ -103,3 +104,66 @@ def test_the_crawl_emitting_nothing_fails(crawled: tuple[CrawlResult, Truth]) ->
     _, truth = crawled
     with pytest.raises(AssertionError, match="missing"):
         assert_matches_truth([], truth)
+
+
+def test_a_crawl_field_wrong_fails(crawled: tuple[CrawlResult, Truth]) -> None:
+    """``version``, ``fetched_url`` and ``alternate_urls`` are scored like the other fields."""
+    result, truth = crawled
+    record = result.records[7]
+    url, post_id = record["url"], record["post_id"]
+    production = f"{urlsplit(url).scheme}://{urlsplit(url).netloc}"
+    other = result.records[8]["url"]
+    port = urlsplit(result.base_url).port
+    breakages: dict[str, Any] = {
+        "version": [2, 0],
+        "fetched_url": [url, f"http://127.0.0.1:{port + 1}{urlsplit(url).path}"],
+        "alternate_urls": [[url], [other], [f"{production}/article/{int(post_id) + 1}"]],
+    }
+    for name, values in breakages.items():
+        for value in values:
+            broken = copy.deepcopy(result.records)
+            broken[7][name] = value
+            s = score(broken, truth, base_url=result.base_url)
+            assert s.per_field() == {name: (1, 0)}, (name, value, s.per_field())
+            with pytest.raises(AssertionError, match=name):
+                assert_matches_truth(broken, truth, base_url=result.base_url)
+    # The other addresses of the article are fine, sorted and each once.
+    fine = copy.deepcopy(result.records)
+    fine[7]["alternate_urls"] = [f"{production}/article/{post_id}", f"{url}/"]
+    assert score(fine, truth, base_url=result.base_url).exact
+    fine[7]["alternate_urls"] = fine[7]["alternate_urls"][::-1]
+    assert score(fine, truth, base_url=result.base_url).per_field() == {"alternate_urls": (1, 0)}
+
+
+def test_an_edited_article_is_expected_at_the_version_given(
+    crawled: tuple[CrawlResult, Truth],
+) -> None:
+    result, truth = crawled
+    url = result.records[3]["url"]
+    assert not score(result.records, truth, versions={url: 2}).exact
+    edited = copy.deepcopy(result.records)
+    edited[3]["version"] = 2
+    assert score(edited, truth, versions={url: 2}, base_url=result.base_url).exact
+
+
+@pytest.mark.parametrize(
+    ("name", "retype"),
+    [
+        ("version", lambda v: True),
+        ("version", float),
+        ("schema_version", lambda v: True),
+        ("word_count", float),
+        ("shares", float),
+    ],
+)
+def test_a_value_of_another_type_is_not_equal(
+    crawled: tuple[CrawlResult, Truth], name: str, retype: Any
+) -> None:
+    """JSON tells ``true`` from ``1`` and ``1.0`` from ``1``: so does the scorer."""
+    result, truth = crawled
+    broken = copy.deepcopy(result.records)
+    record = next(r for r in broken if r[name])
+    record[name] = retype(record[name])
+    assert record[name] == retype(record[name])
+    s = score(broken, truth)
+    assert s.per_field() == {name: (1, 0)}, s.per_field()

@@ -86,6 +86,8 @@ class CrawlResult:
     stats: dict[str, Any]
     seconds: float
     out_dir: Path = field(repr=False)
+    #: Where the crawl fetched from (``-a base_url``).
+    base_url: str = ""
     records: list[dict[str, Any]] = field(default_factory=list, repr=False)
     rejects: list[dict[str, Any]] = field(default_factory=list, repr=False)
 
@@ -137,7 +139,9 @@ def run_crawl(
         cwd=PROJECT, env=crawl_env(), capture_output=True, text=True, timeout=timeout, check=False,
     )  # fmt: skip
     seconds = time.monotonic() - started
-    return collect(out_dir, before, proc.returncode, proc.stderr, proc.stdout, seconds)
+    result = collect(out_dir, before, proc.returncode, proc.stderr, proc.stdout, seconds)
+    result.base_url = base_url
+    return result
 
 
 def start_crawl(
