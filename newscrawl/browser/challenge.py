@@ -28,11 +28,11 @@ from urllib.parse import urlsplit
 from playwright.async_api import Page
 from scrapy import Request
 from scrapy.crawler import Crawler
-from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 from scrapy_playwright.page import PageMethod
 
 from newscrawl.browser.config import BrowserUnavailable
+from newscrawl.components import disabled
 
 logger = logging.getLogger(__name__)
 
@@ -122,7 +122,7 @@ class ChallengeMiddleware:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ChallengeMiddleware:
         if not crawler.settings.getbool("NEWSCRAWL_CHALLENGE_ENABLED", True):
-            raise NotConfigured("NEWSCRAWL_CHALLENGE_ENABLED is off")
+            raise disabled(cls, "NEWSCRAWL_CHALLENGE_ENABLED is off")
         return cls(crawler)
 
     def _inc(self, key: str) -> None:

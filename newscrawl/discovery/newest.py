@@ -15,9 +15,9 @@ from typing import Any, Self
 
 from scrapy import Request
 from scrapy.crawler import Crawler
-from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
+from newscrawl.components import disabled
 from newscrawl.discovery.args import CrawlArgs
 from newscrawl.discovery.meta import LINK_KIND, LINK_LASTMOD, LinkKind
 
@@ -30,7 +30,7 @@ class NewestFirstMiddleware:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         if not CrawlArgs.from_settings(crawler.settings).max_articles:
-            raise NotConfigured("no max_articles")
+            raise disabled(cls, "no max_articles")
         return cls()
 
     def reorder(self, entry: Any) -> Any:

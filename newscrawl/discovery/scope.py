@@ -26,9 +26,9 @@ from urllib.parse import urlsplit
 from itemadapter import ItemAdapter, is_item
 from scrapy import Request
 from scrapy.crawler import Crawler
-from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
+from newscrawl.components import disabled
 from newscrawl.dates import month_span, parse_iso
 from newscrawl.discovery.args import CrawlArgs
 from newscrawl.discovery.classify import site_path
@@ -53,7 +53,7 @@ class ScopeMiddleware:
     def from_crawler(cls, crawler: Crawler) -> Self:
         args = CrawlArgs.from_settings(crawler.settings)
         if not args.scope.limited:
-            raise NotConfigured("no date window and no sections")
+            raise disabled(cls, "no date window and no sections")
         return cls(crawler, args)
 
     def _count(self, key: str) -> None:

@@ -16,7 +16,8 @@ from typing import Self
 
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import NotConfigured
+
+from newscrawl.components import disabled
 
 logger = logging.getLogger(__name__)
 
@@ -27,7 +28,7 @@ class FreezeStartupObjects:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         if not crawler.settings.getbool("NEWSCRAWL_GC_FREEZE", True):
-            raise NotConfigured("NEWSCRAWL_GC_FREEZE is off")
+            raise disabled(cls, "NEWSCRAWL_GC_FREEZE is off")
         extension = cls()
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)

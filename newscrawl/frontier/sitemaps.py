@@ -22,9 +22,9 @@ from typing import Any, Self
 from scrapy import Request
 from scrapy.core.downloader import Downloader
 from scrapy.crawler import Crawler
-from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
+from newscrawl.components import disabled
 from newscrawl.discovery.meta import LINK_KIND, LinkKind
 
 #: The download slot of sitemap requests (its settings: ``DOWNLOAD_SLOTS``).
@@ -41,7 +41,7 @@ class SitemapSlotMiddleware:
     def from_crawler(cls, crawler: Crawler) -> Self:
         slot = crawler.settings.get("NEWSCRAWL_SITEMAP_SLOT")
         if not slot:
-            raise NotConfigured("NEWSCRAWL_SITEMAP_SLOT is empty")
+            raise disabled(cls, "NEWSCRAWL_SITEMAP_SLOT is empty")
         return cls(str(slot))
 
     def _slotted(self, entry: Any) -> Any:

@@ -8,11 +8,23 @@ exit status and send alerts (``newscrawl.monitors.actions``).
 
 from __future__ import annotations
 
+import warnings
+
+from scrapy.exceptions import ScrapyDeprecationWarning
 from spidermon import Monitor, MonitorSuite, monitors
 
 from newscrawl.monitors import checks
 from newscrawl.monitors.actions import EmailAlert, HealthReport, WebhookAlert
 from newscrawl.monitors.run import HealthRun
+
+# spidermon (1.27) logs its results through Spider.log(), which Scrapy deprecates: a warning in
+# every run that only spidermon can act on.
+warnings.filterwarnings(
+    "ignore",
+    message=r"Spider\.log\(\) is deprecated",
+    category=ScrapyDeprecationWarning,
+    module=r"spidermon\.",
+)
 
 
 class HealthMonitor(Monitor):

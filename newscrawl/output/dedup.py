@@ -27,6 +27,7 @@ from scrapy.utils.defer import deferred_from_coro
 
 from newscrawl.discovery.args import CrawlArgs
 from newscrawl.frontier.hashes import HashSet, url_hash
+from newscrawl.components import disabled
 
 logger = logging.getLogger(__name__)
 
@@ -76,7 +77,7 @@ class MaxArticlesPipeline:
     def from_crawler(cls, crawler: Crawler) -> Self:
         limit = CrawlArgs.from_settings(crawler.settings).max_articles
         if limit is None:
-            raise NotConfigured("no max_articles")
+            raise disabled(cls, "no max_articles")
         return cls(crawler, limit)
 
     def process_item(self, item: Any) -> Any:

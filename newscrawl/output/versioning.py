@@ -19,6 +19,7 @@ from scrapy.exceptions import DropItem, NotConfigured
 
 from newscrawl.state.policy import Change
 from newscrawl.state.session import CrawlSession, policy_for, run_plan, session_for
+from newscrawl.components import disabled
 
 STAT_PREFIX = "newscrawl/state"
 
@@ -32,7 +33,7 @@ class VersioningPipeline:
     def from_crawler(cls, crawler: Crawler) -> Self:
         plan = run_plan(crawler)
         if plan.mode is None:
-            raise NotConfigured(plan.reason)
+            raise disabled(cls, plan.reason)
         pipeline = cls(crawler)
         crawler.signals.connect(pipeline.item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(pipeline.item_dropped, signal=signals.item_dropped)

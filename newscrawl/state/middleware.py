@@ -30,9 +30,9 @@ from typing import Any, Self
 
 from scrapy import Request
 from scrapy.crawler import Crawler
-from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
+from newscrawl.components import disabled
 from newscrawl.discovery.meta import LINK_KIND, LINK_LASTMOD, LINK_URL, LISTING_CARDS, LinkKind
 from newscrawl.pages.listing import SitemapPage
 from newscrawl.state.policy import IncrementalPolicy
@@ -50,7 +50,7 @@ class IncrementalMiddleware:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         if not crawler.settings.getbool("NEWSCRAWL_STATE_ENABLED", True):
-            raise NotConfigured("NEWSCRAWL_STATE_ENABLED is off")
+            raise disabled(cls, "NEWSCRAWL_STATE_ENABLED is off")
         return cls(crawler)
 
     def _count(self, key: str) -> None:

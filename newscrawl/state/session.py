@@ -30,10 +30,10 @@ from weakref import WeakKeyDictionary
 
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import NotConfigured
 from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 
 from newscrawl.commands.inspect import INSPECT
+from newscrawl.components import disabled
 from newscrawl.dates import parse_iso
 from newscrawl.discovery.args import CrawlArgs
 from newscrawl.normalize.urls import canonical_url
@@ -322,7 +322,7 @@ class CrawlStateExtension:
         plan = run_plan(crawler)
         logger.info("%s", plan.describe())
         if plan.mode is None:
-            raise NotConfigured(plan.reason)
+            raise disabled(cls, plan.reason)
         hours = settings.getfloat("NEWSCRAWL_INCREMENTAL_OVERLAP_HOURS", DEFAULT_OVERLAP_HOURS)
         session = CrawlSession(
             state_dir(settings),

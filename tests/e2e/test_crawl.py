@@ -29,6 +29,7 @@ def test_english_full_crawl(replica_en: ReplicaServer, tmp_path: Path) -> None:
     result = run_crawl(replica_en.base_url, tmp_path)
     assert_crawl_matches_truth(result, truth)
     assert len(result.records) == len(truth) == 500
+    assert result.warnings == []  # a healthy run gives the user nothing to act on
     # Mixed layouts and content types, and a summary that says so.
     summary = result.summary
     assert summary["articles"] == 500

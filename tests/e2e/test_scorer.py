@@ -30,6 +30,7 @@ def test_the_real_crawl_matches(crawled: tuple[CrawlResult, Truth]) -> None:
     result, truth = crawled
     s = assert_crawl_matches_truth(result, truth)
     assert s.found == s.expected == len(result.records) == 200
+    assert result.warnings == []  # a healthy run gives the user nothing to act on
 
 
 def test_extra_records_fail(crawled: tuple[CrawlResult, Truth]) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -25,6 +26,8 @@ from typing import Any
 from .feeds import read_jsonl
 
 PROJECT = Path(__file__).resolve().parents[2]
+#: A log line at WARNING or above, as Scrapy's log format writes it.
+LOUD = re.compile(r"^\S+ \S+ \[[^\]]+\] (WARNING|ERROR|CRITICAL): ")
 #: Scrapy options whose value is the next argument.
 VALUE_OPTIONS = frozenset({"-o", "-O", "-t", "--output", "--overwrite-output", "--output-format"})
 
@@ -97,6 +100,11 @@ class CrawlResult:
 
     def by_url(self) -> dict[str, dict[str, Any]]:
         return {r["url"]: r for r in self.records}
+
+    @property
+    def warnings(self) -> list[str]:
+        """The log's lines at WARNING or above (a healthy run has none)."""
+        return [line for line in self.log.splitlines() if LOUD.search(line)]
 
 
 def collect(
