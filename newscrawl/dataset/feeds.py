@@ -8,7 +8,9 @@ its own health, ``X.health.json``. Only ``*.jsonl`` files are feeds.
 
 from __future__ import annotations
 
+import io
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -65,8 +67,57 @@ def read_feed(path: Path) -> pa.Table:
     try:
         table = pajson.read_json(path, parse_options=options)
     except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
-        raise FeedError(f"{path}: not a feed of the record schema: {exc}") from exc
+        # Arrow counts rows within a block it parsed: the line is found here, by its number.
+        raise FeedError(
+            bad_line(path, options) or f"{path}: not a feed of the record schema: {exc}"
+        ) from exc
     return table.select(schema.names).cast(schema)
+
+
+#: Lines checked at once while looking for a bad one (then one by one within a failing block).
+_BLOCK_LINES = 1000
+_ARROW_ROW = re.compile(r"\s*in row \d+$")
+
+
+def bad_line(path: Path, options: pajson.ParseOptions) -> str | None:
+    """``path:N: what is wrong`` for the first line of the feed that is not a record of the
+    schema (not JSON, torn, an unknown field, a value of the wrong type); ``None`` if none is."""
+    with path.open("rb") as feed:
+        block: list[bytes] = []
+        first = 1
+        for number, line in enumerate(feed, 1):
+            if not line.endswith(b"\n"):
+                return f"{path}:{number}: a torn last line (no line end): {line[:60]!r}..."
+            try:
+                json.loads(line)
+            except ValueError as exc:
+                return f"{path}:{number}: not JSON ({exc}): {line[:60]!r}..."
+            block.append(line)
+            if len(block) == _BLOCK_LINES:
+                found = _bad_in_block(path, first, block, options)
+                if found:
+                    return found
+                first, block = number + 1, []
+        return _bad_in_block(path, first, block, options) if block else None
+
+
+def _bad_in_block(
+    path: Path, first: int, block: list[bytes], options: pajson.ParseOptions
+) -> str | None:
+    def error(lines: list[bytes]) -> str | None:
+        try:
+            pajson.read_json(io.BytesIO(b"".join(lines)), parse_options=options)
+        except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
+            return _ARROW_ROW.sub("", str(exc))
+        return None
+
+    if error(block) is None:
+        return None
+    for offset, line in enumerate(block):
+        problem = error([line])
+        if problem is not None:
+            return f"{path}:{first + offset}: not a record of the schema: {problem}"
+    return None
 
 
 def filled(column: pa.ChunkedArray) -> int:

@@ -5,6 +5,8 @@ lock, and a commit interrupted after the manifest was written."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -128,6 +130,31 @@ def test_a_bad_feed_fails_with_its_name_and_commits_nothing(tmp_path: Path) -> N
         build(tmp_path)
     assert (tmp_path / "dataset/manifest.json").read_bytes() == before
     assert len(current(tmp_path)) == 1
+
+
+def test_a_bad_line_deep_in_a_feed_is_named_by_its_file_and_line_number(tmp_path: Path) -> None:
+    """Arrow reads a feed in blocks and counts rows within one: the error names the line."""
+    path = write_feed(
+        tmp_path, "1.jsonl", [record(f"a{n}", body="word " * 400) for n in range(700)]
+    )
+    lines = path.read_bytes().splitlines(keepends=True)
+    retyped = json.dumps({**json.loads(lines[649]), "word_count": "many"}).encode() + b"\n"
+    for bad, problem in (
+        (lines[649][:100] + b"\n", "not JSON"),
+        (retyped, "not a record of the schema: JSON parse error: Column(/word_count)"),
+    ):
+        path.write_bytes(b"".join([*lines[:649], bad, *lines[650:]]))
+        built = subprocess.run(
+            [sys.executable, "-m", "newscrawl.dataset", "build", str(tmp_path)],
+            capture_output=True, text=True, timeout=120, check=False,
+        )  # fmt: skip
+        assert built.returncode == 1
+        assert built.stderr.startswith(f"FeedError: {path}:650: {problem}"), built.stderr
+        assert "in row" not in built.stderr
+    path.write_bytes(b"".join(lines[:649]) + lines[649][:100])  # killed mid-line: torn
+    with pytest.raises(FeedError, match=r"1\.jsonl:650: a torn last line"):
+        build(tmp_path)
+    assert not (tmp_path / "dataset" / "manifest.json").exists()
 
 
 def test_a_build_refuses_while_another_holds_the_dataset(tmp_path: Path) -> None:
