@@ -58,3 +58,33 @@ def test_parse_and_shell_are_not_runs_and_parse_finds_the_callback(
         assert "NotImplementedError" not in log and "Traceback" not in log
     # No run recorded, no state, no feed, no run files: only the lock file the test took.
     assert sorted(str(p.relative_to(out)) for p in out.rglob("*")) == ["state", "state/run.lock"]
+
+
+def test_parse_of_a_production_url_fetches_it_from_base_url_or_says_why_not(
+    replica_en: ReplicaServer, tmp_path: Path
+) -> None:
+    settings = ["-s", f"NEWSCRAWL_OUTPUT_DIR={tmp_path}", "-s", "NEWSCRAWL_PROFILE=replica"]
+    base = ["parse", "--spider=almayadeen", "-a", f"base_url={replica_en.base_url}", *settings]
+    truth = next(t["record"] for t in replica_en.truth() if t["reachable"])
+    fetched = replica_en.base_url + urlsplit(truth["url"]).path
+    parsed = scrapy(*base, truth["url"])
+    assert parsed.returncode == 0, parsed.stderr[-3000:]
+    assert f"Fetching {truth['url']} from {fetched}" in parsed.stderr
+    items = parsed.stdout.split("# Scraped Items")[1].split("# Requests")[0]
+    [record] = ast.literal_eval(items[items.index("[") :])
+    assert record["url"] == truth["url"] and record["title"] == truth["title"]
+
+    gone = "https://english.almayadeen.net/news/politics/no-such-article-here"
+    missing = scrapy(*base, gone)
+    assert missing.returncode == 1
+    assert (
+        f"No response downloaded for {gone} (fetched as {replica_en.base_url}"
+        "/news/politics/no-such-article-here): the page answered HTTP 404"
+    ) in missing.stderr
+
+    other = "https://www.almayadeen.net/news/politics/x"
+    offsite = scrapy(*base, other)
+    assert offsite.returncode == 1
+    assert f"No response downloaded for {other}: it is not on the en edition's site" in (
+        offsite.stderr
+    )
