@@ -10,6 +10,9 @@ feed exporter against the lines that reached the feed:
 - any other storage (stdout, a remote one) delivered all of its records or, when storing
   failed, none.
 
+A feed whose lines are all on disk but whose ``.part`` file could not take its name (``-O`` names
+a directory, say) is a failed output too: the run says where the lines are, and loses none.
+
 When a feed misses records, the run logs how many and which file holds the others, sets
 ``newscrawl/output/not_written`` and ``newscrawl/exit/output_failed`` = 5 in the crawler stats
 (the ``scrapy crawl`` exit status, :mod:`newscrawl.monitors.exit`). The crawl state, which
@@ -35,6 +38,8 @@ EXIT_REASON = "output_failed"
 EXIT_STAT = f"{EXIT_PREFIX}{EXIT_REASON}"
 NOT_WRITTEN_STAT = "newscrawl/output/not_written"
 DELIVERED_STAT = "newscrawl/output/delivered"
+#: Lines written whole to a feed's ``.part`` file that could not take the feed's name.
+UNPUBLISHED_STAT = "newscrawl/output/unpublished"
 #: The local feed files the run published (a list).
 FEEDS_STAT = "newscrawl/output/feeds"
 
@@ -47,6 +52,10 @@ class FeedAccount:
     where: str | None
     error: str | None
     local: bool = False
+    #: The lines are whole in this ``.part`` file, which could not take the feed's name.
+    unpublished: str | None = None
+    #: The crawl state keeps account of this feed (it learnt its lines).
+    ledger: bool = False
 
 
 class Delivery:
@@ -71,6 +80,15 @@ class Delivery:
         if isinstance(storage, AtomicFileFeedStorage) and storage.file is not None:
             file = storage.file
             stored = file.opened and not self._store_failed(storage)
+            if storage.unpublished is not None:
+                not_published = storage.unpublished
+                self.accounts.append(
+                    FeedAccount(slot.uri, file.written, file.failed, str(not_published.part),
+                                str(not_published.error), local=True,
+                                unpublished=str(not_published.part),
+                                ledger=storage.ledger is not None)
+                )  # fmt: skip
+                return
             self.accounts.append(
                 FeedAccount(
                     uri=slot.uri,
@@ -106,8 +124,25 @@ class Delivery:
         stats.set_value(DELIVERED_STAT, delivered)
         stats.set_value(FEEDS_STAT, [a.where for a in self.accounts if a.local and a.where])
         lost = 0
+        unpublished = [a for a in self.accounts if a.unpublished]
         for account in self.accounts:
             missing = max(scraped - account.written, 0)
+            if account.unpublished:
+                logger.error(
+                    "Output failed: the feed could not be published at %s (%s). Its %d lines "
+                    "are whole in %s: move that file where it belongs%s.%s",
+                    account.uri,
+                    account.error,
+                    account.written,
+                    account.unpublished,
+                    " (the crawl state knows them; if it is still there, the next run of this "
+                    "job publishes it under a free name beside it)"
+                    if account.ledger
+                    else "",
+                    f" {missing} of the {scraped} records are not in it." if missing else "",
+                )
+                lost = max(lost, missing)
+                continue
             if not missing:
                 continue
             lost = max(lost, missing)
@@ -123,4 +158,7 @@ class Delivery:
             )
         if lost:
             stats.set_value(NOT_WRITTEN_STAT, lost)
+        if unpublished:
+            stats.set_value(UNPUBLISHED_STAT, sum(a.written for a in unpublished))
+        if lost or unpublished:
             record_exit(stats, EXIT_REASON, ExitStatus.OUTPUT_FAILED)

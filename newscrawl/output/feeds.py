@@ -48,6 +48,17 @@ SALVAGE_SUFFIX = ".salvage"
 JSON_LINES = frozenset({"jsonlines", "jsonl", "jl"})
 
 
+class FeedNotPublished(OSError):
+    """A feed whose lines are whole in its ``.part`` file could not take its name (the path is
+    a directory, the folder became read-only...): nothing is lost, the lines stay there."""
+
+    def __init__(self, final: Path, error: OSError) -> None:
+        super().__init__(error.errno, f"cannot publish the feed at {final}: {error}")
+        self.final = final
+        self.part = part_path(final)
+        self.error = error
+
+
 class FeedLedger(Protocol):
     """Keeps account of a run's feed files (implemented by the crawl state)."""
 
@@ -161,6 +172,28 @@ def append_part(part: Path, final: Path, at: int) -> None:
         os.fsync(out.fileno())
     part.unlink()
     fsync_dir(final.parent)
+
+
+def publish_part(final: Path, *, append_at: int | None, replace: bool) -> Path:
+    """Give the whole lines of ``final``'s ``.part`` file their name; returns where they are.
+
+    ``append_at``: append them to ``final`` as it was that long (``-o`` onto an existing file);
+    else rename, onto ``final`` with ``replace`` (``-O``), or onto a free name beside it when
+    ``final`` exists. A rename that fails raises :class:`FeedNotPublished`: the lines stay
+    whole in the ``.part`` file."""
+    target = final
+    try:
+        if append_at is not None and final.exists():
+            append_part(part_path(final), final, append_at)
+            return final
+        if final.exists() and not replace:
+            target = free_feed_path(final)
+            logger.warning("%s exists; publishing the feed as %s", final, target)
+        os.replace(part_path(final), target)  # onto a directory: IsADirectoryError
+        fsync_dir(final.parent)
+    except OSError as exc:
+        raise FeedNotPublished(final, exc) from exc
+    return target
 
 
 def _is_json_object(line: bytes) -> bool:
@@ -309,6 +342,8 @@ class AtomicFileFeedStorage:
         #: The file this storage writes (its counts say how many lines reached the disk).
         self.file: FeedFile | None = None
         self.append_at: int | None = None
+        #: The feed's lines are whole in its ``.part`` file, which could not take its name.
+        self.unpublished: FeedNotPublished | None = None
 
     @classmethod
     def from_crawler(
@@ -355,19 +390,20 @@ class AtomicFileFeedStorage:
         file.close()
         if self.final is None:
             return  # never opened: nothing to publish
+        try:
+            self._publish(self.final)
+        except FeedNotPublished as exc:
+            self.unpublished = exc
+            raise
+
+    def _publish(self, final: Path) -> None:
         if self.ledger is not None:
-            self.final = self.ledger.publish_feed(self.final, self.overwrite)
+            self.final = self.ledger.publish_feed(final, self.overwrite)
             return
         if self.file is not None and not self.file.opened:
             return
-        target = self.final
-        if self.append and self.append_at is not None and target.exists():
-            append_part(part_path(target), target, self.append_at)
-            return
-        if target.exists() and not self.overwrite:
-            target = free_feed_path(target)
-        os.replace(part_path(self.final), target)
-        self.final = target
+        self.final = publish_part(final, append_at=self.append_at if self.append else None,
+                                  replace=self.overwrite)  # fmt: skip
 
 
 class CsvItemExporter(scrapy.exporters.CsvItemExporter):

@@ -28,11 +28,11 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from newscrawl.output.feeds import (
-    append_part,
+    FeedNotPublished,
     finish_line_file,
-    free_feed_path,
     fsync_dir,
     part_path,
+    publish_part,
     salvage_path,
 )
 from newscrawl.output.runfiles import rejects_for
@@ -58,6 +58,8 @@ class FeedReport:
     salvaged: int = 0
     torn: bool = False
     recovered: bool = False  # finished on behalf of a run that did not close it
+    #: Absorbed, but its ``.part`` file could not take its name (it stays ``absorbed``).
+    unpublished: FeedNotPublished | None = None
 
 
 def publish_feed(
@@ -82,14 +84,13 @@ def publish_feed(
         assert entry is not None
     if entry.status == "absorbed":
         target = final
-        if part.exists() and entry.append_at is not None and final.exists():
-            append_part(part, final, entry.append_at)  # -o onto an existing file
-        elif part.exists():
-            if final.exists() and not replace:
-                target = free_feed_path(final)
-                logger.warning("%s exists; publishing the feed as %s", final, target)
-            os.replace(part, target)
-            fsync_dir(final.parent)
+        if part.exists():
+            try:
+                target = publish_part(final, append_at=entry.append_at, replace=replace)
+            except FeedNotPublished as exc:
+                report.unpublished = exc  # absorbed, whole in its .part: published next time
+                report.path = exc.part
+                return report
         with state.transaction() as db:
             state.set_feed_status(db, final, "published")
             if target != final:
@@ -103,6 +104,15 @@ def reconcile(state: CrawlState) -> list[FeedReport]:
     reports = []
     for entry in state.feeds(unfinished=True):
         report = publish_feed(state, entry.path, recovered=True)
+        if report.unpublished is not None:
+            logger.error(
+                "The feed of an interrupted run could not be published (%s); its lines stay "
+                "whole in %s, known to the crawl state, and the next run tries again",
+                report.unpublished,
+                report.path,
+            )
+            reports.append(report)
+            continue
         logger.warning(
             "Recovered feed of an interrupted run: %s (%d lines kept, %d duplicates dropped, "
             "%d lines salvaged%s)",

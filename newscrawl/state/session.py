@@ -211,6 +211,8 @@ class CrawlSession:
         assert self.state is not None
         report = publish_feed(self.state, final, replace=replace)
         self.published.append(report)
+        if report.unpublished is not None:
+            raise report.unpublished  # the lines are absorbed and whole in the .part file
         published = report.path
         # A feed whose file could not be created has nothing to show.
         self.feeds = [

@@ -155,3 +155,44 @@ def test_an_export_whose_feed_cannot_open_says_so(replica: ReplicaServer, tmp_pa
         run.log
     )
     assert not (tmp_path / "state" / "crawl-state.sqlite3").exists()  # no crawl state
+
+
+def test_a_directory_given_as_the_feed_is_reported_truly_and_loses_nothing(
+    replica: ReplicaServer, tmp_path: Path
+) -> None:
+    """``-O some/dir``: every line is written whole to ``dir.part``; the run says the feed could
+    not be published there and where the lines are (not "none reached it"), and exits 5."""
+    target = tmp_path / "out.jsonl"
+    target.mkdir()
+    run = run_crawl(replica.base_url, tmp_path / "job", "-O", str(target))
+    part = tmp_path / "out.jsonl.part"
+    lines = read_jsonl(part)
+    assert {r["url"] for r in lines} == accepted(replica, tmp_path / "job") and lines
+    assert run.returncode == 5
+    assert (
+        f"Output failed: the feed could not be published at {target} ([Errno 21] Is a directory"
+    ) in run.log
+    assert f"Its {len(lines)} lines are whole in {part}: move that file where it belongs." in (
+        run.log
+    )
+    assert "None of them reached it" not in run.log and "run it again" not in run.log
+    assert "'newscrawl/exit/output_failed': 5" in run.log
+
+
+def test_a_directory_given_as_the_job_feed_is_published_by_the_next_run(
+    replica: ReplicaServer, tmp_path: Path
+) -> None:
+    target = tmp_path / "out.jsonl"
+    target.mkdir()
+    state_dir = tmp_path / "state"
+    settings = {"NEWSCRAWL_STATE_DIR": state_dir}
+    first = run_crawl(
+        replica.base_url, tmp_path / "job", "mode=incremental", "-O", str(target), settings=settings
+    )
+    assert first.returncode == 5
+    assert "the crawl state knows them" in first.log and "None of them reached it" not in first.log
+    on_disk = read_jsonl(tmp_path / "out.jsonl.part")
+    assert known(state_dir) == {r["url"] for r in on_disk} == accepted(replica, tmp_path)
+    # The next run publishes those lines under a free name and emits nothing twice.
+    healthy_run_completes_the_job(replica, tmp_path, state_dir, on_disk)
+    assert read_jsonl(tmp_path / "out-2.jsonl") == on_disk
