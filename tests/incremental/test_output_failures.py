@@ -59,11 +59,19 @@ def known(state_dir: Path) -> set[str]:
 
 
 def healthy_run_completes_the_job(
-    replica: ReplicaServer, tmp_path: Path, state_dir: Path, earlier: list[dict[str, object]]
+    replica: ReplicaServer,
+    tmp_path: Path,
+    state_dir: Path,
+    earlier: list[dict[str, object]],
+    *args: str,
 ) -> None:
     out = tmp_path / "healthy"
     run = run_crawl(
-        replica.base_url, out, "mode=incremental", settings={"NEWSCRAWL_STATE_DIR": state_dir}
+        replica.base_url,
+        out,
+        "mode=incremental",
+        *args,
+        settings={"NEWSCRAWL_STATE_DIR": state_dir},
     )
     assert run.returncode == 0, run.log[-3000:]
     records = earlier + read_feeds(out)
@@ -92,8 +100,17 @@ def test_a_feed_that_cannot_open_teaches_the_state_nothing(
     healthy_run_completes_the_job(replica, tmp_path, state_dir, [])
 
 
+@pytest.mark.parametrize(
+    "discovery",
+    [
+        (),
+        # Sitemaps alone: only the sitemap marks and the high-water mark say what the next run
+        # reads, so neither may move after a run that lost lines.
+        ("discover=sitemaps",),
+    ],
+)
 def test_a_disk_that_fills_mid_run_keeps_whole_lines_and_the_state_learns_only_those(
-    replica: ReplicaServer, tmp_path: Path
+    replica: ReplicaServer, tmp_path: Path, discovery: tuple[str, ...]
 ) -> None:
     small = tmp_path / "small"
     small.mkdir()
@@ -104,6 +121,7 @@ def test_a_disk_that_fills_mid_run_keeps_whole_lines_and_the_state_learns_only_t
             replica.base_url,
             small,
             "mode=incremental",
+            *discovery,
             settings={"NEWSCRAWL_STATE_DIR": state_dir},
         )
         [feed] = feed_files(small)
@@ -118,7 +136,7 @@ def test_a_disk_that_fills_mid_run_keeps_whole_lines_and_the_state_learns_only_t
         earlier = on_disk
     finally:
         subprocess.run(["umount", str(small)], check=True)
-    healthy_run_completes_the_job(replica, tmp_path, state_dir, earlier)
+    healthy_run_completes_the_job(replica, tmp_path, state_dir, earlier, *discovery)
 
 
 def test_a_storage_that_fails_on_close_teaches_the_state_nothing(
