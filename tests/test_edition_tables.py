@@ -69,19 +69,10 @@ def test_the_tables_hold_exactly_the_pinned_entries() -> None:
     assert (AR.groups, AR.sections, AR.regions) == ({}, {}, {})  # no menu hints: rules only
 
 
-@pytest.mark.parametrize(("path", "name"), EN_GROUPS.items())
-def test_each_english_group(path: str, name: str) -> None:
-    assert EN.groups[path] == name == REPLICA_EN.groups[path]
-    url = f"{EN.base_url}/{path}"
-    assert classify(url, EN_SITE) is L
-    assert classify(f"{url}?page=3", EN_SITE) is L
-    assert classify(f"{url}/some-slug", EN_SITE) is A or path not in ("infographs", "in-pictures")
-    assert CrawlArgs.parse({"sections": path}).sections == (path,)
-
-
-@pytest.mark.parametrize(("path", "name"), EN_SECTIONS.items())
-def test_each_english_section(path: str, name: str) -> None:
-    assert EN.sections[path] == name == REPLICA_EN.sections[path]
+@pytest.mark.parametrize(("path", "name"), {**EN_GROUPS, **EN_SECTIONS}.items())
+def test_each_english_group_and_section(path: str, name: str) -> None:
+    menu = {**EN.groups, **EN.sections}
+    assert menu[path] == name == {**REPLICA_EN.groups, **REPLICA_EN.sections}[path]
     url = f"{EN.base_url}/{path}"
     # /articles/opinion is a listing though /articles/{slug} is an article: the table decides.
     assert classify(url, EN_SITE) is L
