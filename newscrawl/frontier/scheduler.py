@@ -7,8 +7,8 @@ where Scrapy keeps them under ``JOBDIR``, in its disk queues (one per priority, 
 stays: articles before listing pages, a listing's next page before listings not yet opened).
 With ``JOBDIR`` set, that is Scrapy's own ``JOBDIR/requests.queue``, as before. Without one,
 the queue goes to a spill directory that lives as long as the run:
-``NEWSCRAWL_FRONTIER_DIR`` if set, else the job's state directory, else the system's temporary
-directory; it is removed when the run ends, and one a killed run left in the state directory is
+``NEWSCRAWL_FRONTIER_DIR`` if set, else the job's state directory for a run of the job, else
+(an export, ``scrapy parse``, a run with no state) the system's temporary directory; it is removed when the run ends, and one a killed run left in the state directory is
 removed by the next run of the job (which holds the job's lock). ``NEWSCRAWL_FRONTIER_ON_DISK =
 False`` keeps Scrapy's in-memory queue.
 
@@ -31,7 +31,6 @@ from scrapy import Request
 from scrapy.core.scheduler import Scheduler
 from scrapy.crawler import Crawler
 from scrapy.dupefilters import RFPDupeFilter
-from scrapy.settings import BaseSettings
 
 from newscrawl.frontier.hashes import HashSet, bytes_hash
 
@@ -45,15 +44,20 @@ HASH_BYTES = 8
 SPILL_PREFIX = "frontier-"
 
 
-def spill_parent(settings: BaseSettings) -> tuple[Path | None, bool]:
+def spill_parent(crawler: Crawler) -> tuple[Path | None, bool]:
     """Where a run without ``JOBDIR`` spills its queue, and whether the job's lock covers it
-    (so that spill directories left there by killed runs may be removed)."""
+    (so that spill directories left there by killed runs may be removed).
+
+    Only a run of the job (which holds its lock) uses the job's state directory: an export
+    neither reads nor changes it (and must not remove the queue of a run of the job going on
+    there), so it spills to the system's temporary directory."""
+    settings = crawler.settings
     configured = settings.get("NEWSCRAWL_FRONTIER_DIR")
     if configured:
         return Path(configured), False
-    if settings.getbool("NEWSCRAWL_STATE_ENABLED", True):
-        from newscrawl.state.session import state_dir
+    from newscrawl.state.session import run_plan, state_dir
 
+    if run_plan(crawler).mode is not None:
         return state_dir(settings), True
     return None, False
 
@@ -68,7 +72,7 @@ class DiskFrontierScheduler(Scheduler):
         settings = crawler.settings
         scheduler = super().from_crawler(crawler)
         if scheduler.dqdir is None and settings.getbool("NEWSCRAWL_FRONTIER_ON_DISK", True):
-            parent, locked = spill_parent(settings)
+            parent, locked = spill_parent(crawler)
             if parent is not None:
                 parent.mkdir(parents=True, exist_ok=True)
                 if locked:

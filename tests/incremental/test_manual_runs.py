@@ -7,14 +7,17 @@ either, the run is the job's incremental run. The first log lines say which and 
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import pytest
 
+from newscrawl.frontier.scheduler import SPILL_PREFIX
 from newscrawl.state import CrawlState
 from newscrawl_replica.testing import ReplicaServer
 from tests.support.crawl import run_crawl
 from tests.support.feeds import accepted_urls, read_jsonl
+from tests.support.readonly import read_only_prefix
 
 pytestmark = pytest.mark.timeout(300)
 
@@ -59,3 +62,23 @@ def test_hand_runs_with_an_output_file_after_a_scheduled_run_write_the_whole_cra
             len(accepted),
         )
         assert state_summary(tmp_path / "state") == (before[0], before[1] + 1)
+
+
+def test_an_export_spills_its_queue_outside_the_jobs_state_directory(tmp_path: Path) -> None:
+    """An export holds no lock on the job: it must leave the queue a run of the job is spilling
+    into the state directory alone, and it works where that directory is read-only."""
+    state_dir = tmp_path / "state"
+    live_queue = state_dir / f"{SPILL_PREFIX}of-a-running-job"
+    live_queue.mkdir(parents=True)
+    (live_queue / "p0").write_bytes(b"queued requests")
+    export = tmp_path / "export.jsonl"
+    with ReplicaServer(articles=40, seed=12) as replica:
+        run = run_crawl(
+            replica.base_url, tmp_path / "out", f"--overwrite-output={export}",
+            settings={"NEWSCRAWL_STATE_DIR": state_dir}, prefix=read_only_prefix(state_dir),
+        )  # fmt: skip
+        accepted = accepted_urls(replica.truth(), tmp_path)
+    assert "Engine slot not assigned" not in run.log
+    assert f"Request queue on disk in {tempfile.gettempdir()}/" in run.log
+    assert {r["url"] for r in read_jsonl(export)} == accepted
+    assert (live_queue / "p0").read_bytes() == b"queued requests"
