@@ -6,11 +6,11 @@ every article of the archive at once (2-3 KB each). :class:`DiskFrontierSchedule
 where Scrapy keeps them under ``JOBDIR``, in its disk queues (one per priority, so the order
 stays: articles before listing pages, a listing's next page before listings not yet opened).
 With ``JOBDIR`` set, that is Scrapy's own ``JOBDIR/requests.queue``, as before. Without one,
-the queue goes to a spill directory that lives as long as the run:
-``NEWSCRAWL_FRONTIER_DIR`` if set, else the job's state directory for a run of the job, else
-(an export, ``scrapy parse``, a run with no state) the system's temporary directory; it is removed when the run ends, and one a killed run left in the state directory is
-removed by the next run of the job (which holds the job's lock). ``NEWSCRAWL_FRONTIER_ON_DISK =
-False`` keeps Scrapy's in-memory queue.
+the queue goes to a spill directory that lives as long as the run: ``NEWSCRAWL_FRONTIER_DIR``
+if set, else the job's state directory for a run of the job, else (an export, ``scrapy parse``,
+a run with no state) the system's temporary directory; it is removed when the run ends, and one
+a killed run left in the state directory is removed by the next run of the job (which holds the
+job's lock). ``NEWSCRAWL_FRONTIER_ON_DISK = False`` keeps Scrapy's in-memory queue.
 
 :class:`CompactDupeFilter` is Scrapy's ``RFPDupeFilter`` keeping the first 8 bytes of each
 request fingerprint in a :class:`~newscrawl.frontier.hashes.HashSet` (about 10 bytes a request
