@@ -27,6 +27,7 @@ import logging
 from collections import Counter
 from contextlib import suppress
 from typing import Any
+from weakref import WeakSet
 
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page
@@ -43,6 +44,9 @@ from newscrawl.browser.config import (
 )
 
 logger = logging.getLogger(__name__)
+
+#: Crawls already warned that Chromium is missing.
+_WARNED: WeakSet[Crawler] = WeakSet()
 
 #: Request meta key: seconds this browser request may take (the setting otherwise).
 TIMEOUT_META = "newscrawl_browser_timeout"
@@ -62,7 +66,9 @@ class BrowserDownloadHandler(ScrapyPlaywrightDownloadHandler):
         path = browser_path(crawler.settings)
         self.config.launch_options = launch_options(path, self.config.launch_options)
         self.missing_browser = missing_browser_message(path)
-        if self.missing_browser:
+        if self.missing_browser and crawler not in _WARNED:
+            # One handler per scheme (http, https): one warning per crawl.
+            _WARNED.add(crawler)
             logger.warning("%s; pages that need a browser will fail", self.missing_browser)
         self._driver_lock = asyncio.Lock()
         self._driver_started = False
