@@ -3,7 +3,8 @@
 Scrapy's own ``crawl`` exits 0 unless the crawler could not start. This one exits with the
 most severe status the run's components recorded (3 unhealthy output, 4 site unreachable or
 blocked, 5 output failed), prints each failed check on stderr, and turns a bad spider argument
-into one line and status 2 instead of a traceback. A crash stays 1.
+into one line and status 2 instead of a traceback, and so does a bad setting
+(``newscrawl.config``). A crash stays 1.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from scrapy.exceptions import UsageError
 from twisted.internet.defer import Deferred
 from twisted.python.failure import Failure
 
+from newscrawl.config import SettingError
 from newscrawl.discovery.args import ArgumentError
 from newscrawl.monitors.exit import ExitStatus, exit_reasons, exit_status
 
@@ -37,7 +39,7 @@ class Command(ScrapyCrawl):
             raise UsageError("give one spider name" if args else "")
         assert self.crawler_process is not None
         crawler = self._create_crawler(args[0])
-        bad: list[ArgumentError] = []
+        bad: list[ArgumentError | SettingError] = []
         started = self.crawler_process.crawl(crawler, **opts.spargs)
         _trap_argument_errors(started, bad)
         self.crawler_process.start()
@@ -62,12 +64,16 @@ class Command(ScrapyCrawl):
         return status
 
 
-def _trap_argument_errors(started: Any, bad: list[ArgumentError]) -> None:
-    """Keep a bad argument from reaching the log as a traceback; remember it instead."""
+#: What the user gave wrong: a spider argument or a setting (exit status 2, one line).
+BAD_INPUT = (ArgumentError, SettingError)
+
+
+def _trap_argument_errors(started: Any, bad: list[ArgumentError | SettingError]) -> None:
+    """Keep a bad argument or setting from reaching the log as a traceback; remember it."""
     if isinstance(started, Deferred):
 
         def trap(failure: Failure) -> Failure | None:
-            if isinstance(failure.value, ArgumentError):
+            if isinstance(failure.value, BAD_INPUT):
                 bad.append(failure.value)
                 return None
             return failure
@@ -79,7 +85,7 @@ def _trap_argument_errors(started: Any, bad: list[ArgumentError]) -> None:
             if task.cancelled():
                 return
             error = task.exception()  # retrieved: asyncio does not log it again
-            if isinstance(error, ArgumentError):
+            if isinstance(error, BAD_INPUT):
                 bad.append(error)
             elif error is not None:
                 print(f"error: {error!r}", file=sys.stderr)

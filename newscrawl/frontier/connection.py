@@ -22,6 +22,8 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from redis.retry import Retry
 from scrapy.settings import BaseSettings
 
+from newscrawl.config import crawl_settings
+
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
@@ -33,7 +35,7 @@ RETRYABLE = (RedisConnectionError, RedisTimeoutError, BusyLoadingError, Connecti
 
 
 def frontier_enabled(settings: BaseSettings) -> bool:
-    return str(settings.get("NEWSCRAWL_FRONTIER") or "").strip().lower() == REDIS
+    return crawl_settings(settings).frontier == REDIS
 
 
 class LoggedRetry(Retry):
@@ -80,10 +82,11 @@ class LoggedRetry(Retry):
 
 def connect(settings: BaseSettings) -> redis.Redis:
     """A client for ``REDIS_URL`` that rides out restarts (see the module doc)."""
-    url = settings.get("REDIS_URL")
+    config = crawl_settings(settings)
+    url = config.redis_url
     if not url:
         raise ValueError("NEWSCRAWL_FRONTIER=redis needs REDIS_URL (redis://host:6379/0)")
-    seconds = settings.getfloat("NEWSCRAWL_REDIS_RETRY_SECONDS", DEFAULT_RETRY_SECONDS)
+    seconds = config.redis_retry_seconds
     client: redis.Redis = redis.Redis.from_url(
         url,
         retry=LoggedRetry(seconds),
@@ -106,7 +109,7 @@ class Keys:
     def of(cls, settings: BaseSettings, spider_name: str) -> Keys:
         """The keys of one shared crawl: the spider's name and the edition the arguments set."""
         edition = settings.get("NEWSCRAWL_EDITION") or "en"
-        name = settings.get("NEWSCRAWL_FRONTIER_NAME") or f"{spider_name}:{edition}"
+        name = crawl_settings(settings).frontier_name or f"{spider_name}:{edition}"
         return cls(f"newscrawl:{name}")
 
     @property

@@ -33,6 +33,7 @@ from scrapy.crawler import Crawler
 from scrapy.dupefilters import RFPDupeFilter
 from scrapy.settings import BaseSettings
 
+from newscrawl.config import crawl_settings
 from newscrawl.frontier.hashes import HashSet, bytes_hash
 
 logger = logging.getLogger(__name__)
@@ -48,10 +49,10 @@ SPILL_PREFIX = "frontier-"
 def spill_parent(settings: BaseSettings) -> tuple[Path | None, bool]:
     """Where a run without ``JOBDIR`` spills its queue, and whether the job's lock covers it
     (so that spill directories left there by killed runs may be removed)."""
-    configured = settings.get("NEWSCRAWL_FRONTIER_DIR")
-    if configured:
-        return Path(configured), False
-    if settings.getbool("NEWSCRAWL_STATE_ENABLED", True):
+    config = crawl_settings(settings)
+    if config.frontier_dir:
+        return Path(config.frontier_dir), False
+    if config.state_enabled:
         from newscrawl.state.session import state_dir
 
         return state_dir(settings), True
@@ -67,7 +68,7 @@ class DiskFrontierScheduler(Scheduler):
     def from_crawler(cls, crawler: Crawler) -> Self:
         settings = crawler.settings
         scheduler = super().from_crawler(crawler)
-        if scheduler.dqdir is None and settings.getbool("NEWSCRAWL_FRONTIER_ON_DISK", True):
+        if scheduler.dqdir is None and crawl_settings(settings).frontier_on_disk:
             parent, locked = spill_parent(settings)
             if parent is not None:
                 parent.mkdir(parents=True, exist_ok=True)

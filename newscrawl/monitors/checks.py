@@ -14,6 +14,7 @@ from typing import Any
 
 from scrapy.settings import BaseSettings
 
+from newscrawl.config import crawl_settings
 from newscrawl.monitors.exit import ExitStatus
 from newscrawl.monitors.figures import (
     CHALLENGED_STAT,
@@ -66,17 +67,16 @@ class Limits:
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> Limits:
+        config = crawl_settings(settings)
         return cls(
-            finish_reasons=tuple(
-                settings.getlist("NEWSCRAWL_HEALTH_FINISH_REASONS", list(cls.finish_reasons))
-            ),
-            min_articles=settings.getint("NEWSCRAWL_HEALTH_MIN_ARTICLES", 1),
-            min_articles_ratio=settings.getfloat("NEWSCRAWL_HEALTH_MIN_ARTICLES_RATIO", 0.2),
-            history_runs=settings.getint("NEWSCRAWL_HEALTH_HISTORY_RUNS", 10),
-            max_error_rate=settings.getfloat("NEWSCRAWL_HEALTH_MAX_ERROR_RATE", 0.05),
-            max_rejects_ratio=settings.getfloat("NEWSCRAWL_HEALTH_MAX_REJECTS_RATIO", 0.05),
-            coverage_drop=settings.getfloat("NEWSCRAWL_HEALTH_COVERAGE_DROP", 0.3),
-            coverage_min_records=settings.getint("NEWSCRAWL_HEALTH_COVERAGE_MIN_RECORDS", 20),
+            finish_reasons=tuple(config.health_finish_reasons),
+            min_articles=config.health_min_articles,
+            min_articles_ratio=config.health_min_articles_ratio,
+            history_runs=config.health_history_runs,
+            max_error_rate=config.health_max_error_rate,
+            max_rejects_ratio=config.health_max_rejects_ratio,
+            coverage_drop=config.health_coverage_drop,
+            coverage_min_records=config.health_coverage_min_records,
         )
 
 

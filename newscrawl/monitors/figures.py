@@ -25,6 +25,7 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response
 
 from newscrawl.browser.challenge import is_challenge
+from newscrawl.config import crawl_settings
 from newscrawl.discovery.rules import SITEMAP_INDEX_PATH, UrlKind
 from newscrawl.schema import FIELDS
 
@@ -93,11 +94,11 @@ class CoveragePipeline:
     def __init__(self, crawler: Crawler) -> None:
         assert crawler.stats is not None
         self.stats = crawler.stats
-        settings = crawler.settings
+        config = crawl_settings(crawler.settings)
         self.filled: Counter[str] = Counter()
         self.records = 0
-        self.first_year = settings.getint("NEWSCRAWL_HEALTH_FIRST_YEAR", 2012)
-        slack = timedelta(hours=settings.getfloat("NEWSCRAWL_HEALTH_FUTURE_SLACK_HOURS", 24.0))
+        self.first_year = config.health_first_year
+        slack = timedelta(hours=config.health_future_slack_hours)
         # ISO 8601 UTC strings (``…Z``) order as their moments do: compare the text.
         self.latest = (datetime.now(UTC) + slack).strftime("%Y-%m-%dT%H:%M:%SZ")
         self.earliest = f"{self.first_year:04d}-01-01T00:00:00Z"

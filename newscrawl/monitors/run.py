@@ -10,6 +10,7 @@ from weakref import WeakKeyDictionary
 
 from scrapy.crawler import Crawler
 
+from newscrawl.config import crawl_settings
 from newscrawl.monitors.checks import Check, Limits, RunFigures
 from newscrawl.monitors.exit import exit_reasons, exit_status
 from newscrawl.monitors.history import history_path, read_history
@@ -22,9 +23,9 @@ _RUNS: WeakKeyDictionary[Crawler, HealthRun] = WeakKeyDictionary()
 def job_name(crawler: Crawler) -> str:
     """``NEWSCRAWL_JOB``, else the spider's name and the job's state directory."""
     settings = crawler.settings
-    configured = settings.get("NEWSCRAWL_JOB")
+    configured = crawl_settings(settings).job
     if configured:
-        return str(configured)
+        return configured
     name = getattr(crawler.spidercls, "name", None) or "crawl"
     return f"{name} ({state_dir(settings)})"
 
@@ -61,7 +62,7 @@ class HealthRun:
             session = session_for(crawler)
             history_file = (
                 history_path(state_dir(settings))
-                if settings.getbool("NEWSCRAWL_STATE_ENABLED", True)
+                if crawl_settings(settings).state_enabled
                 else None
             )
             run = cls(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from spidermon import Monitor, MonitorSuite, monitors
 
+from newscrawl.config import crawl_settings
 from newscrawl.monitors import checks
 from newscrawl.monitors.actions import EmailAlert, HealthReport, WebhookAlert
 from newscrawl.monitors.run import HealthRun
@@ -76,7 +77,7 @@ class OutputMonitor(HealthMonitor):
     @monitors.name("date_sanity")
     def test_date_sanity(self) -> None:
         """No ``date_published`` in the future (beyond a slack) or before the site's first year."""
-        first_year = self.data.crawler.settings.getint("NEWSCRAWL_HEALTH_FIRST_YEAR", 2012)
+        first_year = crawl_settings(self.data.crawler.settings).health_first_year
         self.judge(checks.check_dates(self.health.figures(), first_year))
 
 
