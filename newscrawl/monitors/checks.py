@@ -20,6 +20,7 @@ from newscrawl.monitors.figures import (
     CHALLENGED_STAT,
     COVERAGE,
     DATES,
+    ITEM_ERRORS,
     REACH,
     RECORDS_STAT,
     SITE_STAT,
@@ -61,6 +62,7 @@ class Limits:
     min_articles_ratio: float = 0.2
     history_runs: int = 10
     max_error_rate: float = 0.05
+    max_exception_rate: float = 0.001
     max_rejects_ratio: float = 0.05
     coverage_drop: float = 0.3
     coverage_min_records: int = 20
@@ -74,6 +76,7 @@ class Limits:
             min_articles_ratio=config.health_min_articles_ratio,
             history_runs=config.health_history_runs,
             max_error_rate=config.health_max_error_rate,
+            max_exception_rate=config.health_max_exception_rate,
             max_rejects_ratio=config.health_max_rejects_ratio,
             coverage_drop=config.health_coverage_drop,
             coverage_min_records=config.health_coverage_min_records,
@@ -93,6 +96,10 @@ class RunFigures:
     updated: int
     rejects: int
     errors: dict[str, int]
+    #: Exceptions raised in the spider's callbacks (and its middlewares), by class.
+    exceptions: dict[str, int]
+    #: Exceptions raised by item pipelines (not drops), by class.
+    item_errors: dict[str, int]
     reach: dict[str, dict[str, int]]
     challenged: int
     challenge: dict[str, int]
@@ -116,6 +123,10 @@ class RunFigures:
             updated=int(stats.get("newscrawl/state/updated", 0)),
             rejects=int(stats.get("newscrawl/rejects", 0)),
             errors=_prefixed(stats, "newscrawl/errors/"),
+            exceptions={
+                k: v for k, v in _prefixed(stats, "spider_exceptions/").items() if k != "count"
+            },
+            item_errors=_prefixed(stats, ITEM_ERRORS),
             reach=reach,
             challenged=int(stats.get(CHALLENGED_STAT, 0)),
             challenge=_prefixed(stats, "newscrawl/challenge/"),
@@ -128,6 +139,13 @@ class RunFigures:
         """What the article floor judges: the new and changed records of an incremental run
         (known ones are not fetched), every valid record extracted otherwise."""
         return self.new + self.updated if self.mode == "incremental" else self.records
+
+    @property
+    def raised(self) -> dict[str, int]:
+        """Exceptions of the spider (``spider ValueError``) and the pipelines (``item …``)."""
+        raised = {f"spider {k}": v for k, v in self.exceptions.items()}
+        raised.update({f"item {k}": v for k, v in self.item_errors.items()})
+        return raised
 
     @property
     def failed(self) -> dict[str, int]:
@@ -313,6 +331,27 @@ def check_errors(fig: RunFigures, limits: Limits) -> Check:
     if total:
         text += f": {_kinds(failed)}"
     return Check("error_rate", ok, text, figures)
+
+
+def check_exceptions(fig: RunFigures, limits: Limits) -> Check:
+    """Exceptions in the spider's callbacks and in item pipelines: each is a page or a record
+    the run lost without a word in the feed or the rejects, so any is a failure unless below
+    ``NEWSCRAWL_HEALTH_MAX_EXCEPTION_RATE`` of the pages fetched."""
+    raised = fig.raised
+    total = sum(raised.values())
+    rate = total / fig.pages if fig.pages else (math.inf if total else 0.0)
+    figures = {"exceptions": total, "by_kind": raised, "pages": fig.pages,
+               "rate": None if math.isinf(rate) else round(rate, 4),
+               "max_rate": limits.max_exception_rate}  # fmt: skip
+    ok = not total or rate <= limits.max_exception_rate
+    text = f"{total} exceptions in the spider and the item pipelines against {fig.pages} pages"
+    if total:
+        text += f": {_kinds(raised)}"
+        if fig.pages:
+            text += (
+                f" ({rate:.2%}, limit {limits.max_exception_rate:.2%}); see the log's tracebacks"
+            )
+    return Check("exceptions", ok, text, figures)
 
 
 def check_rejects(fig: RunFigures, limits: Limits) -> Check:

@@ -5,6 +5,8 @@
   (``newscrawl/reach/site``), how its listing and sitemap pages answered
   (``newscrawl/reach/{listing,sitemap}/{status|failed}``) and how many answers were challenges
   nobody solved (``newscrawl/reach/challenged``).
+- :class:`ItemErrorStats` (extension): exceptions item pipelines raised, by class
+  (``newscrawl/item_errors/{class}``), beside Scrapy's own ``spider_exceptions/{class}``.
 - :class:`CoveragePipeline` (item pipeline, after validation and before the incremental state
   drops unchanged records): how many records fill each field (``newscrawl/coverage/{field}``
   over ``newscrawl/coverage/records``) and dates out of range (``newscrawl/dates/…``). It
@@ -20,7 +22,7 @@ from typing import Any, Self
 from urllib.parse import urlsplit
 
 from itemadapter import ItemAdapter
-from scrapy import Request, Spider
+from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.http import Response
 
@@ -35,6 +37,8 @@ DATES = "newscrawl/dates/"
 SITE_STAT = REACH + "site"
 CHALLENGED_STAT = REACH + "challenged"
 RECORDS_STAT = COVERAGE + "records"
+#: Exceptions item pipelines raised (not drops), by class: ``newscrawl/item_errors/{class}``.
+ITEM_ERRORS = "newscrawl/item_errors/"
 #: Values that leave a field unfilled (0 and False are values).
 EMPTY: tuple[Any, ...] = (None, "", [], {})
 
@@ -86,6 +90,27 @@ class ReachStats:
         role = page_role(request)
         if role is not None:
             self.stats.inc_value(f"{REACH}{role}/failed")
+
+
+class ItemErrorStats:
+    """Extension: counts the exceptions item pipelines raise (Scrapy logs each one, with its
+    traceback, and keeps no count; spider exceptions it counts itself, as
+    ``spider_exceptions/{class}``)."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        assert crawler.stats is not None
+        self.stats = crawler.stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        extension = cls(crawler)
+        crawler.signals.connect(extension.item_error, signal=signals.item_error)
+        return extension
+
+    def item_error(
+        self, item: Any, response: Response | None, spider: Spider, failure: Any
+    ) -> None:
+        self.stats.inc_value(f"{ITEM_ERRORS}{type(failure.value).__name__}")
 
 
 class CoveragePipeline:

@@ -60,6 +60,11 @@ class RunMonitor(HealthMonitor):
         """Failed requests, by kind, against pages fetched."""
         self.judge(checks.check_errors(self.health.figures(), self.health.limits))
 
+    @monitors.name("exceptions")
+    def test_exceptions(self) -> None:
+        """Exceptions in the spider's callbacks and the item pipelines, against pages fetched."""
+        self.judge(checks.check_exceptions(self.health.figures(), self.health.limits))
+
 
 @monitors.name("Output")
 class OutputMonitor(HealthMonitor):

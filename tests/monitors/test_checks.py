@@ -12,6 +12,7 @@ from newscrawl.monitors.checks import (
     check_articles,
     check_coverage,
     check_errors,
+    check_exceptions,
     coverage_drifts,
 )
 from newscrawl.monitors.exit import exit_status
@@ -100,3 +101,20 @@ def test_error_rate_counts_failures_by_kind_but_not_robots_refusals() -> None:
     assert check.message == (
         "7 failed requests against 100 pages fetched (7.0%, limit 5.0%): http/500 4, timeout 3"
     )
+
+
+def test_any_exception_fails_unless_below_the_documented_small_rate() -> None:
+    raised = {"spider_exceptions/count": 2, "spider_exceptions/ValueError": 2,
+              "newscrawl/item_errors/KeyError": 1}  # fmt: skip
+    few_pages = check_exceptions(figures(response_received_count=2, **raised), Limits())
+    assert not few_pages.ok
+    assert few_pages.message.startswith(
+        "3 exceptions in the spider and the item pipelines against 2 pages: spider ValueError 2, "
+        "item KeyError 1"
+    )
+    assert few_pages.figures["by_kind"] == {"spider ValueError": 2, "item KeyError": 1}
+    assert not check_exceptions(figures(**raised), Limits()).ok  # no page at all
+    # Three in 5,000 pages is 0.06%, below the default 0.1%.
+    assert check_exceptions(figures(response_received_count=5000, **raised), Limits()).ok
+    clean = check_exceptions(figures(response_received_count=2), Limits())
+    assert clean.ok and clean.figures["exceptions"] == 0

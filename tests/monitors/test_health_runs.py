@@ -62,7 +62,7 @@ def test_healthy_run_exits_0_with_health_and_metrics(
     checks = checks_of(health)
     assert set(checks) == {
         "site_reachable", "site_not_blocked", "finish_reason", "enough_articles",
-        "error_rate", "rejects_ratio", "field_coverage", "date_sanity",
+        "error_rate", "exceptions", "rejects_ratio", "field_coverage", "date_sanity",
     }  # fmt: skip
     assert all(check["ok"] for check in checks.values()), checks
     assert checks["enough_articles"]["figures"]["articles"] == len(result.records) == 60
@@ -143,3 +143,23 @@ def test_a_field_that_disappears_fails_the_run_and_alerts_once(
         result = crawl(healthy.base_url, tmp_path, "mode=full", **alerts, **job)
         assert result.returncode == 0, result.log[-3000:]
         assert [post["status"] for post in hook.posts] == ["failed", "recovered"]
+
+
+def test_exceptions_in_the_spider_and_pipelines_fail_the_run(
+    replica_factory: Callable[..., ReplicaServer], tmp_path: Path
+) -> None:
+    # The sitemaps still bring every article: only the exceptions say that something broke.
+    replica = replica_factory(articles=60, seed=21, truth=False)
+    components = {
+        "SPIDER_MIDDLEWARES": json.dumps({"tests.monitors.faults.RaisingOnListings": 950}),
+        "ITEM_PIPELINES": json.dumps({"tests.monitors.faults.RaisingPipeline": 50}),
+    }
+    result = crawl(replica.base_url, tmp_path, **components)
+    assert result.returncode == 3, result.log[-3000:]
+    check = checks_of(health_of(result))["exceptions"]
+    assert not check["ok"] and check["exit_status"] == 3
+    by_kind = check["figures"]["by_kind"]
+    assert by_kind["spider ValueError"] == result.stats["exceptions"]["spider ValueError"] > 0
+    assert by_kind["item KeyError"] > 0
+    assert "spider ValueError" in check["message"] and "item KeyError" in check["message"]
+    assert "newscrawl:   exceptions: " in result.log
