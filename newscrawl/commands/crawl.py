@@ -23,6 +23,7 @@ from twisted.python.failure import Failure
 from newscrawl.config import SettingError
 from newscrawl.discovery.args import ArgumentError
 from newscrawl.monitors.exit import ExitStatus, exit_reasons, exit_status
+from newscrawl.monitors.run import JUDGEMENT_ERROR_STAT
 
 FAILURES_STAT = "newscrawl/health/failures"
 
@@ -56,6 +57,10 @@ class Command(ScrapyCrawl):
     def status_of(crawler: Crawler) -> int:
         stats = crawler.stats.get_stats() if crawler.stats is not None else {}
         status = exit_status(stats)
+        errors = stats.get(JUDGEMENT_ERROR_STAT) or []
+        if errors:  # the tracebacks are in the log
+            more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+            print(f"error: the run's health judgement failed: {errors[0]}{more}", file=sys.stderr)
         if status:
             reasons = ", ".join(f"{r} ({c})" for r, c in sorted(exit_reasons(stats).items()))
             print(f"newscrawl: exit status {status}: {reasons}", file=sys.stderr)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import logging
 import smtplib
+import traceback
 import urllib.request
 from email.message import EmailMessage
 from pathlib import Path
@@ -50,6 +51,16 @@ class HealthAction(Action):
 class HealthReport(HealthAction):
     def run_action(self) -> None:
         health = self.health
+        try:
+            self.report(health)
+        except Exception:
+            health.judgement_failed(self.name, traceback.format_exc())
+            path = health_path(health.crawler)
+            if path is not None:  # say so in the health file, whatever it said before
+                write_text_atomic(path, json.dumps(health.report(), indent=2) + "\n")
+            raise
+
+    def report(self, health: HealthRun) -> None:
         health.stamp()
         stats = health.crawler.stats
         assert stats is not None
@@ -121,6 +132,7 @@ class AlertAction(HealthAction):
         if not health.healthy:
             status = "failed"
             lines = [f"{c.name}: {c.message}" for c in health.failed]
+            lines += [f"health judgement failed: {error}" for error in health.errors]
             head = f"newscrawl job {health.job}: run unhealthy (exit status {health.exit_status()})"
         elif self.config.alert_on_recovery and health.previous_healthy() is False:
             status = "recovered"

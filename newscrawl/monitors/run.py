@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,10 +13,16 @@ from scrapy.crawler import Crawler
 
 from newscrawl.config import crawl_settings
 from newscrawl.monitors.checks import Check, Limits, RunFigures
-from newscrawl.monitors.exit import exit_reasons, exit_status
+from newscrawl.monitors.exit import ExitStatus, exit_reasons, exit_status, record_exit
 from newscrawl.monitors.history import history_path, read_history
 from newscrawl.output.runfiles import HEALTH_SUFFIX, RUN_FEED, RUN_HEALTH
 from newscrawl.state.session import session_for, state_dir
+
+logger = logging.getLogger(__name__)
+
+#: The exit reason, and the stat with the errors, of a judgement that failed (exit status 1).
+JUDGEMENT_REASON = "health_judgement"
+JUDGEMENT_ERROR_STAT = "newscrawl/health/judgement_errors"
 
 _RUNS: WeakKeyDictionary[Crawler, HealthRun] = WeakKeyDictionary()
 
@@ -52,6 +59,8 @@ class HealthRun:
     history: list[dict[str, Any]]
     checks: list[Check] = field(default_factory=list)
     judged_at: str = ""
+    #: What failed in the judgement itself (a monitor or the report raised): the run crashed.
+    errors: list[str] = field(default_factory=list)
 
     @classmethod
     def of(cls, crawler: Crawler) -> HealthRun:
@@ -91,7 +100,18 @@ class HealthRun:
 
     @property
     def healthy(self) -> bool:
-        return not self.failed
+        return not self.failed and not self.errors
+
+    def judgement_failed(self, where: str, trace: str) -> None:
+        """A monitor or the health report raised: log the traceback and make the run exit 1
+        (a crash), with the error in the stats for the crawl command's ``error:`` line."""
+        logger.error("Health judgement failed in %s:\n%s", where, trace.rstrip())
+        last = trace.strip().splitlines()[-1] if trace.strip() else "unknown error"
+        self.errors.append(f"{where}: {last}")
+        stats = self.crawler.stats
+        assert stats is not None
+        record_exit(stats, JUDGEMENT_REASON, ExitStatus.CRASH)
+        stats.set_value(JUDGEMENT_ERROR_STAT, list(self.errors))
 
     def exit_status(self) -> int:
         return exit_status(self.stats)
@@ -111,6 +131,8 @@ class HealthRun:
             "site": figures.site,
             "finish_reason": figures.finish_reason,
             "judged_at": self.judged_at,
+            "judgement_failed": bool(self.errors),
+            "judgement_errors": list(self.errors),
             "checks": [check.as_dict() for check in self.checks],
         }
 

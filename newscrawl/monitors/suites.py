@@ -8,6 +8,9 @@ exit status and send alerts (``newscrawl.monitors.actions``).
 
 from __future__ import annotations
 
+from typing import Any
+
+from scrapy.crawler import Crawler
 from spidermon import Monitor, MonitorSuite, monitors
 
 from newscrawl.config import crawl_settings
@@ -87,7 +90,23 @@ class OutputMonitor(HealthMonitor):
 
 
 class CloseSuite(MonitorSuite):
-    """Every health check; the report first, then alerts on failure (or recovery)."""
+    """Every health check; the report first, then alerts on failure (or recovery).
+
+    A monitor that raises (rather than fails) is a judgement that could not be made: the run
+    exits 1 and its health file says so (:meth:`HealthRun.judgement_failed`)."""
+
+    crawler: Crawler | None = None
+
+    def init_data(self, data: Any) -> None:
+        super().init_data(data)
+        self.crawler = data.get("crawler")
+
+    def on_monitors_finished(self, result: Any) -> None:
+        if self.crawler is None:
+            return
+        health = HealthRun.of(self.crawler)
+        for test, trace in result.errors:
+            health.judgement_failed(getattr(test, "method_name", str(test)), trace)
 
     monitors = [SiteMonitor, RunMonitor, OutputMonitor]
     monitors_finished_actions = [HealthReport]

@@ -163,3 +163,32 @@ def test_exceptions_in_the_spider_and_pipelines_fail_the_run(
     assert by_kind["item KeyError"] > 0
     assert "spider ValueError" in check["message"] and "item KeyError" in check["message"]
     assert "newscrawl:   exceptions: " in result.log
+
+
+def test_a_judgement_that_raises_is_a_crash(
+    replica_factory: Callable[..., ReplicaServer], tmp_path: Path
+) -> None:
+    replica = replica_factory(articles=60, seed=21, truth=False)
+    # A monitor raises: a hand-edited history line the coverage check cannot compare with.
+    history = tmp_path / "monitor" / "state" / "health-history.jl"
+    history.parent.mkdir(parents=True)
+    history.write_text('{"mode": "incremental", "records": "many", "coverage": {"tags": 1}}\n')
+    result = crawl(replica.base_url, tmp_path / "monitor")
+    assert result.returncode == 1, result.log[-3000:]
+    assert "Traceback" in result.log and "TypeError" in result.log
+    [line] = [line for line in result.log.splitlines() if line.startswith("error:")]
+    assert "health judgement failed: field_coverage: TypeError" in line
+    health = health_of(result)
+    assert health["judgement_failed"] and not health["healthy"] and health["exit_status"] == 1
+    assert health["judgement_errors"][0].startswith("field_coverage: TypeError")
+
+    # The health report raises: the Prometheus file it is told to write is a directory.
+    prom = tmp_path / "report" / "metrics.prom"
+    prom.mkdir(parents=True)
+    result = crawl(replica.base_url, tmp_path / "report", NEWSCRAWL_PROMETHEUS_FILE=prom)
+    assert result.returncode == 1, result.log[-3000:]
+    assert "Traceback" in result.log and "IsADirectoryError" in result.log
+    [line] = [line for line in result.log.splitlines() if line.startswith("error:")]
+    assert "health judgement failed: HealthReport: IsADirectoryError" in line
+    health = health_of(result)
+    assert health["judgement_failed"] and health["exit_status"] == 1
