@@ -7,6 +7,7 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from newscrawl_replica.testing import ReplicaServer
@@ -93,8 +94,24 @@ def test_challenge_without_browser_is_blocked(
     assert not blocked["ok"] and blocked["figures"]["unsolved_challenges"] > 0
 
 
-def test_bad_argument_exits_2_with_one_line(tmp_path: Path) -> None:
-    command = scrapy_command("crawl", "almayadeen", "-a", "edition=fr")
+@pytest.mark.parametrize(
+    ("given", "named"),
+    [
+        (("-a", "edition=fr"), ("edition", "'fr'")),
+        (("-a", "discover=listings", "-s", "NEWSCRAWL_MAX_LISTING_PAGES=abc"),
+         ("NEWSCRAWL_MAX_LISTING_PAGES: not a whole number: 'abc'",)),
+        (("-s", "NEWSCRAWL_FEED_FSYNC_EVERY=x"), ("NEWSCRAWL_FEED_FSYNC_EVERY: ", "'x'")),
+        (("-s", "NEWSCRAWL_INCREMENTAL_OVERLAP_HOURS=two"),
+         ("NEWSCRAWL_INCREMENTAL_OVERLAP_HOURS: not a number: 'two'",)),
+        (("-s", "NEWSCRAWL_HEALTH_MIN_ARTICLES=lots"), ("NEWSCRAWL_HEALTH_MIN_ARTICLES: ",)),
+        (("-s", "DOWNLOAD_TIMEOUT=-1"), ("DOWNLOAD_TIMEOUT: ", "-1")),
+    ],
+)  # fmt: skip
+def test_bad_argument_or_setting_exits_2_with_one_line_before_any_request(
+    given: tuple[str, ...], named: tuple[str, ...], tmp_path: Path
+) -> None:
+    site = f"http://127.0.0.1:{free_port()}"
+    command = scrapy_command("crawl", "almayadeen", "-a", f"base_url={site}", *given)
     proc = subprocess.run(
         [*command, "-s", f"NEWSCRAWL_OUTPUT_DIR={tmp_path}"],
         env=crawl_env(),
@@ -104,10 +121,13 @@ def test_bad_argument_exits_2_with_one_line(tmp_path: Path) -> None:
         timeout=120,
         check=False,
     )
-    assert proc.returncode == 2
+    assert proc.returncode == 2, proc.stderr[-3000:]
     assert "Traceback" not in proc.stderr
     [line] = [line for line in proc.stderr.splitlines() if line.startswith("error:")]
-    assert "edition" in line and "'fr'" in line
+    assert all(part in line for part in named), line
+    # Stopped before the crawl began: no request, no file, no state.
+    assert "Spider opened" not in proc.stderr and "Crawled (" not in proc.stderr
+    assert not list(tmp_path.iterdir())
 
 
 def test_a_field_that_disappears_fails_the_run_and_alerts_once(
