@@ -2,8 +2,9 @@
 
 A worker that loses its connection does not crash: each command is retried with exponential
 back-off (logged at WARNING), for at most ``NEWSCRAWL_REDIS_RETRY_SECONDS`` in all, after which
-the error is raised. Redis restarted with persistence on (AOF) comes back with every key, so the
-worker resumes where it was.
+the error is raised; a stop signal ends the back-off at once (``newscrawl.stopping``). Redis
+restarted with persistence on (AOF) comes back with every key, so the worker resumes where it
+was.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from redis.retry import Retry
 from scrapy.settings import BaseSettings
 
 from newscrawl.config import crawl_settings
+from newscrawl.stopping import STOP, wait
 
 logger = logging.getLogger(__name__)
 
@@ -67,17 +69,17 @@ class LoggedRetry(Retry):
                 else:
                     fail(error)
                 waited = time.monotonic() - started
-                if waited >= self.seconds:
+                if STOP.is_set() or waited >= self.seconds:
                     logger.error(
-                        "Redis unreachable for %.0f s (%d attempts): giving up: %s",
-                        waited, failures, error,
+                        "Redis unreachable for %.0f s (%d attempts): giving up%s: %s",
+                        waited, failures, " (a stop was asked for)" if STOP.is_set() else "", error,
                     )  # fmt: skip
                     raise
                 backoff = min(self._backoff.compute(failures), self.seconds - waited)
                 logger.warning(
                     "Redis connection lost (%s); retry %d in %.1f s", error, failures, backoff
                 )
-                time.sleep(max(backoff, 0.0))
+                wait(backoff)  # a stop signal ends the wait, and the retries
 
 
 def connect(settings: BaseSettings) -> redis.Redis:

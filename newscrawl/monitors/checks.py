@@ -27,6 +27,7 @@ from newscrawl.monitors.figures import (
 )
 from newscrawl.monitors.history import median_of, recent
 from newscrawl.schema import FIELDS
+from newscrawl.stopping import STOP_STAT
 
 #: Failed-request kinds that are the crawl's own choices, not failures of the site.
 POLICY_KINDS = ("refused/robots", "refused/offsite")
@@ -105,6 +106,8 @@ class RunFigures:
     challenge: dict[str, int]
     filled: dict[str, int]
     dates: dict[str, Any]
+    #: The signal that stopped the run on request (``SIGTERM``, ``SIGINT``), or None.
+    stopped_by: str | None = None
 
     @classmethod
     def from_stats(cls, stats: Mapping[str, Any], mode: str) -> RunFigures:
@@ -132,6 +135,7 @@ class RunFigures:
             challenge=_prefixed(stats, "newscrawl/challenge/"),
             filled={name: int(stats.get(f"{COVERAGE}{name}", 0)) for name in FIELDS},
             dates={k: v for k, v in stats.items() if k.startswith(DATES)},
+            stopped_by=stats.get(STOP_STAT),
         )
 
     @property
@@ -183,7 +187,17 @@ def _kinds(counts: Mapping[str, int]) -> str:
 # -- the checks --------------------------------------------------------------------------------
 
 
+def _stopped(name: str, fig: RunFigures) -> Check | None:
+    """A check of the whole run is not judged on a run a signal stopped before its end."""
+    if fig.stopped_by is None:
+        return None
+    return Check(name, True, f"not judged: {fig.stopped_by} stopped the run before its end",
+                 {"stopped_by": fig.stopped_by})  # fmt: skip
+
+
 def check_finish(fig: RunFigures, limits: Limits) -> Check:
+    if stopped := _stopped("finish_reason", fig):
+        return stopped
     ok = fig.finish_reason in limits.finish_reasons
     return Check(
         "finish_reason",
@@ -278,6 +292,8 @@ def check_not_blocked(fig: RunFigures) -> Check:
 
 
 def check_articles(fig: RunFigures, history: Sequence[dict[str, Any]], limits: Limits) -> Check:
+    if stopped := _stopped("enough_articles", fig):
+        return stopped
     same_mode = recent(history, limits.history_runs, mode=fig.mode, finish_reason="finished")
     typical = median_of(same_mode, "articles")
     floor = float(limits.min_articles)
@@ -392,6 +408,8 @@ def coverage_drifts(
 
 
 def check_coverage(fig: RunFigures, history: Sequence[dict[str, Any]], limits: Limits) -> Check:
+    if stopped := _stopped("field_coverage", fig):
+        return stopped
     usable = [
         run
         for run in history

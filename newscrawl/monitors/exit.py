@@ -13,10 +13,13 @@ code  meaning
 3     unhealthy output: a monitor failed (too few articles, field coverage drift, rejects, …)
 4     the site was unreachable or blocked
 5     the output failed (the feed could not be written or published)
+6     stopped on request: a SIGTERM or SIGINT stopped the run gracefully (the feed is
+      published, the next run carries on); not a failure for a scheduler
 ====  ======================================================================
 
-Severity is 1 > 5 > 4 > 3 > 0: a crash of the judgement (``health_judgement``) is recorded
-like the others and wins; 2 ends the run before any of these is recorded.
+Severity is 1 > 5 > 4 > 3 > 6 > 0: a crash of the judgement (``health_judgement``) is
+recorded like the others and wins; a stopped run whose output failed, or whose site was
+unreachable, still says so; 2 ends the run before any of these is recorded.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ class ExitStatus(IntEnum):
     UNHEALTHY = 3
     UNREACHABLE = 4
     OUTPUT_FAILED = 5
+    STOPPED = 6
 
 
 #: Most severe first; 2 is not recorded in stats, 1 only by a judgement that raised.
@@ -45,6 +49,7 @@ SEVERITY: tuple[ExitStatus, ...] = (
     ExitStatus.OUTPUT_FAILED,
     ExitStatus.UNREACHABLE,
     ExitStatus.UNHEALTHY,
+    ExitStatus.STOPPED,
 )
 
 

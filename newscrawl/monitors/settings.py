@@ -69,6 +69,8 @@ COMPONENTS: dict[str, dict[str, int]] = {
     "EXTENSIONS": {
         # After the run summary (500): monitors read the finish reason CoreStats recorded.
         "newscrawl.monitors.figures.ItemErrorStats": 60,
+        # A stop signal: noticed in every wait, and exit status 6.
+        "newscrawl.stopping.StopSignals": 70,
         "spidermon.contrib.scrapy.extensions.Spidermon": 950,
     },
 }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -11,7 +12,15 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from newscrawl_replica.testing import ReplicaServer
-from tests.support.crawl import PROJECT, crawl_env, scrapy_command
+from tests.support.crawl import (
+    PROJECT,
+    collect,
+    crawl_env,
+    last_log,
+    scrapy_command,
+    start_crawl,
+    wait_for_feed_line,
+)
 from tests.support.feeds import read_jsonl
 
 from .health_run import checks_of, crawl, health_of
@@ -212,3 +221,29 @@ def test_a_judgement_that_raises_is_a_crash(
     assert "health judgement failed: HealthReport: IsADirectoryError" in line
     health = health_of(result)
     assert health["judgement_failed"] and health["exit_status"] == 1
+
+
+def test_a_stop_asked_for_by_a_signal_exits_6_and_is_not_a_failure(
+    replica_factory: Callable[..., ReplicaServer], tmp_path: Path
+) -> None:
+    replica = replica_factory(articles=60, seed=21, truth=False)
+    paced = {"CONCURRENT_REQUESTS": 1, "DOWNLOAD_DELAY": 0.05}  # still running when stopped
+    with WebhookReceiver() as hook:
+        run = start_crawl(
+            replica.base_url, tmp_path, settings={**paced, "NEWSCRAWL_ALERT_WEBHOOK_URL": hook.url}
+        )
+        wait_for_feed_line(run, tmp_path)
+        run.send_signal(signal.SIGTERM)
+        assert run.wait(timeout=60) == 6, last_log(tmp_path).read_text()[-3000:]
+    log = last_log(tmp_path).read_text()
+    assert "newscrawl: exit status 6: stopped (6)" in log
+    result = collect(tmp_path, [], 6, log, "", 0.0)
+    assert result.stats["finish_reason"] == "shutdown" and 0 < len(result.records) < 60
+    assert not list(tmp_path.rglob("*.jsonl.part"))  # the feed was published
+    health = health_of(result)
+    assert health["healthy"] and health["exit_status"] == 6
+    assert health["exit_reasons"] == {"stopped": 6}
+    checks = checks_of(health)
+    for name in ("finish_reason", "enough_articles", "field_coverage"):
+        assert checks[name]["message"] == "not judged: SIGTERM stopped the run before its end"
+    assert hook.posts == []  # nothing to alert about
