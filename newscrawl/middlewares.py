@@ -6,7 +6,6 @@ reads robots.txt for Allow/Disallow only, not for ``Crawl-delay``. Both are smal
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -21,6 +20,7 @@ from scrapy.http import Response
 from scrapy.utils.response import response_status_message
 
 from newscrawl.config import crawl_settings
+from newscrawl.stopping import wait_async
 
 logger = logging.getLogger(__name__)
 
@@ -71,7 +71,8 @@ class RetryAfterMiddleware(RetryMiddleware):
             self.crawler.stats.inc_value("newscrawl/retry_after/waits")
             self.crawler.stats.inc_value("newscrawl/retry_after/seconds", round(capped))
             logger.info("Retry-After %.1fs (waiting %.1fs) for %s", wait, capped, request.url)
-            await asyncio.sleep(capped)
+            if await wait_async(capped):
+                return response  # a stop was asked for: not retried, counted as it answered
         return retry
 
 

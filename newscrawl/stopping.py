@@ -4,8 +4,11 @@ Scrapy stops gracefully on the first SIGTERM or SIGINT (it closes the spider, so
 published and the state closed) and hard on the second. :class:`StopSignals` (an extension)
 puts a handler in front of Scrapy's once the reactor runs, which
 
-- sets :data:`STOP`, so that waits outside the reactor (a Redis reconnect's back-off,
-  ``newscrawl.frontier.connection``) end within a fraction of a second (:func:`wait`);
+- sets :data:`STOP`, so that every wait ends within a fraction of a second: a Redis
+  reconnect's back-off, which blocks the reactor (``newscrawl.frontier.connection``,
+  :func:`wait`), and a ``Retry-After`` or a shared rate limit's wait, which a graceful stop
+  would otherwise sit through (``newscrawl.middlewares``, ``newscrawl.frontier.limiter``,
+  :func:`wait_async`);
 - records ``newscrawl/stop/signal`` and the exit reason ``stopped`` with status 6
   (``newscrawl.monitors.exit``): a run stopped on request is not a failure, and the checks that
   judge a whole run (finish reason, article floor, field coverage) leave it unjudged.
@@ -13,6 +16,7 @@ puts a handler in front of Scrapy's once the reactor runs, which
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import signal
 import threading
@@ -44,6 +48,18 @@ def wait(seconds: float) -> bool:
             return False
         # Short sleeps: a signal handler may run in this very thread, between two of them.
         time.sleep(min(POLL_SECONDS, left))
+    return True
+
+
+async def wait_async(seconds: float) -> bool:
+    """:func:`wait` for coroutines on the reactor's loop (a Retry-After wait): a graceful stop
+    waits for the requests in progress, so none may sleep through it."""
+    deadline = time.monotonic() + max(seconds, 0.0)
+    while not STOP.is_set():
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return False
+        await asyncio.sleep(min(POLL_SECONDS, left))
     return True
 
 

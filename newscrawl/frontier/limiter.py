@@ -30,6 +30,7 @@ from scrapy.http import Response
 
 from newscrawl.config import crawl_settings
 from newscrawl.frontier.connection import Keys, connect, frontier_enabled
+from newscrawl.stopping import wait_async
 
 #: Request meta key: the concurrency token the request holds (``host token``).
 TOKEN_META = "newscrawl_frontier_token"
@@ -71,7 +72,7 @@ class SharedRateLimitMiddleware:
         host = urlsplit(request.url).hostname or ""
         wait = float(self._reserve(keys=[self.keys.limiter(host)], args=[self.interval])[0])
         if wait > 0:
-            await asyncio.sleep(wait)
+            await wait_async(wait)
         stats = self.crawler.stats
         if stats is not None:
             stats.inc_value("newscrawl/frontier/rate_limited_ms", round(wait * 1000))
