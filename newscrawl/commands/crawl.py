@@ -2,7 +2,7 @@
 
 Scrapy's own ``crawl`` exits 0 unless the crawler could not start. This one exits with the
 most severe status the run's components recorded (3 unhealthy output, 4 site unreachable or
-blocked, 5 output failed), prints each failed check on stderr, and turns a bad spider argument
+blocked, 5 output failed, 6 stopped on request, 1 a health judgement that raised), prints each failed check on stderr, and turns a bad spider argument
 into one line and status 2 instead of a traceback, and so does a bad setting
 (``newscrawl.config``). A crash stays 1.
 """
@@ -31,8 +31,9 @@ FAILURES_STAT = "newscrawl/health/failures"
 class Command(ScrapyCrawl):
     def long_desc(self) -> str:
         return (
-            "Run a spider of the project. Exit status: 0 healthy, 1 crash, 2 bad arguments, "
-            "3 unhealthy output, 4 site unreachable or blocked, 5 output failed."
+            "Run a spider of the project. Exit status: 0 healthy, 1 crash, 2 bad arguments or "
+            "settings, 3 unhealthy output, 4 site unreachable or blocked, 5 output failed, "
+            "6 stopped on request (SIGTERM, SIGINT)."
         )
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
