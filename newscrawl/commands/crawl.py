@@ -2,9 +2,9 @@
 
 Scrapy's own ``crawl`` exits 0 unless the crawler could not start. This one exits with the
 most severe status the run's components recorded (3 unhealthy output, 4 site unreachable or
-blocked, 5 output failed, 6 stopped on request, 1 a health judgement that raised), prints each failed check on stderr, and turns a bad spider argument
-into one line and status 2 instead of a traceback, and so does a bad setting
-(``newscrawl.config``). A crash stays 1.
+blocked, 5 output failed, 6 stopped on request, 1 a health judgement that raised), prints each
+failed check on stderr, and turns a bad spider argument or setting (``newscrawl.config``) into
+one line and status 2 instead of a traceback. A crash stays 1.
 """
 
 from __future__ import annotations
