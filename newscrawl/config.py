@@ -183,6 +183,8 @@ class CrawlSettings(BaseModel):
     playwright_default_navigation_timeout: Seconds = _setting(
         30_000, "PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT"
     )
+    closespider_itemcount: Count = _setting(0, "CLOSESPIDER_ITEMCOUNT")
+    closespider_pagecount: Count = _setting(0, "CLOSESPIDER_PAGECOUNT")
     jobdir: Annotated[str | None, Optional] = _setting(None, "JOBDIR")
     dupefilter_debug: bool = _setting(False, "DUPEFILTER_DEBUG")
 

@@ -108,9 +108,14 @@ class RunFigures:
     dates: dict[str, Any]
     #: The signal that stopped the run on request (``SIGTERM``, ``SIGINT``), or None.
     stopped_by: str | None = None
+    #: Records that came out of the pipelines (what the feeds were given).
+    scraped: int = 0
+    #: What part of the site the run was asked for ("" the whole crawl; see ``run_scope``):
+    #: floors and baselines compare runs of the same scope only.
+    scope: str = ""
 
     @classmethod
-    def from_stats(cls, stats: Mapping[str, Any], mode: str) -> RunFigures:
+    def from_stats(cls, stats: Mapping[str, Any], mode: str, scope: str = "") -> RunFigures:
         reach: dict[str, dict[str, int]] = {"listing": {}, "sitemap": {}}
         for key, value in stats.items():
             if key.startswith(REACH) and key.count("/") == 3:
@@ -136,13 +141,16 @@ class RunFigures:
             filled={name: int(stats.get(f"{COVERAGE}{name}", 0)) for name in FIELDS},
             dates={k: v for k, v in stats.items() if k.startswith(DATES)},
             stopped_by=stats.get(STOP_STAT),
+            scraped=int(stats.get("item_scraped_count", 0)),
+            scope=scope,
         )
 
     @property
     def articles(self) -> int:
         """What the article floor judges: the new and changed records of an incremental run
-        (known ones are not fetched), every valid record extracted otherwise."""
-        return self.new + self.updated if self.mode == "incremental" else self.records
+        (known ones are not fetched), every record handed to the feeds otherwise (not the
+        records a cap dropped)."""
+        return self.new + self.updated if self.mode == "incremental" else self.scraped
 
     @property
     def raised(self) -> dict[str, int]:
@@ -294,7 +302,13 @@ def check_not_blocked(fig: RunFigures) -> Check:
 def check_articles(fig: RunFigures, history: Sequence[dict[str, Any]], limits: Limits) -> Check:
     if stopped := _stopped("enough_articles", fig):
         return stopped
-    same_mode = recent(history, limits.history_runs, mode=fig.mode, finish_reason="finished")
+    # Like with like: runs of the same mode and scope that ran to their end (or their cap).
+    alike = [
+        run
+        for run in history
+        if run.get("scope", "") == fig.scope and run.get("finish_reason") in limits.finish_reasons
+    ]
+    same_mode = recent(alike, limits.history_runs, mode=fig.mode)
     typical = median_of(same_mode, "articles")
     floor = float(limits.min_articles)
     if typical is not None:
@@ -413,7 +427,9 @@ def check_coverage(fig: RunFigures, history: Sequence[dict[str, Any]], limits: L
     usable = [
         run
         for run in history
-        if run.get("records", 0) >= limits.coverage_min_records and run.get("coverage")
+        if run.get("records", 0) >= limits.coverage_min_records
+        and run.get("coverage")
+        and run.get("scope", "") == fig.scope
     ][-limits.history_runs :]
     figures: dict[str, Any] = {"records": fig.records, "history_runs": len(usable)}
     if fig.records < limits.coverage_min_records or not usable:

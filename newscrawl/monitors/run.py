@@ -10,8 +10,10 @@ from typing import Any
 from weakref import WeakKeyDictionary
 
 from scrapy.crawler import Crawler
+from scrapy.settings import BaseSettings
 
 from newscrawl.config import crawl_settings
+from newscrawl.discovery.args import DEFAULT_SOURCES, CrawlArgs
 from newscrawl.monitors.checks import Check, Limits, RunFigures
 from newscrawl.monitors.exit import ExitStatus, exit_reasons, exit_status, record_exit
 from newscrawl.monitors.history import history_path, read_history
@@ -23,6 +25,9 @@ logger = logging.getLogger(__name__)
 #: The exit reason, and the stat with the errors, of a judgement that failed (exit status 1).
 JUDGEMENT_REASON = "health_judgement"
 JUDGEMENT_ERROR_STAT = "newscrawl/health/judgement_errors"
+
+#: The arguments that limit a run to part of the site.
+LIMITING = ("sections", "since", "until", "max_articles")
 
 _RUNS: WeakKeyDictionary[Crawler, HealthRun] = WeakKeyDictionary()
 
@@ -49,9 +54,27 @@ def health_path(crawler: Crawler) -> Path | None:
     return Path(configured) if configured else None
 
 
+def run_scope(settings: BaseSettings) -> str:
+    """What part of the site a run was asked for, "" for the whole crawl: a cap, a date window,
+    sections, other discovery sources (``-a`` arguments) or a CLOSESPIDER limit. Runs are
+    compared with runs of the same scope only."""
+    args = CrawlArgs.from_settings(settings)
+    config = crawl_settings(settings)
+    parts = [f"{name}={value}" for name, value in args.to_settings_values().items()
+             if name in LIMITING and value not in (None, "")]  # fmt: skip
+    if args.discover != DEFAULT_SOURCES:
+        parts.append("discover=" + ",".join(args.discover))
+    if config.closespider_itemcount:
+        parts.append(f"CLOSESPIDER_ITEMCOUNT={config.closespider_itemcount}")
+    if config.closespider_pagecount:
+        parts.append(f"CLOSESPIDER_PAGECOUNT={config.closespider_pagecount}")
+    return " ".join(parts)
+
+
 @dataclass
 class HealthRun:
     crawler: Crawler
+    scope: str
     job: str
     mode: str
     limits: Limits
@@ -69,13 +92,12 @@ class HealthRun:
         if run is None:
             settings = crawler.settings
             session = session_for(crawler)
-            history_file = (
-                history_path(state_dir(settings))
-                if crawl_settings(settings).state_enabled
-                else None
-            )
+            # The job's history is the job's runs': a run without crawl state (an export, or
+            # the state turned off) neither reads nor writes it.
+            history_file = history_path(session.dir) if session is not None else None
             run = cls(
                 crawler=crawler,
+                scope=run_scope(settings),
                 job=job_name(crawler),
                 mode=session.mode.value if session is not None else "stateless",
                 limits=Limits.from_settings(settings),
@@ -91,7 +113,7 @@ class HealthRun:
         return self.crawler.stats.get_stats()
 
     def figures(self) -> RunFigures:
-        return RunFigures.from_stats(self.stats, self.mode)
+        return RunFigures.from_stats(self.stats, self.mode, self.scope)
 
     @property
     def failed(self) -> list[Check]:
@@ -141,6 +163,7 @@ class HealthRun:
         return {
             "finished_at": self.judged_at,
             "mode": self.mode,
+            "scope": self.scope,
             "finish_reason": figures.finish_reason,
             "articles": figures.articles,
             "records": figures.records,

@@ -71,9 +71,9 @@ def test_coverage_is_not_judged_without_history_or_on_small_runs() -> None:
 def test_article_floor_is_relative_to_runs_of_the_same_mode() -> None:
     history = [{"mode": "full", "finish_reason": "finished", "articles": 1000}] * 10
     history += [{"mode": "incremental", "finish_reason": "finished", "articles": 10}] * 10
-    low = check_articles(figures("full", **{"newscrawl/coverage/records": 150}), history, Limits())
+    low = check_articles(figures("full", item_scraped_count=150), history, Limits())
     assert not low.ok and "below the floor 200" in low.message
-    ok = check_articles(figures("full", **{"newscrawl/coverage/records": 250}), history, Limits())
+    ok = check_articles(figures("full", item_scraped_count=250), history, Limits())
     assert ok.ok
 
 
@@ -118,3 +118,18 @@ def test_any_exception_fails_unless_below_the_documented_small_rate() -> None:
     assert check_exceptions(figures(response_received_count=5000, **raised), Limits()).ok
     clean = check_exceptions(figures(response_received_count=2), Limits())
     assert clean.ok and clean.figures["exceptions"] == 0
+
+
+def test_a_limited_run_is_compared_with_runs_of_the_same_scope_only() -> None:
+    whole = [{"mode": "full", "finish_reason": "finished", "articles": 310}] * 5
+    capped = [{"mode": "full", "finish_reason": "max_articles", "articles": 20,
+               "scope": "max_articles=20"}] * 5  # fmt: skip
+    run = RunFigures.from_stats(
+        {"finish_reason": "max_articles", "item_scraped_count": 20}, "full", "max_articles=20"
+    )
+    check = check_articles(run, whole, Limits())
+    assert check.ok and check.figures["recent_runs"] == 0 and check.figures["floor"] == 1
+    check = check_articles(run, whole + capped, Limits())
+    assert check.ok and check.figures["median_of_recent_runs"] == 20
+    # The articles are the records handed to the feeds, not those a cap dropped after.
+    assert check.figures["articles"] == 20

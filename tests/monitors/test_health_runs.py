@@ -247,3 +247,32 @@ def test_a_stop_asked_for_by_a_signal_exits_6_and_is_not_a_failure(
     for name in ("finish_reason", "enough_articles", "field_coverage"):
         assert checks[name]["message"] == "not judged: SIGTERM stopped the run before its end"
     assert hook.posts == []  # nothing to alert about
+
+
+def test_exports_leave_the_job_alone_and_runs_are_judged_like_with_like(
+    replica_factory: Callable[..., ReplicaServer], tmp_path: Path
+) -> None:
+    replica = replica_factory(articles=60, seed=21, truth=False)
+    state = tmp_path / "state"
+    # An export (-O, no -a mode=): the job's state and history are neither read nor written.
+    export = crawl(replica.base_url, tmp_path, "-O", str(tmp_path / "export.jsonl"))
+    assert export.returncode == 0, export.log[-3000:]
+    assert len(export.records) == 60 and not state.exists()
+
+    # The job's whole crawl, twice: the second repeats every article, and skips none.
+    for _ in range(2):
+        full = crawl(replica.base_url, tmp_path, "mode=full")
+        assert full.returncode == 0, full.log[-3000:]
+    assert full.stats["repeated"] == 60 and full.stats["unchanged_skipped"] == 0
+    assert full.stats["new"] + full.stats["updated"] + full.stats["repeated"] == 60
+    assert len(read_jsonl(state / "health-history.jl")) == 2
+
+    # A capped run of the job is not judged against the whole crawl's 60 articles; its
+    # articles are the lines it wrote (not the records the cap dropped after them).
+    capped = crawl(replica.base_url, tmp_path, "mode=full", "max_articles=5")
+    assert capped.returncode == 0, capped.log[-3000:]
+    enough = checks_of(health_of(capped))["enough_articles"]
+    assert enough["ok"] and enough["figures"]["recent_runs"] == 0
+    assert enough["figures"]["articles"] == len(capped.records) == 5
+    history = read_jsonl(state / "health-history.jl")
+    assert [run["scope"] for run in history] == ["", "", "max_articles=5"]
