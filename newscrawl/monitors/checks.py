@@ -347,13 +347,20 @@ def check_articles(fig: RunFigures, history: Sequence[dict[str, Any]], limits: L
     )
 
 
+def _per_page(
+    name: str, counts: dict[str, int], pages: int, max_rate: float
+) -> tuple[int, float, dict[str, Any]]:
+    """How many by kind, their rate per page fetched (infinite with no page), and the figures."""
+    total = sum(counts.values())
+    rate = total / pages if pages else (math.inf if total else 0.0)
+    shown = None if math.isinf(rate) else round(rate, 4)
+    figures = {name: total, "by_kind": counts, "pages": pages, "rate": shown, "max_rate": max_rate}
+    return total, rate, figures
+
+
 def check_errors(fig: RunFigures, limits: Limits) -> Check:
     failed = fig.failed
-    total = sum(failed.values())
-    rate = total / fig.pages if fig.pages else (math.inf if total else 0.0)
-    figures = {"failed_requests": total, "by_kind": failed, "pages": fig.pages,
-               "rate": None if math.isinf(rate) else round(rate, 4),
-               "max_rate": limits.max_error_rate}  # fmt: skip
+    total, rate, figures = _per_page("failed_requests", failed, fig.pages, limits.max_error_rate)
     ok = rate <= limits.max_error_rate
     text = f"{total} failed requests against {fig.pages} pages fetched"
     if fig.pages:
@@ -368,11 +375,7 @@ def check_exceptions(fig: RunFigures, limits: Limits) -> Check:
     the run lost without a word in the feed or the rejects, so any is a failure unless below
     ``NEWSCRAWL_HEALTH_MAX_EXCEPTION_RATE`` of the pages fetched."""
     raised = fig.raised
-    total = sum(raised.values())
-    rate = total / fig.pages if fig.pages else (math.inf if total else 0.0)
-    figures = {"exceptions": total, "by_kind": raised, "pages": fig.pages,
-               "rate": None if math.isinf(rate) else round(rate, 4),
-               "max_rate": limits.max_exception_rate}  # fmt: skip
+    total, rate, figures = _per_page("exceptions", raised, fig.pages, limits.max_exception_rate)
     ok = not total or rate <= limits.max_exception_rate
     text = f"{total} exceptions in the spider and the item pipelines against {fig.pages} pages"
     if total:
