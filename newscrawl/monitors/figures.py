@@ -3,8 +3,9 @@
 - :class:`ReachStats` (downloader middleware, next to the engine, so it sees each request's
   final answer after redirects, retries and challenge solves): which site the run crawls
   (``newscrawl/reach/site``), how its listing and sitemap pages answered
-  (``newscrawl/reach/{listing,sitemap}/{status|failed}``) and how many answers were challenges
-  nobody solved (``newscrawl/reach/challenged``).
+  (``newscrawl/reach/{listing,sitemap}/{status|failed}``), how many answers were challenges
+  nobody solved (``newscrawl/reach/challenged``), and the download errors of requests that no
+  errback counts (``newscrawl/errors/{kind}``, as the spider's errback counts its own).
 - :class:`ItemErrorStats` (extension): exceptions item pipelines raised, by class
   (``newscrawl/item_errors/{class}``), beside Scrapy's own ``spider_exceptions/{class}``.
 - :class:`CoveragePipeline` (item pipeline, after validation and before the incremental state
@@ -28,6 +29,7 @@ from scrapy.http import Response
 
 from newscrawl.browser.challenge import is_challenge
 from newscrawl.config import crawl_settings
+from newscrawl.discovery.failures import failure_kind
 from newscrawl.discovery.rules import SITEMAP_INDEX_PATH, UrlKind
 from newscrawl.schema import FIELDS
 
@@ -90,6 +92,10 @@ class ReachStats:
         role = page_role(request)
         if role is not None:
             self.stats.inc_value(f"{REACH}{role}/failed")
+        if request.errback is None:
+            # The spider's errback counts its own requests' failures; a request without one
+            # (a component's own) would otherwise fail with a log line only.
+            self.stats.inc_value(f"newscrawl/errors/{failure_kind(exception)}")
 
 
 class ItemErrorStats:

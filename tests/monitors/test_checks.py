@@ -5,6 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from scrapy import Request
+from scrapy.statscollectors import StatsCollector
+from scrapy.utils.test import get_crawler
 
 from newscrawl.monitors.checks import (
     Limits,
@@ -16,6 +19,7 @@ from newscrawl.monitors.checks import (
     coverage_drifts,
 )
 from newscrawl.monitors.exit import exit_status
+from newscrawl.monitors.figures import ReachStats
 from newscrawl.schema import FIELDS
 
 SITE = "http://127.0.0.1:8765"
@@ -133,3 +137,13 @@ def test_a_limited_run_is_compared_with_runs_of_the_same_scope_only() -> None:
     assert check.ok and check.figures["median_of_recent_runs"] == 20
     # The articles are the records handed to the feeds, not those a cap dropped after.
     assert check.figures["articles"] == 20
+
+
+def test_download_errors_of_requests_without_an_errback_are_counted() -> None:
+    crawler = get_crawler()
+    crawler.stats = StatsCollector(crawler)
+    reach = ReachStats(crawler)
+    reach.process_exception(Request(f"{SITE}/robots.txt"), TimeoutError())
+    reach.process_exception(Request(f"{SITE}/news", errback=lambda failure: None), TimeoutError())
+    errors = RunFigures.from_stats(crawler.stats.get_stats(), "full").failed
+    assert errors == {"timeout": 1}  # the spider's errback counts the second one itself
