@@ -30,7 +30,7 @@ from spidermon import Action, SkipAction
 from newscrawl.config import CrawlSettings, crawl_settings
 from newscrawl.monitors.exit import record_exit
 from newscrawl.monitors.history import append_history
-from newscrawl.monitors.run import HealthRun, health_path
+from newscrawl.monitors.run import HealthRun, health_path, judgement_failed
 from newscrawl.output.feeds import write_text_atomic
 
 logger = logging.getLogger(__name__)
@@ -50,14 +50,20 @@ class HealthAction(Action):
 
 class HealthReport(HealthAction):
     def run_action(self) -> None:
-        health = self.health
+        crawler = self.data.crawler
         try:
-            self.report(health)
+            self.report(self.health)
         except Exception:
-            health.judgement_failed(self.name, traceback.format_exc())
-            path = health_path(health.crawler)
+            errors = judgement_failed(crawler, self.name, traceback.format_exc())
+            path = health_path(crawler)
             if path is not None:  # say so in the health file, whatever it said before
-                write_text_atomic(path, json.dumps(health.report(), indent=2) + "\n")
+                failed = {"healthy": False, "exit_status": 1, "judgement_failed": True,
+                          "judgement_errors": errors}  # fmt: skip
+                try:
+                    report = {**self.health.report(), **failed}
+                except Exception:  # the run's health itself could not be built
+                    report = failed
+                write_text_atomic(path, json.dumps(report, indent=2) + "\n")
             raise
 
     def report(self, health: HealthRun) -> None:

@@ -71,6 +71,20 @@ def run_scope(settings: BaseSettings) -> str:
     return " ".join(parts)
 
 
+def judgement_failed(crawler: Crawler, where: str, trace: str) -> list[str]:
+    """A monitor or the health report raised: log the traceback and make the run exit 1 (a
+    crash), with the error in the stats for the health file and the crawl command's ``error:``
+    line. Returns every such error of the run."""
+    logger.error("Health judgement failed in %s:\n%s", where, trace.rstrip())
+    last = trace.strip().splitlines()[-1] if trace.strip() else "unknown error"
+    stats = crawler.stats
+    assert stats is not None
+    errors = [*(stats.get_value(JUDGEMENT_ERROR_STAT) or []), f"{where}: {last}"]
+    record_exit(stats, JUDGEMENT_REASON, ExitStatus.CRASH)
+    stats.set_value(JUDGEMENT_ERROR_STAT, errors)
+    return errors
+
+
 @dataclass
 class HealthRun:
     crawler: Crawler
@@ -82,8 +96,6 @@ class HealthRun:
     history: list[dict[str, Any]]
     checks: list[Check] = field(default_factory=list)
     judged_at: str = ""
-    #: What failed in the judgement itself (a monitor or the report raised): the run crashed.
-    errors: list[str] = field(default_factory=list)
 
     @classmethod
     def of(cls, crawler: Crawler) -> HealthRun:
@@ -124,16 +136,10 @@ class HealthRun:
     def healthy(self) -> bool:
         return not self.failed and not self.errors
 
-    def judgement_failed(self, where: str, trace: str) -> None:
-        """A monitor or the health report raised: log the traceback and make the run exit 1
-        (a crash), with the error in the stats for the crawl command's ``error:`` line."""
-        logger.error("Health judgement failed in %s:\n%s", where, trace.rstrip())
-        last = trace.strip().splitlines()[-1] if trace.strip() else "unknown error"
-        self.errors.append(f"{where}: {last}")
-        stats = self.crawler.stats
-        assert stats is not None
-        record_exit(stats, JUDGEMENT_REASON, ExitStatus.CRASH)
-        stats.set_value(JUDGEMENT_ERROR_STAT, list(self.errors))
+    @property
+    def errors(self) -> list[str]:
+        """What failed in the judgement itself (:func:`judgement_failed`)."""
+        return list(self.stats.get(JUDGEMENT_ERROR_STAT) or [])
 
     def exit_status(self) -> int:
         return exit_status(self.stats)

@@ -16,7 +16,7 @@ from spidermon import Monitor, MonitorSuite, monitors
 from newscrawl.config import crawl_settings
 from newscrawl.monitors import checks
 from newscrawl.monitors.actions import EmailAlert, HealthReport, WebhookAlert
-from newscrawl.monitors.run import HealthRun
+from newscrawl.monitors.run import HealthRun, judgement_failed
 
 
 class HealthMonitor(Monitor):
@@ -93,7 +93,7 @@ class CloseSuite(MonitorSuite):
     """Every health check; the report first, then alerts on failure (or recovery).
 
     A monitor that raises (rather than fails) is a judgement that could not be made: the run
-    exits 1 and its health file says so (:meth:`HealthRun.judgement_failed`)."""
+    exits 1 and its health file says so (:func:`newscrawl.monitors.run.judgement_failed`)."""
 
     crawler: Crawler | None = None
 
@@ -104,9 +104,8 @@ class CloseSuite(MonitorSuite):
     def on_monitors_finished(self, result: Any) -> None:
         if self.crawler is None:
             return
-        health = HealthRun.of(self.crawler)
         for test, trace in result.errors:
-            health.judgement_failed(getattr(test, "method_name", str(test)), trace)
+            judgement_failed(self.crawler, getattr(test, "method_name", str(test)), trace)
 
     monitors = [SiteMonitor, RunMonitor, OutputMonitor]
     monitors_finished_actions = [HealthReport]
