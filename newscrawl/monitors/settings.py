@@ -1,6 +1,7 @@
 """What ``newscrawl.monitors`` adds to a crawl, for the add-on (``newscrawl/addon.py``): the
-defaults of its settings and its components. Thresholds and alert settings are read where they
-are used; ``COMMANDS_MODULE`` (the exiting ``crawl`` command) is in ``newscrawl/settings.py``."""
+defaults of its settings and its components. Thresholds and alert settings are checked and read
+through the settings model (``newscrawl/config.py``, where a new one must be added too);
+``COMMANDS_MODULE`` (the exiting ``crawl`` command) is in ``newscrawl/settings.py``."""
 
 from __future__ import annotations
 
