@@ -77,7 +77,7 @@ def _pick_body(structural: list[str], main: list[str]) -> list[str]:
     shared = sum((ours & theirs).values())
     inside, covered = S.BODY_AGREEMENT
     if shared >= inside * size_ours:
-        fragment = shared < covered * size_theirs and size_theirs - shared >= S.BODY_MIN_WORDS
+        fragment = shared < covered * size_theirs and size_theirs - shared >= S.FOOTER_MAX_WORDS
         return main if fragment else structural
     if size_theirs < S.BODY_MIN_WORDS or size_ours >= 2 * size_theirs:
         return structural

@@ -268,6 +268,9 @@ FAR_BODY_MIN_CHARS = 150
 BODY_AGREEMENT = (0.95, 0.7)
 #: Trafilatura's text alone is a body from this many words (less is a page's furniture).
 BODY_MIN_WORDS = 60
+#: Words trafilatura may read beyond the structural body that are still a footer line, not
+#: more of the article.
+FOOTER_MAX_WORDS = 20
 #: A player in the article makes a page a video page when no metadata types it.
 PLAYER_IN_ARTICLE = (
     ".//video | .//iframe[contains(@src, 'youtube.com/embed') or contains(@src, '/embed/')"
