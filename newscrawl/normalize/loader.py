@@ -149,6 +149,8 @@ def _dates(
             continue
         if has_time(candidate.text):
             return value, clean_text(candidate.text)
+        if candidate.source == "byline" and zones["byline"] is None:
+            continue  # another site's visible day: often another date of the page
         if day[0] is None:
             day = (value, clean_text(candidate.text))
     return day

@@ -138,14 +138,19 @@ _ISO_DATE = re.compile(
 )
 #: ``29 Jul 2022 11:49``, ``29 July 2022``, ``15 آب 2024 12:24``, ``29 de julio de 2022``
 _DAY_MONTH_DATE = re.compile(
-    rf"(?P<d>\d{{1,2}})\s+(?:de\s+)?(?P<mon>{_MONTH_NAMES})\.?,?\s+(?:de\s+)?(?P<y>\d{{4}})"
-    rf"(?:,?\s+{_TIME})?",
+    rf"(?P<d>\d{{1,2}})\.?\s+(?:de\s+)?(?P<mon>{_MONTH_NAMES})\.?,?\s+(?:de\s+)?(?P<y>\d{{4}})"
+    rf"(?:,?\s+(?:at\s+|um\s+)?{_TIME})?",
     re.IGNORECASE,
 )
-#: ``Jul 29, 2022 11:49``, ``July 29, 2022, 11:49 AM``
+#: ``Jul 29, 2022 11:49``, ``July 29, 2022, 11:49 AM``, ``November 17, 2021 at 7:31 AM``
 _MONTH_DAY_DATE = re.compile(
-    rf"(?P<mon>{_MONTH_NAMES})\.?\s+(?P<d>\d{{1,2}}),?\s+(?P<y>\d{{4}})(?:,?\s+{_TIME})?",
+    rf"(?P<mon>{_MONTH_NAMES})\.?\s+(?P<d>\d{{1,2}}),?\s+(?P<y>\d{{4}})"
+    rf"(?:,?\s+(?:at\s+)?{_TIME})?",
     re.IGNORECASE,
+)
+#: ``17.11.2021, 07:31 Uhr``, ``17/11/2021 07:31`` (day first, as newsrooms outside the US write)
+_NUMERIC_DATE = re.compile(
+    rf"(?<!\d)(?P<d>\d{{1,2}})[./](?P<mo>\d{{1,2}})[./](?P<y>\d{{4}})(?:,?\s+(?:um\s+)?{_TIME})?"
 )
 
 
@@ -187,6 +192,8 @@ def parse_datetime(value: str | None, naive_zone: str | None = "UTC") -> datetim
     text = ascii_digits(text)
     match = _ISO_DATE.search(text)
     month: int | None
+    if match is None:
+        match = _NUMERIC_DATE.search(text)
     if match is not None:
         month = int(match["mo"])
     else:

@@ -120,7 +120,8 @@ _VISIBLE_DATE = (
     rf"\d{{4}}-\d{{1,2}}-\d{{1,2}}(?:[ T]{_VISIBLE_TIME})?"
     rf"|\d{{1,2}}\s+(?:de\s+)?[^\W\d_]{{2,}}(?:\s[^\W\d_]{{3,}})?\.?,?\s+(?:de\s+)?\d{{4}}"
     rf"(?:,?\s+{_VISIBLE_TIME})?"
-    rf"|[^\W\d_]{{3,}}\.?\s+\d{{1,2}},?\s+\d{{4}}(?:,?\s+{_VISIBLE_TIME})?"
+    rf"|[^\W\d_]{{3,}}\.?\s+\d{{1,2}},?\s+\d{{4}}(?:,?\s+(?:at\s+)?{_VISIBLE_TIME})?"
+    rf"|\d{{1,2}}[./]\d{{1,2}}[./]\d{{4}}(?:,?\s+{_VISIBLE_TIME}(?:\s*Uhr)?)?"
 )
 BYLINE_DATE = re.compile(rf"(?<!\d)(?:{_VISIBLE_DATE})")
 #: The publication date after a label (``Published: 14 Mar 2024 09:05``); an ``Updated`` date
