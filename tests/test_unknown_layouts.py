@@ -45,7 +45,8 @@ def test_the_articles_own_header_holds_its_headline_and_byline() -> None:
         "<header><h1>Example News</h1><nav><a href='/'>Home</a></nav></header>"
         "<main><article><header><h1>Ministers agree on a new budget after long talks</h1>"
         "<p class='byline'>By Jane Doe and John Roe</p></header>"
-        f"<div class='story'>{BODY}</div><aside><h3>Related</h3><p>Another story entirely about the weather.</p></aside>"
+        f"<div class='story'>{BODY}</div>"
+        "<aside><h3>Related</h3><p>Another story entirely about the weather.</p></aside>"
         "<footer><p>Tags: budget</p></footer></article></main>"
         "<footer><p>Copyright Example News, all rights reserved by the company.</p></footer>",
     )
