@@ -59,6 +59,16 @@ def _is_headline(text: str) -> bool:
     return len(text.split()) >= 3 or (len(text) >= 10 and not text.isascii())
 
 
+def _lone_label(text: str) -> str | None:
+    """``author`` or ``source`` for a byline label standing alone (``By``, ``Von:``,
+    ``Source``), else ``None``."""
+    if S.LONE_BY_LABEL.fullmatch(text):
+        return "author"
+    if S.LONE_SOURCE_LABEL.fullmatch(text):
+        return "source"
+    return None
+
+
 def _words(paragraphs: list[str]) -> Counter[str]:
     return Counter(w for p in paragraphs for w in _WORD.findall(p.casefold()))
 
@@ -363,7 +373,23 @@ class ContentParser(LayoutParser):
         found: dict[str, str] = {}
         author_text: list[str] = []
         parts: list[str] = []
-        for _, text in self._item_texts:
+        pending: str | None = None
+        for element, text in self._labelled_items():
+            if pending is not None:
+                # A label in an element of its own, its value in the next (``<span>By</span>
+                # <a>Name</a>``, ``<b>Source</b> <span>Reuters</span>``).
+                label, pending = pending, None
+                if not self._has_byline_field(text):
+                    self._labelled(label, text, found, author_text, parts)
+                    continue
+            label = _lone_label(text)
+            if label is not None:
+                value = (element.tail or "").strip().lstrip(":：").strip()
+                if value:  # ``<b>Source</b>: Reuters``: the value is the label's tail
+                    self._labelled(label, value, found, author_text, parts)
+                else:
+                    pending = label
+                continue
             pieces = [p for p in S.BYLINE_SPLIT.split(text) if p]
             if (
                 len(pieces) == 1
@@ -384,6 +410,35 @@ class ContentParser(LayoutParser):
             shares=found.get("shares"),
             read_time=found.get("read_time"),
         )
+
+    @staticmethod
+    def _labelled(
+        label: str, value: str, found: dict[str, str], author_text: list[str], parts: list[str]
+    ) -> None:
+        if label == "source":
+            found.setdefault("source", value)
+        elif not author_text:
+            author_text.append(value)
+        parts.append(value)
+
+    def _labelled_items(self) -> list[tuple[Any, str]]:
+        """Header items, a count and its word in two elements joined (``<b>0</b>
+        <span>Shares</span>``)."""
+        items = list(self._item_texts)
+        joined: list[tuple[Any, str]] = []
+        skip = False
+        for index, (element, text) in enumerate(items):
+            if skip:
+                skip = False
+                continue
+            if index + 1 < len(items) and re.fullmatch(r"[\d.,]+[KkMm]?", text):
+                both = f"{text} {items[index + 1][1]}"
+                if S.BYLINE_SHARES.fullmatch(both) or S.BYLINE_READ_TIME.fullmatch(both):
+                    joined.append((element, both))
+                    skip = True
+                    continue
+            joined.append((element, text))
+        return joined
 
     @staticmethod
     def _byline_piece(piece: str, found: dict[str, str], author_text: list[str]) -> bool:
@@ -424,7 +479,10 @@ class ContentParser(LayoutParser):
     def _author_links(self) -> list[str]:
         names = []
         for element in self.header_elements:
-            if element.tag == "a" and S.AUTHOR_PATH.search(element.get("href", "")):
+            if element.tag == "a" and (
+                S.AUTHOR_PATH.search(element.get("href", ""))
+                or "author" in (element.get("rel") or "").lower().split()
+            ):
                 name = _text(element)
                 if name:
                     names.append(name)

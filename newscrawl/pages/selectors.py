@@ -114,6 +114,9 @@ def _escaped(words: tuple[str, ...]) -> str:
     return "|".join(re.escape(w) for w in words)
 
 
+#: A byline label in an element of its own (``<span>Von: </span><a>Name</a>``).
+LONE_BY_LABEL = re.compile(rf"(?:{_escaped(BY_WORDS)})\s*[:：]?", re.IGNORECASE)
+LONE_SOURCE_LABEL = re.compile(rf"(?:{_escaped(BYLINE_SOURCE_LABELS)})\s*[:：]?", re.IGNORECASE)
 BYLINE_BY = re.compile(rf"^\s*(?:{_escaped(BY_WORDS)})\b\s*:?\s*(?P<value>.+)$", re.IGNORECASE)
 _VISIBLE_TIME = r"\d{1,2}:\d{2}(?::\d{2})?(?:\s*(?:[AaPp]\.?[Mm]\.?|ص|م)(?!\w))?"
 _VISIBLE_DATE = (
@@ -251,7 +254,8 @@ AD_SLOTS: tuple[str, ...] = (f".//*[{_LABEL}[{_IS_AD}]]", ".//*[@data-ad-slot or
 MEDIA_TAGS = frozenset({"img", "picture", "video", "audio", "iframe", "figure", "svg", "source"})
 #: The site's URL shapes of tag, author, region and coverage listings (links name the label).
 TAG_PATH = re.compile(r"/tags?/[^/?#]")
-AUTHOR_PATH = re.compile(r"/authors?/[^/?#]")
+#: Author pages in the site's and other newsrooms' words (German, Spanish, French, Italian).
+AUTHOR_PATH = re.compile(r"/(?:authors?|autor(?:en|in|es)?|auteurs?|autori|autore|profile)/[^/?#]")
 LABEL_PATHS: dict[str, re.Pattern[str]] = {
     "region": re.compile(r"^/regions?/[^/]"),
     "coverage": re.compile(r"^/(?:coverage|coverages|files?)/[^/]"),
