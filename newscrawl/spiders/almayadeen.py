@@ -22,6 +22,7 @@ from scrapy import Request, Spider
 from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
 
+from newscrawl.archive import archived_at
 from newscrawl.discovery.args import ArgumentError, CrawlArgs, Source
 from newscrawl.discovery.classify import classify, page_number, request_url
 from newscrawl.discovery.failures import failure_kind
@@ -143,7 +144,7 @@ class AlmayadeenSpider(Spider):
         if not isinstance(response, TextResponse):
             self._count("not_html")
             return
-        page = ArticlePage(response, self.site, crawled_at=_now())
+        page = ArticlePage(response, self.site, crawled_at=archived_at(response.meta) or _now())
         if page.is_article():
             yield from self._article(page)
             return
@@ -257,7 +258,7 @@ class AlmayadeenSpider(Spider):
         if not isinstance(response, TextResponse):
             self._count("not_html")
             return
-        page = ArticlePage(response, self.site, crawled_at=_now())
+        page = ArticlePage(response, self.site, crawled_at=archived_at(response.meta) or _now())
         if not page.is_article():
             # An article-shaped URL that serves a listing: a section the URL rules do not know.
             self._count("not_article")
