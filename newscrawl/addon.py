@@ -27,6 +27,7 @@ from typing import Any
 from scrapy.settings import BaseSettings
 from scrapy.utils.misc import load_object
 
+from newscrawl.archive.replay import replay_settings
 from newscrawl.browser import settings as browser
 from newscrawl.commands.inspect import INSPECT
 from newscrawl.monitors import settings as health
@@ -120,6 +121,8 @@ COMPONENTS: dict[str, dict[str, int | None]] = {
         # Counts what reached each feed; a run that lost records exits 5.
         "newscrawl.output.delivery.Delivery": 150,
         "newscrawl.output.summary.RunSummary": 500,
+        # What a re-extraction read and changed (-a reextract=DIR; newscrawl.archive.replay).
+        "newscrawl.archive.replay.ReextractReport": 600,
         "newscrawl.output.runstats.RunStats": 900,
         **health.COMPONENTS["EXTENSIONS"],
         # Last: once every component is built and the spider opened.
@@ -215,3 +218,4 @@ class Addon:
         apply_profile(settings)
         edition = settings.get("NEWSCRAWL_EDITION") or "en"
         configure_output(settings, str(edition))
+        replay_settings(settings)

@@ -17,7 +17,8 @@ from newscrawl.dates import parse_iso
 #: Request meta: where the response is archived (``{"file", "record_id", "offset"}``), set by
 #: the archiving middleware or by the replay of an archive; the record's ``archive`` field.
 ARCHIVE_META = "newscrawl_archive"
-#: Request meta: when an archived response was fetched (its ``WARC-Date``), set by the replay.
+#: Request meta: when an archived response was fetched (its ``WARC-Date``): the record's
+#: ``crawled_at``.
 ARCHIVED_AT = "newscrawl_archived_at"
 
 

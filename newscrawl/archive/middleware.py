@@ -24,7 +24,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
-from newscrawl.archive import ARCHIVE_META
+from newscrawl.archive import ARCHIVE_META, ARCHIVED_AT
 from newscrawl.archive.warc import WarcRotatingWriter, http_headers
 from newscrawl.discovery.meta import LINK_KIND, LinkKind
 from newscrawl.output.feeds import add_before_publish
@@ -99,8 +99,13 @@ class WarcArchiveMiddleware:
             request_body=request.body,
             protocol=response.protocol or "HTTP/1.1",
             ip_address=str(response.ip_address) if response.ip_address else None,
+            link_kind=str(request.meta.get(LINK_KIND) or "") or None,
+            redirected_from=request.meta.get("redirect_urls"),
         )
         request.meta[ARCHIVE_META] = ref.as_dict()
+        # The record's crawled_at: the moment the archive gives the page, in a crawl and in a
+        # re-extraction alike.
+        request.meta[ARCHIVED_AT] = ref.date
         stats = self.crawler.stats
         if stats is not None:
             stats.inc_value(f"{STAT_PREFIX}/records")

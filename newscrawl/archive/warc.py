@@ -41,6 +41,12 @@ SEQUENCE_DIGITS = 5
 #: HTTP headers that describe the transfer rather than the body kept: Scrapy hands the body
 #: over de-chunked.
 TRANSFER_HEADERS = frozenset({"transfer-encoding"})
+#: A WARC extension field of response records: what the crawl fetched the page as (``article``,
+#: ``sitemap``, ``listing``…; ``newscrawl.discovery.meta.LinkKind``).
+LINK_KIND_HEADER = "Newscrawl-Link-Kind"
+#: A WARC extension field of response records: the URLs that redirected to the page, in order,
+#: space-separated (the record's ``alternate_urls`` come from them).
+REDIRECTS_HEADER = "Newscrawl-Redirected-From"
 
 
 @dataclass(frozen=True)
@@ -51,6 +57,8 @@ class ArchiveRef:
     file: str
     record_id: str
     offset: int
+    #: The response record's ``WARC-Date`` (when the page was fetched).
+    date: str
 
     def as_dict(self) -> dict[str, Any]:
         return {"file": self.file, "record_id": self.record_id, "offset": self.offset}
@@ -179,6 +187,8 @@ class WarcRotatingWriter:
         request_body: bytes = b"",
         protocol: str = "HTTP/1.1",
         ip_address: str | None = None,
+        link_kind: str | None = None,
+        redirected_from: list[str] | None = None,
     ) -> ArchiveRef:
         """Archive one exchange (the response record, then its request record, in one write)."""
         if self._fd is None or self._size >= self.max_bytes:
@@ -186,6 +196,10 @@ class WarcRotatingWriter:
             self._open_next()
         assert self._final is not None
         extra = {"WARC-IP-Address": ip_address} if ip_address else {}
+        if link_kind:
+            extra[LINK_KIND_HEADER] = link_kind
+        if redirected_from:
+            extra[REDIRECTS_HEADER] = " ".join(redirected_from)
         response = self._builder.create_warc_record(
             url,
             "response",
@@ -219,7 +233,8 @@ class WarcRotatingWriter:
             assert self._fd is not None
             os.fsync(self._fd)
             self._unsynced = 0
-        return ArchiveRef(self._final.name, record_id, offset)
+        date = response.rec_headers.get_header("WARC-Date")
+        return ArchiveRef(self._final.name, record_id, offset, date)
 
 
 # -- reading --------------------------------------------------------------------------------

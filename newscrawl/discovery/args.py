@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
+from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
@@ -60,6 +61,7 @@ SETTINGS: dict[str, str] = {
     "max_articles": "NEWSCRAWL_MAX_ARTICLES",
     "discover": "NEWSCRAWL_DISCOVER",
     "mode": "NEWSCRAWL_MODE",
+    "reextract": "NEWSCRAWL_REEXTRACT",
 }
 
 #: Slack around the date window for the dates discovery pages give a link (a card's time may be
@@ -154,6 +156,25 @@ class CrawlArgs(BaseModel):
         "and changed ones with the next version). Not given: incremental, except that a run "
         "with -o/-O is an export (the whole crawl into that file, without crawl state).",
     )
+
+    # -- re-extraction from a web archive (newscrawl.archive) --
+    reextract: str | None = Field(
+        None,
+        title="Re-extract from",
+        description="A folder of WARC files (the output folder of crawls run with "
+        "-s NEWSCRAWL_ARCHIVE=warc): read the archived article pages with the current reader, "
+        "without the network, and emit the records whose content changed as their next version.",
+    )
+
+    @field_validator("reextract", mode="before")
+    @classmethod
+    def _reextract(cls, value: Any) -> str | None:
+        if value is None or str(value).strip() == "":
+            return None
+        text = str(value).strip()
+        if not Path(text).is_dir():
+            raise ValueError(f"{text!r} is not a folder (of WARC files)")
+        return text
 
     @field_validator("edition", mode="before")
     @classmethod
@@ -306,4 +327,4 @@ class CrawlArgs(BaseModel):
     @property
     def limited(self) -> bool:
         """Whether the arguments limit the crawl to part of the site."""
-        return self.scope.limited or self.max_articles is not None
+        return self.scope.limited or self.max_articles is not None or self.reextract is not None

@@ -10,7 +10,8 @@ from weakref import WeakKeyDictionary
 
 from scrapy.crawler import Crawler
 
-from newscrawl.monitors.checks import Check, Limits, RunFigures
+from newscrawl.archive.replay import REEXTRACT
+from newscrawl.monitors.checks import REEXTRACT_MODE, Check, Limits, RunFigures
 from newscrawl.monitors.exit import exit_reasons, exit_status
 from newscrawl.monitors.history import history_path, read_history
 from newscrawl.output.runfiles import HEALTH_SUFFIX, RUN_FEED, RUN_HEALTH
@@ -67,7 +68,11 @@ class HealthRun:
             run = cls(
                 crawler=crawler,
                 job=job_name(crawler),
-                mode=session.mode.value if session is not None else "stateless",
+                mode=REEXTRACT_MODE
+                if settings.get(REEXTRACT)
+                else session.mode.value
+                if session is not None
+                else "stateless",
                 limits=Limits.from_settings(settings),
                 history_file=history_file,
                 history=read_history(history_file),
