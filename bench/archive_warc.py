@@ -1,0 +1,138 @@
+"""The web archive: what archiving costs a crawl, what it takes on disk, how fast re-extraction is.
+
+    python bench/archive_warc.py [--articles 1000] [--rounds 2]
+
+1. A replica of ``--articles`` articles is crawled ``--rounds`` times without the archive and as
+   many times with ``-s NEWSCRAWL_ARCHIVE=warc``, alternately, each a first crawl into an empty
+   folder. The CPU time (user + system) of each crawl process is taken from the OS; the cost of
+   archiving is the ratio of the two sums (the goal is at most 1.15).
+2. The last archive is checked as the acceptance asks: ``warcio check`` passes, it holds one
+   article response record per record, and every record's ``archive`` reference resolves.
+3. With the replica stopped, the archive is re-extracted by the same reader (nothing may be
+   emitted), then by a reader that keeps two keywords at most (``tests.archive.reader_change``):
+   pages read per second, and the records it emits as version 2.
+
+Prints the figures; the README's performance section quotes them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+PROJECT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(PROJECT))
+
+from newscrawl.archive.warc import LINK_KIND_HEADER, iter_responses, read_record  # noqa: E402
+from newscrawl_replica.testing import ReplicaServer  # noqa: E402
+from tests.support.crawl import CrawlResult, run_crawl  # noqa: E402
+from tests.support.feeds import feed_files, iter_jsonl  # noqa: E402
+
+ARCHIVE = {"NEWSCRAWL_ARCHIVE": "warc"}
+READER_CHANGE = {"SCRAPY_SETTINGS_MODULE": "tests.archive.reader_change"}
+
+
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed(run: Callable[[], CrawlResult]) -> tuple[CrawlResult, float]:
+    """The run's result and the CPU seconds of its process (a child that has ended)."""
+    before = children_cpu()
+    result = run()
+    if result.returncode != 0:
+        raise RuntimeError("run failed:\n" + result.log[-3000:])
+    return result, children_cpu() - before
+
+
+def check_archive(out: Path, records: list[dict[str, Any]]) -> dict[str, Any]:
+    files = sorted(out.rglob("*.warc.gz"))
+    warcio = Path(sys.executable).with_name("warcio")
+    check = subprocess.run(
+        [str(warcio), "check", *map(str, files)], capture_output=True, text=True, check=False
+    )
+    responses = {
+        record.rec_headers.get_header("WARC-Record-ID")
+        for path in files
+        for _, record in iter_responses(path)
+        if record.rec_headers.get_header(LINK_KIND_HEADER) == "article"
+    }
+    resolved = 0
+    for feed in feed_files(out):
+        for record in iter_jsonl(feed):
+            ref = record["archive"]
+            page = read_record(feed.parent / ref["file"], ref["offset"])
+            resolved += page.rec_headers.get_header("WARC-Record-ID") == ref["record_id"]
+    return {
+        "files": len(files),
+        "warcio_check": "pass" if check.returncode == 0 else f"FAIL {check.stdout[-500:]}",
+        "article_responses": len(responses),
+        "records": len(records),
+        "references_resolved": resolved,
+        "warc_bytes": sum(p.stat().st_size for p in files),
+        "feed_bytes": sum(p.stat().st_size for p in feed_files(out)),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--articles", type=int, default=1000)
+    parser.add_argument("--rounds", type=int, default=2)
+    args = parser.parse_args(argv)
+    cpu: dict[str, list[float]] = {"off": [], "warc": []}
+    with tempfile.TemporaryDirectory(prefix="bench-archive-") as tmp:
+        root = Path(tmp)
+        with ReplicaServer(articles=args.articles, seed=7, truth=False) as replica:
+            base_url = replica.base_url
+            for round_ in range(args.rounds):
+                for name, settings in (("off", {}), ("warc", ARCHIVE)):
+                    out = root / f"{name}-{round_}"
+                    result, seconds = timed(
+                        lambda out=out, settings=settings: run_crawl(
+                            base_url, out, settings=settings, timeout=3600
+                        )
+                    )
+                    cpu[name].append(seconds)
+                    print(f"crawl {name:4} round {round_}: {len(result.records)} records, "
+                          f"{seconds:.1f} s CPU, {result.seconds:.1f} s wall")  # fmt: skip
+        # The replica is stopped: re-extraction cannot fetch anything.
+        archived = root / f"warc-{args.rounds - 1}"
+        facts = check_archive(archived, result.records)
+        same, same_cpu = timed(
+            lambda: run_crawl(base_url, archived, f"reextract={archived}", timeout=3600)
+        )
+        changed, _ = timed(
+            lambda: run_crawl(
+                base_url, archived, f"reextract={archived}", env=READER_CHANGE, timeout=3600
+            )
+        )
+    articles = facts["records"]
+    ratio = sum(cpu["warc"]) / sum(cpu["off"])
+    print()
+    print(f"archive: {facts['files']} WARC file(s), warcio check {facts['warcio_check']}, "
+          f"{facts['article_responses']} article response records for {articles} records, "
+          f"{facts['references_resolved']} references resolved")  # fmt: skip
+    print(f"disk: {facts['warc_bytes'] / articles / 1024:.1f} KiB of WARC per article "
+          f"({facts['warc_bytes'] / 1024 / 1024:.1f} MiB for {articles}); the feed "
+          f"{facts['feed_bytes'] / articles / 1024:.1f} KiB per article")  # fmt: skip
+    print(f"crawl CPU: {sum(cpu['off']):.1f} s without the archive, {sum(cpu['warc']):.1f} s "
+          f"with it ({args.rounds} round(s) each): ratio {ratio:.3f} (goal <= 1.15)")  # fmt: skip
+    said = "says so" if "no record changed" in same.log else "DOES NOT SAY SO"
+    print(f"re-extraction, same reader: {len(same.records)} records emitted ({said}); "
+          f"{articles / same.seconds:.0f} pages/s wall, {articles / same_cpu:.0f} pages per "
+          f"CPU second")  # fmt: skip
+    versions = sorted({r["version"] for r in changed.records})
+    print(f"re-extraction, reader change: {len(changed.records)} records emitted as version "
+          f"{versions}, {articles / changed.seconds:.0f} pages/s wall")  # fmt: skip
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
