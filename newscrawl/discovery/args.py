@@ -270,6 +270,11 @@ class CrawlArgs(BaseModel):
             raise ValueError(
                 f"since ({self.since:%Y-%m-%d %H:%M}) is after until ({self.until:%Y-%m-%d %H:%M})"
             )
+        if self.reextract and self.mode == "full":
+            raise ValueError(
+                "reextract emits only the records whose content changed: it runs as "
+                "mode=incremental, not full"
+            )
         edition = EDITIONS[self.edition]
         if edition.sections:
             known = set(edition.groups) | set(edition.sections)
