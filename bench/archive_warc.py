@@ -11,6 +11,10 @@
 3. With the replica stopped, the archive is re-extracted by the same reader (nothing may be
    emitted), then by a reader that keeps two keywords at most (``tests.archive.reader_change``):
    pages read per second, and the records it emits as version 2.
+4. With ``--kill-after N`` (default 300): an archiving crawl of the same replica is killed with
+   SIGKILL once its feed holds N lines, then run again to the end: every record in the feeds
+   must resolve to its page in a published WARC file, and no published file may end in a torn
+   record.
 
 Prints the figures; the README's performance section quotes them.
 """
@@ -23,15 +27,26 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT))
 
-from newscrawl.archive.warc import LINK_KIND_HEADER, iter_responses, read_record  # noqa: E402
+from newscrawl.archive.warc import (  # noqa: E402
+    LINK_KIND_HEADER,
+    complete_length,
+    iter_responses,
+    read_record,
+)
 from newscrawl_replica.testing import ReplicaServer  # noqa: E402
-from tests.support.crawl import CrawlResult, run_crawl  # noqa: E402
+from tests.support.crawl import (  # noqa: E402
+    CrawlResult,
+    kill_after_lines,
+    run_crawl,
+    start_crawl,
+)
 from tests.support.feeds import feed_files, iter_jsonl  # noqa: E402
 
 ARCHIVE = {"NEWSCRAWL_ARCHIVE": "warc"}
@@ -81,10 +96,38 @@ def check_archive(out: Path, records: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
+def killed_and_rerun(base_url: str, out: Path, lines: int) -> str:
+    """Kill an archiving crawl after ``lines`` feed lines, run it again, check what is left."""
+    proc = start_crawl(base_url, out, settings=ARCHIVE)
+    kill_after_lines(proc, out, lines, timeout=3600)
+    parts = len(list(out.rglob("*.warc.gz.part")))
+    rerun = run_crawl(base_url, out, settings=ARCHIVE, timeout=3600)
+    if rerun.returncode != 0:
+        raise RuntimeError("rerun failed:\n" + rerun.log[-3000:])
+    files = sorted(out.rglob("*.warc.gz"))
+    torn = [p for p in files if complete_length(p) != p.stat().st_size]
+    records = unresolved = 0
+    urls = set()
+    for feed in feed_files(out):
+        for record in iter_jsonl(feed):
+            records += 1
+            urls.add(record["url"])
+            ref = record["archive"]
+            page = read_record(feed.parent / ref["file"], ref["offset"])
+            unresolved += page.rec_headers.get_header("WARC-Record-ID") != ref["record_id"]
+    return (
+        f"killed after {lines} feed lines with {parts} WARC file(s) being written; after the "
+        f"rerun: {len(urls)} articles in {records} feed records, {unresolved} references not "
+        f"resolved, {len(files)} published WARC files, {len(torn)} ending in a torn record, "
+        f"{len(list(out.rglob('*.part')))} .part files left"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--kill-after", type=int, default=300)
     args = parser.parse_args(argv)
     cpu: dict[str, list[float]] = {"off": [], "warc": []}
     with tempfile.TemporaryDirectory(prefix="bench-archive-") as tmp:
@@ -92,16 +135,23 @@ def main(argv: list[str] | None = None) -> int:
         with ReplicaServer(articles=args.articles, seed=7, truth=False) as replica:
             base_url = replica.base_url
             for round_ in range(args.rounds):
+                settings: dict[str, str]
                 for name, settings in (("off", {}), ("warc", ARCHIVE)):
                     out = root / f"{name}-{round_}"
                     result, seconds = timed(
-                        lambda out=out, settings=settings: run_crawl(
-                            base_url, out, settings=settings, timeout=3600
-                        )
+                        partial(run_crawl, base_url, out, settings=settings, timeout=3600)
                     )
                     cpu[name].append(seconds)
-                    print(f"crawl {name:4} round {round_}: {len(result.records)} records, "
-                          f"{seconds:.1f} s CPU, {result.seconds:.1f} s wall")  # fmt: skip
+                    print(
+                        f"crawl {name:4} round {round_}: {len(result.records)} records, "
+                        f"{seconds:.1f} s CPU, {result.seconds:.1f} s wall",
+                        flush=True,
+                    )
+            killed = (
+                killed_and_rerun(base_url, root / "killed", args.kill_after)
+                if args.kill_after
+                else "not run"
+            )
         # The replica is stopped: re-extraction cannot fetch anything.
         archived = root / f"warc-{args.rounds - 1}"
         facts = check_archive(archived, result.records)
@@ -128,6 +178,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"re-extraction, same reader: {len(same.records)} records emitted ({said}); "
           f"{articles / same.seconds:.0f} pages/s wall, {articles / same_cpu:.0f} pages per "
           f"CPU second")  # fmt: skip
+    print(f"kill -9: {killed}")
     versions = sorted({r["version"] for r in changed.records})
     print(f"re-extraction, reader change: {len(changed.records)} records emitted as version "
           f"{versions}, {articles / changed.seconds:.0f} pages/s wall")  # fmt: skip
