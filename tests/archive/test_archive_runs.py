@@ -155,12 +155,13 @@ def test_a_killed_archiving_crawl_and_its_rerun_leave_every_article_with_its_pag
     tmp_path: Path,
 ) -> None:
     with ReplicaServer(articles=ARTICLES, seed=6) as replica:
-        settings = {**ARCHIVE, "NEWSCRAWL_FEED_FSYNC_EVERY": 1}
+        # Listings and sitemaps too (NEWSCRAWL_ARCHIVE_PAGES=all).
+        settings = {**ARCHIVE, "NEWSCRAWL_FEED_FSYNC_EVERY": 1, "NEWSCRAWL_ARCHIVE_PAGES": "all"}
         proc = start_crawl(replica.base_url, tmp_path, settings=settings)
         kill_after_lines(proc, tmp_path, ARTICLES // 3, timeout=120)
         parts = list(tmp_path.rglob("*.warc.gz.part"))
         assert parts, "the killed run left no WARC file being written"
-        rerun = run_crawl(replica.base_url, tmp_path, settings=ARCHIVE)
+        rerun = run_crawl(replica.base_url, tmp_path, settings=settings)
     assert rerun.returncode == 0, rerun.log[-3000:]
     assert "Recovered the web archive of an interrupted run" in rerun.log
     assert not list(tmp_path.rglob("*.part"))
@@ -169,6 +170,11 @@ def test_a_killed_archiving_crawl_and_its_rerun_leave_every_article_with_its_pag
         assert complete_length(path) == path.stat().st_size, f"{path} ends in a torn record"
     check = warcio_check(files)
     assert check.returncode == 0, check.stdout + check.stderr
+    kinds = set()
+    for path in files:
+        with path.open("rb") as src:
+            kinds |= {r.rec_headers.get_header(LINK_KIND_HEADER) for r in ArchiveIterator(src)}
+    assert {"article", "sitemap", "listing"} <= kinds
     urls = set()
     for feed in feed_files(tmp_path):
         for record in iter_jsonl(feed):
