@@ -175,9 +175,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"crawl CPU: {sum(cpu['off']):.1f} s without the archive, {sum(cpu['warc']):.1f} s "
           f"with it ({args.rounds} round(s) each): ratio {ratio:.3f} (goal <= 1.15)")  # fmt: skip
     said = "says so" if "no record changed" in same.log else "DOES NOT SAY SO"
+    crawl_rate = articles * len(cpu["off"]) / sum(cpu["off"])
     print(f"re-extraction, same reader: {len(same.records)} records emitted ({said}); "
-          f"{articles / same.seconds:.0f} pages/s wall, {articles / same_cpu:.0f} pages per "
-          f"CPU second")  # fmt: skip
+          f"{articles} pages in {same.seconds:.1f} s wall ({articles / same.seconds:.0f} "
+          f"pages/s), {same_cpu:.1f} s CPU ({articles / same_cpu:.0f} pages per CPU second, "
+          f"start-up included; the crawl without archive: {crawl_rate:.0f} articles per CPU "
+          f"second, ratio {articles / same_cpu / crawl_rate:.2f})")  # fmt: skip
     print(f"kill -9: {killed}")
     versions = sorted({r["version"] for r in changed.records})
     print(f"re-extraction, reader change: {len(changed.records)} records emitted as version "

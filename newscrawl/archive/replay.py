@@ -103,17 +103,31 @@ def archived_pages(directory: Path, base_url: str) -> Iterator[str]:
             yield url
 
 
+#: Settings of a re-extraction run.
+REPLAY_SETTINGS: dict[str, Any] = {
+    "ROBOTSTXT_OBEY": False,
+    "NEWSCRAWL_FOLLOW_ARTICLE_LISTINGS": False,
+    "NEWSCRAWL_ARCHIVE": "",
+    "RETRY_ENABLED": False,
+    "DOWNLOAD_DELAY": 0,
+    "AUTOTHROTTLE_ENABLED": False,
+    "NEWSCRAWL_HONOUR_CRAWL_DELAY": False,
+    "CONCURRENT_REQUESTS": 16,
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
+}
+
+
 def replay_settings(settings: BaseSettings) -> None:
     """What a re-extraction run changes: pages from the archive, nothing else fetched or
-    followed, nothing archived again (the records keep pointing at their pages)."""
+    followed, nothing archived again (the records keep pointing at their pages), and no
+    politeness delay (no site is asked)."""
     if not settings.get(REEXTRACT):
         return
     handlers = settings.getdict("DOWNLOAD_HANDLERS")
     replay = f"{ArchiveReplayHandler.__module__}.{ArchiveReplayHandler.__qualname__}"
     handlers.update({"http": replay, "https": replay})
     settings.set("DOWNLOAD_HANDLERS", handlers, priority="cmdline")
-    for key, value in (("ROBOTSTXT_OBEY", False), ("NEWSCRAWL_FOLLOW_ARTICLE_LISTINGS", False),
-                       ("NEWSCRAWL_ARCHIVE", ""), ("RETRY_ENABLED", False)):  # fmt: skip
+    for key, value in REPLAY_SETTINGS.items():
         settings.set(key, value, priority="cmdline")
 
 
