@@ -26,6 +26,7 @@ from scrapy.http import Response
 
 from newscrawl.archive import ARCHIVE_META, ARCHIVED_AT
 from newscrawl.archive.warc import WarcRotatingWriter, http_headers
+from newscrawl.commands.inspect import INSPECT
 from newscrawl.discovery.meta import LINK_KIND, LinkKind
 from newscrawl.output.feeds import add_before_publish
 from newscrawl.output.runfiles import RUN_ARCHIVE
@@ -58,10 +59,12 @@ class WarcArchiveMiddleware:
         settings = crawler.settings
         if not archive_enabled(settings.get("NEWSCRAWL_ARCHIVE")):
             raise NotConfigured("NEWSCRAWL_ARCHIVE is off")
+        if settings.getbool(INSPECT) or not settings.get(RUN_ARCHIVE):
+            raise NotConfigured("not a run of the job (scrapy shell or parse): no files")
         pages = str(settings.get("NEWSCRAWL_ARCHIVE_PAGES") or "articles").lower()
         if pages not in PAGES:
             raise ValueError(f"unknown NEWSCRAWL_ARCHIVE_PAGES {pages!r}; use one of {PAGES}")
-        base = Path(settings.get(RUN_ARCHIVE) or "output/archive")
+        base = Path(settings[RUN_ARCHIVE])
         writer = WarcRotatingWriter(
             base.parent,
             base.name,
