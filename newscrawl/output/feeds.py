@@ -29,8 +29,8 @@ import io
 import json
 import logging
 import os
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import IO, Any, Protocol, Self
 from weakref import WeakKeyDictionary
 

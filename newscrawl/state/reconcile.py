@@ -125,9 +125,14 @@ def reconcile(state: CrawlState) -> list[FeedReport]:
     return reports
 
 
+def killed_runs(state: CrawlState) -> set[Any]:
+    """The ids of the runs that never finished (a new run has not started yet)."""
+    return {run["id"] for run in state.runs() if run["finished_at"] is None}
+
+
 def finish_archives(state: CrawlState) -> list[Path]:
     """Publish the WARC files that killed runs left as ``.part`` beside their feeds."""
-    killed = {run["id"] for run in state.runs() if run["finished_at"] is None}
+    killed = killed_runs(state)
     finished: list[Path] = []
     for entry in state.feeds():
         if entry.run_id in killed:
@@ -137,7 +142,7 @@ def finish_archives(state: CrawlState) -> list[Path]:
 
 def finish_rejects(state: CrawlState) -> list[Path]:
     """Publish the rejects files that killed runs left as ``.part`` beside their feeds."""
-    killed = {run["id"] for run in state.runs() if run["finished_at"] is None}
+    killed = killed_runs(state)
     finished = []
     for entry in state.feeds():
         final = rejects_for(entry.path)
