@@ -50,6 +50,12 @@ def _split(value: Any) -> list[str]:
     return [str(part).strip() for part in value if str(part).strip()]
 
 
+def _given(value: Any) -> str | None:
+    """The value as text, stripped; ``None`` when not given or blank."""
+    text = "" if value is None else str(value).strip()
+    return text or None
+
+
 #: The setting each argument is copied to (``-s NEWSCRAWL_MODE=full`` works as ``-a mode=full``;
 #: an ``-a`` argument wins over the setting).
 SETTINGS: dict[str, str] = {
@@ -169,9 +175,9 @@ class CrawlArgs(BaseModel):
     @field_validator("reextract", mode="before")
     @classmethod
     def _reextract(cls, value: Any) -> str | None:
-        if value is None or str(value).strip() == "":
+        text = _given(value)
+        if text is None:
             return None
-        text = str(value).strip()
         if not Path(text).is_dir():
             raise ValueError(f"{text!r} is not a folder (of WARC files)")
         return text
@@ -187,9 +193,9 @@ class CrawlArgs(BaseModel):
     @field_validator("base_url", mode="before")
     @classmethod
     def _base_url(cls, value: Any) -> str | None:
-        if value is None or str(value).strip() == "":
+        text = _given(value)
+        if text is None:
             return None
-        text = str(value).strip()
         parts = urlsplit(text)
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise ValueError(f"{text!r} is not an http(s) URL such as http://127.0.0.1:8080")
