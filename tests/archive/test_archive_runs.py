@@ -8,11 +8,13 @@
 - a crawl killed with SIGKILL mid-run, then run again: every article in the feeds has its page
   in a published WARC file, and no file under a published name ends in a torn record.
 
-The acceptance-sized crawl (1,000 articles) is ``bench/archive_warc.py``.
+The replica's size is ``NEWSCRAWL_ARCHIVE_ARTICLES`` (default 120); the acceptance-sized runs
+(1,000 articles) are ``bench/archive_warc.py``.
 """
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -28,7 +30,7 @@ from newscrawl_replica.testing import ReplicaServer
 from tests.support.crawl import CrawlResult, kill_after_lines, run_crawl, start_crawl
 from tests.support.feeds import feed_files, iter_jsonl
 
-ARTICLES = 120
+ARTICLES = int(os.environ.get("NEWSCRAWL_ARCHIVE_ARTICLES", "120"))
 ARCHIVE = {"NEWSCRAWL_ARCHIVE": "warc", "NEWSCRAWL_ARCHIVE_MAX_BYTES": 200_000}
 WARCIO = Path(sys.executable).with_name("warcio")
 
