@@ -10,7 +10,8 @@
    article response record per record, and every record's ``archive`` reference resolves.
 3. With the replica stopped, the archive is re-extracted by the same reader (nothing may be
    emitted), then by a reader that keeps two keywords at most (``tests.archive.reader_change``):
-   pages read per second, and the records it emits as version 2.
+   pages read per second, and the records it emits as version 2, which the dataset build
+   (``python -m newscrawl.dataset build``) must take as the current version.
 4. With ``--kill-after N`` (default 300): an archiving crawl of the same replica is killed with
    SIGKILL once its feed holds N lines, then run again to the end: every record in the feeds
    must resolve to its page in a published WARC file, and no published file may end in a torn
@@ -123,6 +124,21 @@ def killed_and_rerun(base_url: str, out: Path, lines: int) -> str:
     )
 
 
+def current_versions(out: Path) -> dict[int, int]:
+    """Build the dataset of ``out``; how many articles its current table holds per version."""
+    subprocess.run(
+        [sys.executable, "-m", "newscrawl.dataset", "build", str(out)],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    import pyarrow.parquet as pq
+
+    versions = pq.read_table(out / "dataset" / "current", columns=["version"]).column("version")
+    counts: dict[int, int] = {}
+    for version in versions.to_pylist():
+        counts[version] = counts.get(version, 0) + 1
+    return counts
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--articles", type=int, default=1000)
@@ -163,6 +179,7 @@ def main(argv: list[str] | None = None) -> int:
                 base_url, archived, f"reextract={archived}", env=READER_CHANGE, timeout=3600
             )
         )
+        dataset = current_versions(archived)
     articles = facts["records"]
     ratio = sum(cpu["warc"]) / sum(cpu["off"])
     print()
@@ -184,7 +201,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"kill -9: {killed}")
     versions = sorted({r["version"] for r in changed.records})
     print(f"re-extraction, reader change: {len(changed.records)} records emitted as version "
-          f"{versions}, {articles / changed.seconds:.0f} pages/s wall")  # fmt: skip
+          f"{versions}, {articles / changed.seconds:.0f} pages/s wall; the dataset's current "
+          f"table then: {dict(sorted(dataset.items()))} articles by version")  # fmt: skip
     return 0
 
 
