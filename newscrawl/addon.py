@@ -29,6 +29,7 @@ from typing import Any
 from scrapy.settings import BaseSettings
 from scrapy.utils.misc import load_object
 
+from newscrawl.archive.replay import replay_settings
 from newscrawl.browser import settings as browser
 from newscrawl.commands.inspect import INSPECT
 from newscrawl.config import CrawlSettings, SettingError
@@ -70,6 +71,16 @@ DEFAULTS: dict[str, Any] = {
     "NEWSCRAWL_GC_FREEZE": True,
     #: The download slot of sitemap requests: one sitemap at a time (empty: no own slot).
     "NEWSCRAWL_SITEMAP_SLOT": "newscrawl-sitemaps",
+    # -- the web archive (newscrawl.archive; docs/archive.md) --
+    #: ``warc``: keep every article response, with its request, in gzipped WARC files beside
+    #: the feed (empty: off).
+    "NEWSCRAWL_ARCHIVE": "",
+    #: ``articles`` (default) or ``all``: listings, sitemaps, robots.txt and the RSS feed too.
+    "NEWSCRAWL_ARCHIVE_PAGES": "articles",
+    #: A WARC file is published and the next one started once it reaches this size (1 GiB).
+    "NEWSCRAWL_ARCHIVE_MAX_BYTES": 1 << 30,
+    #: zlib level of each record's gzip member (warcio's own is 9, twice the CPU for ~3% less).
+    "NEWSCRAWL_ARCHIVE_GZIP_LEVEL": 6,
     # -- a browser where a page needs one (newscrawl.browser; docs/browser.md) --
     **{k: v for k, v in browser.as_dict().items() if not isinstance(v, dict)},
     # -- health: monitors, health file, metrics, alerts (newscrawl.monitors; docs/scheduling.md)
@@ -84,6 +95,9 @@ COMPONENTS: dict[str, dict[str, int | None]] = {
         "newscrawl.middlewares.RetryAfterMiddleware": 550,
         "newscrawl.middlewares.CrawlDelayMiddleware": 110,
         **browser.DOWNLOADER_MIDDLEWARES,
+        # Next to the handler: each response as downloaded (before decompression, redirects,
+        # retries); inert unless NEWSCRAWL_ARCHIVE=warc.
+        "newscrawl.archive.middleware.WarcArchiveMiddleware": 980,
     },
     # process_spider_output runs from the highest order down: the window and sections first,
     # then what an incremental run skips, then the "Load more" requests of what is left.
@@ -110,6 +124,8 @@ COMPONENTS: dict[str, dict[str, int | None]] = {
         # Counts what reached each feed; a run that lost records exits 5.
         "newscrawl.output.delivery.Delivery": 150,
         "newscrawl.output.summary.RunSummary": 500,
+        # What a re-extraction read and changed (-a reextract=DIR; newscrawl.archive.replay).
+        "newscrawl.archive.replay.ReextractReport": 600,
         "newscrawl.output.runstats.RunStats": 900,
         **health.COMPONENTS["EXTENSIONS"],
         # Last: once every component is built and the spider opened.
@@ -208,3 +224,4 @@ class Addon:
         CrawlSettings.check(settings)
         edition = settings.get("NEWSCRAWL_EDITION") or "en"
         configure_output(settings, str(edition))
+        replay_settings(settings)

@@ -99,6 +99,20 @@ class CrawlSettings(BaseModel):
     frontier_on_disk: bool = _setting(True, "NEWSCRAWL_FRONTIER_ON_DISK")
     frontier_dir: Annotated[str | None, Optional] = _setting(None, "NEWSCRAWL_FRONTIER_DIR")
     gc_freeze: bool = _setting(True, "NEWSCRAWL_GC_FREEZE")
+    # -- the page archive (newscrawl.archive; docs/archive.md) --
+    archive: Annotated[Literal["", "warc"], Lower] = _setting(
+        "", "NEWSCRAWL_ARCHIVE", "warc: keep every article page in WARC files (empty: off)"
+    )
+    archive_pages: Annotated[Literal["articles", "all"], Lower] = _setting(
+        "articles", "NEWSCRAWL_ARCHIVE_PAGES", "articles, or all (listings, sitemaps, feeds too)"
+    )
+    archive_max_bytes: Annotated[int, Field(gt=0)] = _setting(
+        1 << 30, "NEWSCRAWL_ARCHIVE_MAX_BYTES", "size at which a WARC file is rotated"
+    )
+    archive_gzip_level: Annotated[int, Field(ge=1, le=9)] = _setting(
+        6, "NEWSCRAWL_ARCHIVE_GZIP_LEVEL", "gzip level of each WARC record"
+    )
+
     # -- the browser (newscrawl.browser) --
     browser_path: str = _setting("/usr/bin/chromium-headless-shell", "NEWSCRAWL_BROWSER_PATH")
     browser_timeout: Positive = _setting(120.0, "NEWSCRAWL_BROWSER_TIMEOUT")

@@ -12,9 +12,10 @@ from weakref import WeakKeyDictionary
 from scrapy.crawler import Crawler
 from scrapy.settings import BaseSettings
 
+from newscrawl.archive.replay import REEXTRACT
 from newscrawl.config import crawl_settings
 from newscrawl.discovery.args import DEFAULT_SOURCES, CrawlArgs
-from newscrawl.monitors.checks import Check, Limits, RunFigures
+from newscrawl.monitors.checks import REEXTRACT_MODE, Check, Limits, RunFigures
 from newscrawl.monitors.exit import ExitStatus, exit_reasons, exit_status, record_exit
 from newscrawl.monitors.history import history_path, read_history
 from newscrawl.output.runfiles import HEALTH_SUFFIX, RUN_FEED, RUN_HEALTH
@@ -111,7 +112,11 @@ class HealthRun:
                 crawler=crawler,
                 scope=run_scope(settings),
                 job=job_name(crawler),
-                mode=session.mode.value if session is not None else "stateless",
+                mode=REEXTRACT_MODE
+                if settings.get(REEXTRACT)
+                else session.mode.value
+                if session is not None
+                else "stateless",
                 limits=Limits.from_settings(settings),
                 history_file=history_file,
                 history=read_history(history_file),

@@ -350,4 +350,5 @@ def load_page(page: ArticlePage, stats: Stats | None = None) -> ArticleItem:
         moment = moment.replace(tzinfo=UTC)
     item.crawled_at = format_utc(moment)
     item.fingerprint = fingerprint({name: getattr(item, name) for name in CONTENT_FIELDS})
+    item.archive = page.archive()
     return item

@@ -29,6 +29,7 @@ import io
 import json
 import logging
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any, Protocol, Self
 from weakref import WeakKeyDictionary
@@ -73,6 +74,20 @@ def set_feed_ledger(crawler: Crawler, ledger: FeedLedger | None) -> None:
 
 def feed_ledger(crawler: Crawler | None) -> FeedLedger | None:
     return _LEDGERS.get(crawler) if crawler is not None else None
+
+
+_BEFORE_PUBLISH: WeakKeyDictionary[Crawler, list[Callable[[], None]]] = WeakKeyDictionary()
+
+
+def add_before_publish(crawler: Crawler, publish: Callable[[], None]) -> None:
+    """Have ``publish`` run before any feed of the crawl is published: files the records point
+    to (the web archive, :mod:`newscrawl.archive`) are published before the records are."""
+    _BEFORE_PUBLISH.setdefault(crawler, []).append(publish)
+
+
+def _publish_first(crawler: Crawler | None) -> None:
+    for publish in _BEFORE_PUBLISH.get(crawler, []) if crawler is not None else []:
+        publish()
 
 
 def part_path(final: Path) -> Path:
@@ -354,6 +369,7 @@ class AtomicFileFeedStorage:
 
     def store(self, file: IO[bytes]) -> None:
         file.close()
+        _publish_first(self.crawler)
         if self.final is None:
             return  # never opened: nothing to publish
         if self.ledger is not None:

@@ -15,7 +15,9 @@ free stem. The family of ``X.jsonl``:
 - ``X.rejects.jl``: the rejected records, JSON Lines, written as ``X.rejects.jl.part``; named so
   that a ``*.jsonl`` glob over the feed folder reads articles only;
 - ``X.summary.json``: the run summary; ``X.stats.json``: the run's outcome for schedulers;
-- ``X.health.json``: the run's health checks (``newscrawl.monitors``).
+- ``X.health.json``: the run's health checks (``newscrawl.monitors``);
+- ``X.00000.warc.gz``, ``X.00001.warc.gz``…: the pages the run fetched, with
+  ``-s NEWSCRAWL_ARCHIVE=warc`` (``newscrawl.archive``).
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ RUN_REJECTS = "NEWSCRAWL_RUN_REJECTS"
 RUN_SUMMARY = "NEWSCRAWL_RUN_SUMMARY"
 RUN_STATS = "NEWSCRAWL_RUN_STATS"
 RUN_HEALTH = "NEWSCRAWL_RUN_HEALTH"
+#: The run's web archive, ``X`` (its files are ``X.00000.warc.gz``…; :mod:`newscrawl.archive`).
+RUN_ARCHIVE = "NEWSCRAWL_RUN_ARCHIVE"
 
 #: The suffixes of the files beside the feed ``X.jsonl`` (``X`` is the run's stem).
 REJECTS_SUFFIX = ".rejects.jl"
@@ -135,3 +139,5 @@ def configure_output(settings: BaseSettings, edition: str, now: datetime | None 
                         (RUN_STATS, STATS_SUFFIX), (RUN_HEALTH, HEALTH_SUFFIX)):  # fmt: skip
         if not settings.get(key):
             settings.set(key, f"{base}{suffix}", priority="spider")
+    if not settings.get(RUN_ARCHIVE):
+        settings.set(RUN_ARCHIVE, str(base), priority="spider")

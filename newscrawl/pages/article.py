@@ -17,13 +17,14 @@ import ipaddress
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, ClassVar, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, NamedTuple, cast
 from urllib.parse import urlsplit
 
 from lxml import etree
 from parsel import Selector, SelectorList
 from scrapy.http import TextResponse
 
+from newscrawl.archive import ARCHIVE_META
 from newscrawl.discovery.classify import CrawlSite
 from newscrawl.editions import ALL_HOSTS as SITE_HOSTS
 from newscrawl.normalize.processors import site_keys, strip_site_name
@@ -32,7 +33,7 @@ from newscrawl.pages import selectors as S
 from newscrawl.pages.tawsiyat import parse_tawsiyat, tawsiyat_class, tawsiyat_string
 
 if TYPE_CHECKING:
-    from newscrawl.items import ArticleItem
+    from newscrawl.items import ArchiveRef, ArticleItem
     from newscrawl.normalize.loader import Stats
 
 #: tawsiyat ``type`` values of article, video, infograph and gallery pages (``page`` is not).
@@ -638,6 +639,13 @@ class ArticlePage:
 
     def fetched_url(self) -> str:
         return self.response.url
+
+    def archive(self) -> ArchiveRef | None:
+        """Where the response is archived (the archiving middleware or the replay of an
+        archive put it in the request's meta), else ``None``."""
+        request = self.response.request
+        ref = request.meta.get(ARCHIVE_META) if request is not None else None
+        return cast("ArchiveRef", dict(ref)) if ref else None
 
     def alternate_urls(self) -> list[str]:
         """Other URLs this response was reached by: the redirect chain and the requested URL."""

@@ -378,9 +378,9 @@ class ContentParser(LayoutParser):
             if pending is not None:
                 # A label in an element of its own, its value in the next (``<span>By</span>
                 # <a>Name</a>``, ``<b>Source</b> <span>Reuters</span>``).
-                label, pending = pending, None
+                waiting, pending = pending, None
                 if not self._has_byline_field(text):
-                    self._labelled(label, text, found, author_text, parts)
+                    self._labelled(waiting, text, found, author_text, parts)
                     continue
             label = _lone_label(text)
             if label is not None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, Self
 from urllib.parse import urlsplit
 
@@ -22,6 +23,8 @@ from scrapy import Request, Spider
 from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
 
+from newscrawl.archive import archived_at
+from newscrawl.archive.replay import archived_pages
 from newscrawl.config import crawl_settings
 from newscrawl.discovery.args import ArgumentError, CrawlArgs, Source
 from newscrawl.discovery.classify import classify, page_number, request_url
@@ -105,6 +108,14 @@ class AlmayadeenSpider(Spider):
             yield request
 
     def start_requests_for_sources(self) -> Iterator[Request]:
+        if self.args.reextract:
+            # Re-extraction: the archived article pages, read from the archive (the replay
+            # handler answers them; newscrawl.archive.replay).
+            for url in archived_pages(Path(self.args.reextract), self.site.base_url):
+                yield self._request(
+                    url, self.parse_article, PRIORITY_ARTICLE, **{LINK_KIND: LinkKind.ARTICLE}
+                )
+            return
         sources = self.args.discover
         if Source.SITEMAPS in sources:
             yield self._request(
@@ -144,7 +155,7 @@ class AlmayadeenSpider(Spider):
         if not isinstance(response, TextResponse):
             self._count("not_html")
             return
-        page = ArticlePage(response, self.site, crawled_at=_now())
+        page = ArticlePage(response, self.site, crawled_at=archived_at(response.meta) or _now())
         if page.is_article():
             yield from self._article(page)
             return
@@ -258,7 +269,7 @@ class AlmayadeenSpider(Spider):
         if not isinstance(response, TextResponse):
             self._count("not_html")
             return
-        page = ArticlePage(response, self.site, crawled_at=_now())
+        page = ArticlePage(response, self.site, crawled_at=archived_at(response.meta) or _now())
         if not page.is_article():
             # An article-shaped URL that serves a listing: a section the URL rules do not know.
             self._count("not_article")

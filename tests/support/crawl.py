@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -124,15 +125,18 @@ def run_crawl(
     settings: dict[str, Any] | None = None,
     edition: str | None = None,
     timeout: float = 900,
+    env: dict[str, str] | None = None,
 ) -> CrawlResult:
     """Crawl ``base_url`` to the end with the real spider and read what the run wrote (a run
-    still going after ``timeout`` seconds fails the caller)."""
+    still going after ``timeout`` seconds fails the caller); ``env``: extra environment
+    variables (``SCRAPY_SETTINGS_MODULE`` of a test's own settings)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     before = _known(out_dir)
     started = time.monotonic()
     proc = subprocess.run(
         crawl_command(base_url, out_dir, *args, settings=settings, edition=edition),
-        cwd=PROJECT, env=crawl_env(), capture_output=True, text=True, timeout=timeout, check=False,
+        cwd=PROJECT, env=crawl_env(**(env or {})), capture_output=True, text=True,
+        timeout=timeout, check=False,
     )  # fmt: skip
     seconds = time.monotonic() - started
     return collect(out_dir, before, proc.returncode, proc.stderr, proc.stdout, seconds)
@@ -154,6 +158,25 @@ def start_crawl(
             crawl_command(base_url, out_dir, *args, settings=settings, edition=edition),
             cwd=PROJECT, env=crawl_env(), stdout=subprocess.DEVNULL, stderr=stderr, text=True,
         )  # fmt: skip
+
+
+def feed_lines(out_dir: Path) -> int:
+    """Lines the running crawl has written to its feed so far."""
+    parts = out_dir.glob("almayadeen/*/*.jsonl.part")  # not rglob: queues come and go below
+    return sum(part.read_bytes().count(b"\n") for part in parts)
+
+
+def kill_after_lines(
+    proc: subprocess.Popen[str], out_dir: Path, lines: int, timeout: float
+) -> None:
+    """SIGKILL the crawl ``proc`` once its feed holds ``lines`` lines."""
+    deadline = time.monotonic() + timeout
+    while feed_lines(out_dir) < lines:
+        assert proc.poll() is None, "the run ended before it could be killed"
+        assert time.monotonic() < deadline, f"fewer than {lines} lines after {timeout}s"
+        time.sleep(0.2)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
 
 
 def last_log(out_dir: Path) -> Path:
