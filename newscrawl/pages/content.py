@@ -43,10 +43,13 @@ from newscrawl.pages.article import (
 _HEADINGS = ("h1", "h2", "h3")
 _WS = re.compile(r"\s+")
 _WORD = re.compile(r"\w+")
+_FORMAT = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 
 
 def _norm(text: str | None) -> str:
-    return _WS.sub(" ", text or "").strip().casefold()
+    """Text compared as read: whitespace folded, case folded, format marks (RLM, zero-width
+    joiners) dropped."""
+    return _WS.sub(" ", _FORMAT.sub("", text or "")).strip().casefold()
 
 
 def _tag(element: Any) -> str:
@@ -73,13 +76,15 @@ def _words(paragraphs: list[str]) -> Counter[str]:
     return Counter(w for p in paragraphs for w in _WORD.findall(p.casefold()))
 
 
-def _pick_body(structural: list[str], main: list[str]) -> list[str]:
+def _pick_body(
+    structural: list[str], main: list[str], article: Counter[str] | None = None
+) -> list[str]:
     """One body from the two readings. The structural one is exact where it found the article:
     it is kept when trafilatura's holds it and it covers most of trafilatura's (or all but a
-    few words: a footer line), or when the two
-    differ and trafilatura's is too short for a body (``S.BODY_MIN_WORDS``: it read a page's
-    furniture) or half the structural one. Otherwise trafilatura's, which finds more articles
-    on real newsrooms' pages."""
+    few words: a footer line, or words from outside the ``article`` the structural reader
+    found), or when the two differ and trafilatura's is too short for a body
+    (``S.BODY_MIN_WORDS``: it read a page's furniture) or half the structural one. Otherwise
+    trafilatura's, which finds more articles on real newsrooms' pages."""
     ours, theirs = _words(structural), _words(main)
     size_ours, size_theirs = sum(ours.values()), sum(theirs.values())
     if not size_ours:
@@ -87,7 +92,11 @@ def _pick_body(structural: list[str], main: list[str]) -> list[str]:
     shared = sum((ours & theirs).values())
     inside, covered = S.BODY_AGREEMENT
     if shared >= inside * size_ours:
-        fragment = shared < covered * size_theirs and size_theirs - shared >= S.FOOTER_MAX_WORDS
+        extra = theirs - ours
+        size_extra = sum(extra.values())
+        if article is not None:  # only more of the article makes ours a fragment
+            size_extra = sum((extra & article).values())
+        fragment = shared < covered * size_theirs and size_extra >= S.FOOTER_MAX_WORDS
         return main if fragment else structural
     if size_theirs < S.BODY_MIN_WORDS or size_ours >= 2 * size_theirs:
         return structural
@@ -582,7 +591,9 @@ class ContentParser(LayoutParser):
         structural = super().body_paragraphs()
         header = {_norm(t) for t in (self.title(), self.standfirst()) if t}
         main = [p for p in fallback.body_paragraphs(self._doc) if _norm(p) not in header]
-        return _pick_body(structural, main)
+        article = self.article
+        around = _words([element_text(article)]) if article is not None else None
+        return _pick_body(structural, main, around)
 
     # --- tags -------------------------------------------------------------------------------
 
