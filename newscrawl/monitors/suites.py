@@ -12,6 +12,7 @@ from spidermon import Monitor, MonitorSuite, monitors
 
 from newscrawl.monitors import checks
 from newscrawl.monitors.actions import EmailAlert, HealthReport, WebhookAlert
+from newscrawl.monitors.integrity import MAX_DAMAGED_RATIO, check_damaged
 from newscrawl.monitors.run import HealthRun
 
 
@@ -80,10 +81,19 @@ class OutputMonitor(HealthMonitor):
         self.judge(checks.check_dates(self.health.figures(), first_year))
 
 
+@monitors.name("Pages")
+class IntegrityMonitor(HealthMonitor):
+    @monitors.name("damaged_pages")
+    def test_damaged_pages(self) -> None:
+        """Article pages still damaged after their retries, against article pages judged."""
+        max_ratio = self.data.crawler.settings.getfloat(MAX_DAMAGED_RATIO, 0.01)
+        self.judge(check_damaged(self.health.stats, max_ratio))
+
+
 class CloseSuite(MonitorSuite):
     """Every health check; the report first, then alerts on failure (or recovery)."""
 
-    monitors = [SiteMonitor, RunMonitor, OutputMonitor]
+    monitors = [SiteMonitor, RunMonitor, OutputMonitor, IntegrityMonitor]
     monitors_finished_actions = [HealthReport]
     monitors_failed_actions = [
         WebhookAlert,
