@@ -11,7 +11,9 @@ the settings (``newscrawl.discovery.args``), before anything is built from them.
    before it is kept), extensions, the
    atomic feed storage and the browser's download handler (:data:`COMPONENTS`);
 3. applies the profile ``NEWSCRAWL_PROFILE`` names (:data:`PROFILES`);
-4. settles the run's files: the default feed unless ``-o``/``-O`` gave one, and the rejects,
+4. checks every setting (:class:`newscrawl.config.CrawlSettings`): a bad value stops the crawl
+   before any request, naming the setting;
+5. settles the run's files: the default feed unless ``-o``/``-O`` gave one, and the rejects,
    summary and stats beside it (``newscrawl.output.runfiles``).
 
 A profile is one name for a set of settings that suits a kind of target: ``-s
@@ -29,6 +31,7 @@ from scrapy.utils.misc import load_object
 
 from newscrawl.browser import settings as browser
 from newscrawl.commands.inspect import INSPECT
+from newscrawl.config import CrawlSettings, SettingError
 from newscrawl.monitors import settings as health
 from newscrawl.output.runfiles import configure_output
 
@@ -151,7 +154,7 @@ PROFILES: dict[str, dict[str, Any]] = {
 }
 
 
-class ProfileError(ValueError):
+class ProfileError(SettingError):
     """An unknown profile name."""
 
 
@@ -160,7 +163,7 @@ def apply_profile(settings: BaseSettings) -> str:
     name = str(settings.get("NEWSCRAWL_PROFILE") or "").strip().lower()
     if name not in PROFILES:
         raise ProfileError(
-            f"unknown NEWSCRAWL_PROFILE {name!r}; use one of: "
+            f"NEWSCRAWL_PROFILE: unknown profile {name!r}; use one of: "
             + ", ".join(p for p in PROFILES if p)
         )
     for key, value in PROFILES[name].items():
@@ -206,5 +209,8 @@ class Addon:
     def update_settings(self, settings: BaseSettings) -> None:
         install_components(settings)
         apply_profile(settings)
+        # Every setting checked at once, before anything is built from them: a bad value stops
+        # the crawl here, naming the setting (the crawl command exits 2).
+        CrawlSettings.check(settings)
         edition = settings.get("NEWSCRAWL_EDITION") or "en"
         configure_output(settings, str(edition))

@@ -22,6 +22,7 @@ from scrapy.downloadermiddlewares.retry import get_retry_request
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
 
+from newscrawl.config import crawl_settings
 from newscrawl.discovery.meta import LINK_KIND, LinkKind
 from newscrawl.pages.integrity import Verdict, judge_page
 
@@ -41,7 +42,7 @@ class DamagedPage(IgnoreRequest):
 
 class PageIntegrityMiddleware:
     def __init__(self, crawler: Crawler) -> None:
-        if not crawler.settings.getbool("NEWSCRAWL_PAGE_INTEGRITY", True):
+        if not crawl_settings(crawler.settings).page_integrity:
             raise NotConfigured("NEWSCRAWL_PAGE_INTEGRITY is off")
         assert crawler.stats is not None
         self.crawler = crawler

@@ -283,16 +283,23 @@ class CrawlArgs(BaseModel):
             {name: settings[key] for name, key in SETTINGS.items() if settings.get(key) is not None}
         )
 
-    def to_settings(self, settings: BaseSettings) -> None:
-        """Copy the checked values into ``settings``, at command-line priority: what the
-        spider was told is what every component reads."""
-        for name, key in SETTINGS.items():
+    def to_settings_values(self) -> dict[str, Any]:
+        """Each argument as a setting holds it: times as ``…Z`` text, lists comma-separated."""
+        values: dict[str, Any] = {}
+        for name in SETTINGS:
             value = getattr(self, name)
             if isinstance(value, datetime):
                 value = value.strftime("%Y-%m-%dT%H:%M:%SZ")
             elif isinstance(value, tuple):
                 value = ",".join(str(part) for part in value)
-            settings.set(key, value, priority="cmdline")
+            values[name] = value
+        return values
+
+    def to_settings(self, settings: BaseSettings) -> None:
+        """Copy the checked values into ``settings``, at command-line priority: what the
+        spider was told is what every component reads."""
+        for name, value in self.to_settings_values().items():
+            settings.set(SETTINGS[name], value, priority="cmdline")
 
     @property
     def site(self) -> CrawlSite:

@@ -18,6 +18,8 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
+from newscrawl.config import crawl_settings
+
 logger = logging.getLogger(__name__)
 
 
@@ -26,7 +28,7 @@ class FreezeStartupObjects:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        if not crawler.settings.getbool("NEWSCRAWL_GC_FREEZE", True):
+        if not crawl_settings(crawler.settings).gc_freeze:
             raise NotConfigured("NEWSCRAWL_GC_FREEZE is off")
         extension = cls()
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)

@@ -31,8 +31,8 @@ from scrapy import Request
 from scrapy.core.scheduler import Scheduler
 from scrapy.crawler import Crawler
 from scrapy.dupefilters import RFPDupeFilter
-from scrapy.settings import BaseSettings
 
+from newscrawl.config import crawl_settings
 from newscrawl.frontier.hashes import HashSet, bytes_hash
 
 logger = logging.getLogger(__name__)
@@ -45,16 +45,18 @@ HASH_BYTES = 8
 SPILL_PREFIX = "frontier-"
 
 
-def spill_parent(settings: BaseSettings) -> tuple[Path | None, bool]:
+def spill_parent(crawler: Crawler) -> tuple[Path | None, bool]:
     """Where a run without ``JOBDIR`` spills its queue, and whether the job's lock covers it
-    (so that spill directories left there by killed runs may be removed)."""
-    configured = settings.get("NEWSCRAWL_FRONTIER_DIR")
-    if configured:
-        return Path(configured), False
-    if settings.getbool("NEWSCRAWL_STATE_ENABLED", True):
-        from newscrawl.state.session import state_dir
+    (so that spill directories left there by killed runs may be removed). A run that keeps no
+    crawl state (an export) leaves the job's state directory alone: it spills to the system's
+    temporary directory."""
+    config = crawl_settings(crawler.settings)
+    if config.frontier_dir:
+        return Path(config.frontier_dir), False
+    from newscrawl.state.session import run_plan, state_dir
 
-        return state_dir(settings), True
+    if run_plan(crawler).mode is not None:
+        return state_dir(crawler.settings), True
     return None, False
 
 
@@ -67,8 +69,8 @@ class DiskFrontierScheduler(Scheduler):
     def from_crawler(cls, crawler: Crawler) -> Self:
         settings = crawler.settings
         scheduler = super().from_crawler(crawler)
-        if scheduler.dqdir is None and settings.getbool("NEWSCRAWL_FRONTIER_ON_DISK", True):
-            parent, locked = spill_parent(settings)
+        if scheduler.dqdir is None and crawl_settings(settings).frontier_on_disk:
+            parent, locked = spill_parent(crawler)
             if parent is not None:
                 parent.mkdir(parents=True, exist_ok=True)
                 if locked:

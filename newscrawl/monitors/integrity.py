@@ -14,9 +14,6 @@ from typing import Any
 from newscrawl.integrity import DAMAGED_STAT, WHOLE_STAT
 from newscrawl.monitors.checks import Check
 
-#: The setting, and its default (``newscrawl/monitors/settings.py``).
-MAX_DAMAGED_RATIO = "NEWSCRAWL_HEALTH_MAX_DAMAGED_RATIO"
-
 
 def check_damaged(stats: Mapping[str, Any], max_ratio: float) -> Check:
     """Damaged article pages, by kind, per article page judged (whole or damaged)."""

@@ -8,12 +8,16 @@ exit status and send alerts (``newscrawl.monitors.actions``).
 
 from __future__ import annotations
 
+from typing import Any
+
+from scrapy.crawler import Crawler
 from spidermon import Monitor, MonitorSuite, monitors
 
+from newscrawl.config import crawl_settings
 from newscrawl.monitors import checks
 from newscrawl.monitors.actions import EmailAlert, HealthReport, WebhookAlert
-from newscrawl.monitors.integrity import MAX_DAMAGED_RATIO, check_damaged
-from newscrawl.monitors.run import HealthRun
+from newscrawl.monitors.integrity import check_damaged
+from newscrawl.monitors.run import HealthRun, judgement_failed
 
 
 class HealthMonitor(Monitor):
@@ -60,6 +64,11 @@ class RunMonitor(HealthMonitor):
         """Failed requests, by kind, against pages fetched."""
         self.judge(checks.check_errors(self.health.figures(), self.health.limits))
 
+    @monitors.name("exceptions")
+    def test_exceptions(self) -> None:
+        """Exceptions in the spider's callbacks and the item pipelines, against pages fetched."""
+        self.judge(checks.check_exceptions(self.health.figures(), self.health.limits))
+
 
 @monitors.name("Output")
 class OutputMonitor(HealthMonitor):
@@ -77,7 +86,7 @@ class OutputMonitor(HealthMonitor):
     @monitors.name("date_sanity")
     def test_date_sanity(self) -> None:
         """No ``date_published`` in the future (beyond a slack) or before the site's first year."""
-        first_year = self.data.crawler.settings.getint("NEWSCRAWL_HEALTH_FIRST_YEAR", 2012)
+        first_year = crawl_settings(self.data.crawler.settings).health_first_year
         self.judge(checks.check_dates(self.health.figures(), first_year))
 
 
@@ -86,12 +95,27 @@ class IntegrityMonitor(HealthMonitor):
     @monitors.name("damaged_pages")
     def test_damaged_pages(self) -> None:
         """Article pages still damaged after their retries, against article pages judged."""
-        max_ratio = self.data.crawler.settings.getfloat(MAX_DAMAGED_RATIO, 0.01)
+        max_ratio = crawl_settings(self.data.crawler.settings).health_max_damaged_ratio
         self.judge(check_damaged(self.health.stats, max_ratio))
 
 
 class CloseSuite(MonitorSuite):
-    """Every health check; the report first, then alerts on failure (or recovery)."""
+    """Every health check; the report first, then alerts on failure (or recovery).
+
+    A monitor that raises (rather than fails) is a judgement that could not be made: the run
+    exits 1 and its health file says so (:func:`newscrawl.monitors.run.judgement_failed`)."""
+
+    crawler: Crawler | None = None
+
+    def init_data(self, data: Any) -> None:
+        super().init_data(data)
+        self.crawler = data.get("crawler")
+
+    def on_monitors_finished(self, result: Any) -> None:
+        if self.crawler is None:
+            return
+        for test, trace in result.errors:
+            judgement_failed(self.crawler, getattr(test, "method_name", str(test)), trace)
 
     monitors = [SiteMonitor, RunMonitor, OutputMonitor, IntegrityMonitor]
     monitors_finished_actions = [HealthReport]

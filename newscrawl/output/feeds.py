@@ -38,6 +38,7 @@ from scrapy import Spider
 from scrapy.crawler import Crawler
 from scrapy.settings import SETTINGS_PRIORITIES
 from w3lib.url import file_uri_to_path
+from newscrawl.config import crawl_settings
 
 logger = logging.getLogger(__name__)
 
@@ -318,7 +319,7 @@ class AtomicFileFeedStorage:
             uri,
             feed_options=feed_options,
             crawler=crawler,
-            fsync_every=crawler.settings.getint("NEWSCRAWL_FEED_FSYNC_EVERY", 100),
+            fsync_every=crawl_settings(crawler.settings).feed_fsync_every,
         )
 
     def open(self, spider: Spider) -> IO[bytes]:

@@ -28,6 +28,7 @@ from scrapy.settings import BaseSettings
 
 from newscrawl.commands.inspect import INSPECT
 from newscrawl.output.feeds import part_path
+from newscrawl.config import crawl_settings
 
 #: Settings keys the output layer sets for the other components of the run.
 RUN_FEED = "NEWSCRAWL_RUN_FEED"
@@ -93,11 +94,11 @@ def configure_output(settings: BaseSettings, edition: str, now: datetime | None 
     rejects, summary and stats beside the (first local) feed."""
     if settings.getbool(INSPECT):
         return  # scrapy shell / parse: not a run, no files
-    output_dir = Path(settings.get("NEWSCRAWL_OUTPUT_DIR") or "output")
+    output_dir = Path(crawl_settings(settings).output_dir)
     feeds = settings.getdict("FEEDS")
     stamp = run_stamp(now)
     user_feed = bool(feeds)
-    if not feeds and settings.getbool("NEWSCRAWL_DEFAULT_FEED", True):
+    if not feeds and crawl_settings(settings).default_feed:
         feed = output_dir / "almayadeen" / edition / f"{stamp}.jsonl"
         feeds = {str(feed): {"format": "jsonlines", "encoding": "utf-8"}}
         settings.set("FEEDS", feeds, priority="spider")

@@ -23,6 +23,7 @@ What it cannot place inside the article it does not return: a wrong value is wor
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import cached_property
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -41,6 +42,7 @@ from newscrawl.pages.article import (
 
 _HEADINGS = ("h1", "h2", "h3")
 _WS = re.compile(r"\s+")
+_WORD = re.compile(r"\w+")
 
 
 def _norm(text: str | None) -> str:
@@ -49,6 +51,48 @@ def _norm(text: str | None) -> str:
 
 def _tag(element: Any) -> str:
     return element.tag if isinstance(element.tag, str) else ""
+
+
+def _is_headline(text: str) -> bool:
+    """Long enough to be a headline: three words, or (scripts written without spaces) ten
+    characters."""
+    return len(text.split()) >= 3 or (len(text) >= 10 and not text.isascii())
+
+
+def _words(paragraphs: list[str]) -> Counter[str]:
+    return Counter(w for p in paragraphs for w in _WORD.findall(p.casefold()))
+
+
+def _pick_body(structural: list[str], main: list[str]) -> list[str]:
+    """One body from the two readings. The structural one is exact where it found the article:
+    it is kept when trafilatura's holds it and it covers most of trafilatura's (or all but a
+    few words: a footer line), or when the two
+    differ and trafilatura's is too short for a body (``S.BODY_MIN_WORDS``: it read a page's
+    furniture) or half the structural one. Otherwise trafilatura's, which finds more articles
+    on real newsrooms' pages."""
+    ours, theirs = _words(structural), _words(main)
+    size_ours, size_theirs = sum(ours.values()), sum(theirs.values())
+    if not size_ours:
+        return main if size_theirs >= S.BODY_MIN_WORDS else []
+    shared = sum((ours & theirs).values())
+    inside, covered = S.BODY_AGREEMENT
+    if shared >= inside * size_ours:
+        fragment = shared < covered * size_theirs and size_theirs - shared >= S.FOOTER_MAX_WORDS
+        return main if fragment else structural
+    if size_theirs < S.BODY_MIN_WORDS or size_ours >= 2 * size_theirs:
+        return structural
+    return main
+
+
+def _is_prose(text: str) -> bool:
+    """A sentence rather than a label: eight words, five ending as a sentence does, or
+    (scripts written without spaces) forty characters."""
+    words = text.split()
+    return (
+        len(words) >= S.STANDFIRST_MIN_WORDS
+        or (len(words) >= 5 and text.rstrip()[-1:] in ".!?…。")
+        or (len(text) >= 40 and len(words) <= 2)
+    )
 
 
 def _text(element: Any) -> str:
@@ -100,10 +144,23 @@ class ContentParser(LayoutParser):
             for h in candidates:
                 if _norm(_text(h)) in self.titles:
                     return h
-        for level in ("h1", "h2"):
             for h in candidates:
-                if h.tag == level and len(_text(h).split()) >= 3:
+                if self._title_part(h) is not None:
                     return h
+        # Unnamed by the metadata: an h1, or on a page with no metadata title an h2 too.
+        for level in ("h1",) if self.titles else ("h1", "h2"):
+            for h in candidates:
+                if h.tag == level and _is_headline(_text(h)):
+                    return h
+        return None
+
+    def _title_part(self, heading: Any) -> str | None:
+        """The part of a heading that a metadata title names, when the heading holds it with
+        a kicker or a label around it (``<h1><span>Kicker</span> Headline</h1>``)."""
+        text = _norm(_text(heading))
+        for title in self.titles:
+            if len(title) >= 12 and (text.endswith(title) or text.startswith(title)):
+                return title
         return None
 
     def _holds_heading(self, element: Any) -> bool:
@@ -422,8 +479,10 @@ class ContentParser(LayoutParser):
                 continue
             if element.xpath("ancestor-or-self::a") or len(text) < S.STANDFIRST_MIN_CHARS:
                 continue
-            if len(text.split()) < S.STANDFIRST_MIN_WORDS and self._has_byline_field(text):
-                continue  # "Published: 14 Mar 2024 09:05" is a byline item, not prose
+            if len(text.split()) < S.STANDFIRST_MIN_WORDS and (
+                self._has_byline_field(text) or not _is_prose(text)
+            ):
+                continue  # "Published: 14 Mar 2024 09:05" is a byline item, a label no prose
             if self._in(element, set(self.tag_list_elements)):
                 continue
             # Link-only blocks are labels, not prose.
@@ -434,7 +493,16 @@ class ContentParser(LayoutParser):
         return None
 
     def title(self) -> str | None:
-        return _text(self.heading) if self.heading is not None else None
+        """The visible headline; from a heading holding a kicker too, the part the metadata
+        names."""
+        if self.heading is None:
+            return None
+        text = _text(self.heading)
+        part = self._title_part(self.heading)
+        if part is not None and _norm(text) != part:
+            start = _norm(text).find(part)
+            return " ".join(text.split())[start : start + len(part)] if start >= 0 else text
+        return text
 
     # --- body -------------------------------------------------------------------------------
 
@@ -446,6 +514,17 @@ class ContentParser(LayoutParser):
     @cached_property
     def excluded(self) -> set[Any]:
         return self._skipped | set(self.tag_list_elements)
+
+    def body_paragraphs(self) -> list[str]:
+        """The structural body where trafilatura's main text agrees with it, else trafilatura's
+        (without the headline and standfirst, which it often repeats): the structural reader is
+        exact where it finds the article, trafilatura finds more articles."""
+        from newscrawl.pages import fallback  # trafilatura loads only when needed
+
+        structural = super().body_paragraphs()
+        header = {_norm(t) for t in (self.title(), self.standfirst()) if t}
+        main = [p for p in fallback.body_paragraphs(self._doc) if _norm(p) not in header]
+        return _pick_body(structural, main)
 
     # --- tags -------------------------------------------------------------------------------
 

@@ -22,6 +22,7 @@ from scrapy import Request, Spider
 from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
 
+from newscrawl.config import crawl_settings
 from newscrawl.discovery.args import ArgumentError, CrawlArgs, Source
 from newscrawl.discovery.classify import classify, page_number, request_url
 from newscrawl.discovery.failures import failure_kind
@@ -204,7 +205,7 @@ class AlmayadeenSpider(Spider):
         if not cards:
             self._count("listing_stop/empty")
             return False
-        if page >= self.crawler.settings.getint("NEWSCRAWL_MAX_LISTING_PAGES"):
+        if page >= crawl_settings(self.crawler.settings).max_listing_pages:
             self._count("listing_stop/page_cap")
             logger.warning("Listing page cap (%d) reached at %s", page, response.url)
             return False
@@ -267,7 +268,7 @@ class AlmayadeenSpider(Spider):
 
     def _article(self, page: ArticlePage) -> Iterator[Any]:
         yield page.to_item(stats=self.crawler.stats if self.crawler else None)
-        if self.crawler.settings.getbool("NEWSCRAWL_FOLLOW_ARTICLE_LISTINGS"):
+        if crawl_settings(self.crawler.settings).follow_article_listings:
             # The tag and author listings an article links (its section's too): more ways to
             # every article than the section listings and sitemaps alone. Menus and tags repeat
             # from page to page: each link is judged once per crawl.

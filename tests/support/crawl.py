@@ -172,3 +172,13 @@ def wait_for_log(
         assert proc.poll() is None, f"the run ended before logging {text!r}: {log}"
         assert time.monotonic() < deadline, f"the run did not log {text!r}: {log}"
         time.sleep(0.05)
+
+
+def wait_for_feed_line(proc: subprocess.Popen[str], out_dir: Path, timeout: float = 120) -> None:
+    """Wait until a run has written a complete line to a feed it has not published yet (it is
+    crawling)."""
+    deadline = time.monotonic() + timeout
+    while not any(part.read_bytes().count(b"\n") for part in out_dir.rglob("*.jsonl.part")):
+        assert proc.poll() is None, f"the run ended before writing a line under {out_dir}"
+        assert time.monotonic() < deadline, f"no feed line under {out_dir}"
+        time.sleep(0.05)
