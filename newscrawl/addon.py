@@ -45,6 +45,9 @@ DEFAULTS: dict[str, Any] = {
     #: Follow the tag, author and section listings that article pages link (not in incremental
     #: runs after a complete one, which find what is new on section listings and sitemaps).
     "NEWSCRAWL_FOLLOW_ARTICLE_LISTINGS": True,
+    #: Judge each article page whole before it is read: a damaged one (random bytes, HTML cut
+    #: short) is retried, then counted and never stored (newscrawl.integrity).
+    "NEWSCRAWL_PAGE_INTEGRITY": True,
     #: The default feed (when -o/-O is not given):
     #: {NEWSCRAWL_OUTPUT_DIR}/almayadeen/{edition}/{date}T{time}.jsonl, rejects beside it.
     "NEWSCRAWL_DEFAULT_FEED": True,
@@ -94,6 +97,9 @@ COMPONENTS: dict[str, dict[str, int | None]] = {
         "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
         "newscrawl.middlewares.RetryAfterMiddleware": 550,
         "newscrawl.middlewares.CrawlDelayMiddleware": 110,
+        # After the retries (550) and challenge solves (560) in process_response: judges the
+        # article page the spider is about to read.
+        "newscrawl.integrity.PageIntegrityMiddleware": 540,
         **browser.DOWNLOADER_MIDDLEWARES,
         # Next to the handler: each response as downloaded (before decompression, redirects,
         # retries); inert unless NEWSCRAWL_ARCHIVE=warc.

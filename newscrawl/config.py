@@ -89,6 +89,9 @@ class CrawlSettings(BaseModel):
     profile: Annotated[Literal["", "live", "replica"], Lower] = _setting("", "NEWSCRAWL_PROFILE")
     max_listing_pages: int = _setting(1000, "NEWSCRAWL_MAX_LISTING_PAGES", ge=1)
     follow_article_listings: bool = _setting(True, "NEWSCRAWL_FOLLOW_ARTICLE_LISTINGS")
+    page_integrity: bool = _setting(
+        True, "NEWSCRAWL_PAGE_INTEGRITY", "judge article pages whole before they are read"
+    )
     honour_crawl_delay: bool = _setting(True, "NEWSCRAWL_HONOUR_CRAWL_DELAY")
     max_crawl_delay: Seconds = _setting(30.0, "NEWSCRAWL_MAX_CRAWL_DELAY")
     retry_after_max: Seconds = _setting(120.0, "NEWSCRAWL_RETRY_AFTER_MAX")
@@ -148,6 +151,11 @@ class CrawlSettings(BaseModel):
     health_max_error_rate: Seconds = _setting(0.05, "NEWSCRAWL_HEALTH_MAX_ERROR_RATE")
     health_max_exception_rate: Seconds = _setting(
         0.001, "NEWSCRAWL_HEALTH_MAX_EXCEPTION_RATE", "spider exceptions and item errors per page"
+    )
+    health_max_damaged_ratio: Share = _setting(
+        0.01,
+        "NEWSCRAWL_HEALTH_MAX_DAMAGED_RATIO",
+        "article pages still damaged after their retries per article page judged",
     )
     health_max_rejects_ratio: Share = _setting(0.05, "NEWSCRAWL_HEALTH_MAX_REJECTS_RATIO")
     health_coverage_drop: Share = _setting(0.3, "NEWSCRAWL_HEALTH_COVERAGE_DROP")

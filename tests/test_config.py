@@ -34,6 +34,8 @@ def test_every_project_setting_is_checked_by_the_model() -> None:
         ("NEWSCRAWL_INCREMENTAL_OVERLAP_HOURS", "two", "not a number: 'two'"),
         ("NEWSCRAWL_STATE_ENABLED", "maybe", "not a boolean (True or False): 'maybe'"),
         ("NEWSCRAWL_HEALTH_MIN_ARTICLES_RATIO", "1.5", "input should be less than or equal to 1"),
+        ("NEWSCRAWL_HEALTH_MAX_DAMAGED_RATIO", "-1", "input should be greater than or equal to 0"),
+        ("NEWSCRAWL_PAGE_INTEGRITY", "perhaps", "not a boolean (True or False): 'perhaps'"),
         ("NEWSCRAWL_STATE_BACKEND", "mysql", "input should be 'sqlite' or 'redis': 'mysql'"),
         ("NEWSCRAWL_ALERT_WEBHOOK_URL", "hooks.example.org", "'hooks.example.org' is not an http"),
         ("RETRY_HTTP_CODES", "500,teapot", "not a whole number: 'teapot'"),

@@ -36,6 +36,8 @@ REEXTRACT_MODE = "reextract"
 
 #: Failed-request kinds that are the crawl's own choices, not failures of the site.
 POLICY_KINDS = ("refused/robots", "refused/offsite")
+#: Failed-request kinds a check of their own judges: damaged pages (``damaged_pages``).
+OWN_CHECK_KINDS = ("damaged",)
 #: Statuses of a site that refuses the crawler.
 REFUSING_STATUSES = {"401", "403", "429"}
 
@@ -171,7 +173,8 @@ class RunFigures:
 
     @property
     def failed(self) -> dict[str, int]:
-        return {k: v for k, v in self.errors.items() if not k.startswith(POLICY_KINDS)}
+        skip = POLICY_KINDS + OWN_CHECK_KINDS
+        return {k: v for k, v in self.errors.items() if not k.startswith(skip)}
 
     def coverage(self) -> dict[str, float]:
         if not self.records:

@@ -33,6 +33,9 @@ DEFAULTS: dict[str, Any] = {
     "NEWSCRAWL_HEALTH_MAX_EXCEPTION_RATE": 0.001,
     #: Rejected records per record judged.
     "NEWSCRAWL_HEALTH_MAX_REJECTS_RATIO": 0.05,
+    #: Article pages still damaged after their retries (random bytes, HTML cut short, ...) per
+    #: article page judged (newscrawl.integrity, newscrawl.monitors.integrity).
+    "NEWSCRAWL_HEALTH_MAX_DAMAGED_RATIO": 0.01,
     #: A field fails when its coverage falls below (1 - this) of its median share in the
     #: history, by more than sampling noise.
     "NEWSCRAWL_HEALTH_COVERAGE_DROP": 0.3,

@@ -16,6 +16,7 @@ from spidermon import Monitor, MonitorSuite, monitors
 from newscrawl.config import crawl_settings
 from newscrawl.monitors import checks
 from newscrawl.monitors.actions import EmailAlert, HealthReport, WebhookAlert
+from newscrawl.monitors.integrity import check_damaged
 from newscrawl.monitors.run import HealthRun, judgement_failed
 
 
@@ -89,6 +90,15 @@ class OutputMonitor(HealthMonitor):
         self.judge(checks.check_dates(self.health.figures(), first_year))
 
 
+@monitors.name("Pages")
+class IntegrityMonitor(HealthMonitor):
+    @monitors.name("damaged_pages")
+    def test_damaged_pages(self) -> None:
+        """Article pages still damaged after their retries, against article pages judged."""
+        max_ratio = crawl_settings(self.data.crawler.settings).health_max_damaged_ratio
+        self.judge(check_damaged(self.health.stats, max_ratio))
+
+
 class CloseSuite(MonitorSuite):
     """Every health check; the report first, then alerts on failure (or recovery).
 
@@ -107,7 +117,7 @@ class CloseSuite(MonitorSuite):
         for test, trace in result.errors:
             judgement_failed(self.crawler, getattr(test, "method_name", str(test)), trace)
 
-    monitors = [SiteMonitor, RunMonitor, OutputMonitor]
+    monitors = [SiteMonitor, RunMonitor, OutputMonitor, IntegrityMonitor]
     monitors_finished_actions = [HealthReport]
     monitors_failed_actions = [
         WebhookAlert,

@@ -73,9 +73,11 @@ def test_healthy_run_exits_0_with_health_and_metrics(
     assert set(checks) == {
         "site_reachable", "site_not_blocked", "finish_reason", "enough_articles",
         "error_rate", "exceptions", "rejects_ratio", "field_coverage", "date_sanity",
+        "damaged_pages",
     }  # fmt: skip
     assert all(check["ok"] for check in checks.values()), checks
     assert checks["enough_articles"]["figures"]["articles"] == len(result.records) == 60
+    assert checks["damaged_pages"]["figures"]["article_pages"] == 60
     assert hook.posts == []  # no alert for a healthy run
     samples = {
         (sample.name, sample.labels.get("kind", "")): sample.value
