@@ -584,13 +584,17 @@ class ContentParser(LayoutParser):
 
     def body_paragraphs(self) -> list[str]:
         """The structural body where trafilatura's main text agrees with it, else trafilatura's
-        (without the headline and standfirst, which it often repeats): the structural reader is
+        (without the headline, standfirst, byline and ``Read more:`` lines it often keeps): the structural reader is
         exact where it finds the article, trafilatura finds more articles."""
         from newscrawl.pages import fallback  # trafilatura loads only when needed
 
         structural = super().body_paragraphs()
         header = {_norm(t) for t in (self.title(), self.standfirst()) if t}
-        main = [p for p in fallback.body_paragraphs(self._doc) if _norm(p) not in header]
+        main = [
+            p
+            for p in fallback.body_paragraphs(self._doc)
+            if _norm(p) not in header and not self._is_byline_text(p) and not S.READ_MORE.match(p)
+        ]
         article = self.article
         around = _words([element_text(article)]) if article is not None else None
         return _pick_body(structural, main, around)
