@@ -584,8 +584,9 @@ class ContentParser(LayoutParser):
 
     def body_paragraphs(self) -> list[str]:
         """The structural body where trafilatura's main text agrees with it, else trafilatura's
-        (without the headline, standfirst, byline and ``Read more:`` lines it often keeps): the structural reader is
-        exact where it finds the article, trafilatura finds more articles."""
+        (without the headline, standfirst, byline and ``Read more:`` lines it often keeps):
+        the structural reader is exact where it finds the article, trafilatura finds more
+        articles."""
         from newscrawl.pages import fallback  # trafilatura loads only when needed
 
         structural = super().body_paragraphs()
