@@ -11,7 +11,9 @@ the settings (``newscrawl.discovery.args``), before anything is built from them.
    before it is kept), extensions, the
    atomic feed storage and the browser's download handler (:data:`COMPONENTS`);
 3. applies the profile ``NEWSCRAWL_PROFILE`` names (:data:`PROFILES`);
-4. settles the run's files: the default feed unless ``-o``/``-O`` gave one, and the rejects,
+4. checks every setting (:class:`newscrawl.config.CrawlSettings`): a bad value stops the crawl
+   before any request, naming the setting;
+5. settles the run's files: the default feed unless ``-o``/``-O`` gave one, and the rejects,
    summary and stats beside it (``newscrawl.output.runfiles``).
 
 A profile is one name for a set of settings that suits a kind of target: ``-s
@@ -27,8 +29,10 @@ from typing import Any
 from scrapy.settings import BaseSettings
 from scrapy.utils.misc import load_object
 
+from newscrawl.archive.replay import replay_settings
 from newscrawl.browser import settings as browser
 from newscrawl.commands.inspect import INSPECT
+from newscrawl.config import CrawlSettings, SettingError
 from newscrawl.monitors import settings as health
 from newscrawl.output.runfiles import configure_output
 
@@ -41,6 +45,9 @@ DEFAULTS: dict[str, Any] = {
     #: Follow the tag, author and section listings that article pages link (not in incremental
     #: runs after a complete one, which find what is new on section listings and sitemaps).
     "NEWSCRAWL_FOLLOW_ARTICLE_LISTINGS": True,
+    #: Judge each article page whole before it is read: a damaged one (random bytes, HTML cut
+    #: short) is retried, then counted and never stored (newscrawl.integrity).
+    "NEWSCRAWL_PAGE_INTEGRITY": True,
     #: The default feed (when -o/-O is not given):
     #: {NEWSCRAWL_OUTPUT_DIR}/almayadeen/{edition}/{date}T{time}.jsonl, rejects beside it.
     "NEWSCRAWL_DEFAULT_FEED": True,
@@ -67,6 +74,16 @@ DEFAULTS: dict[str, Any] = {
     "NEWSCRAWL_GC_FREEZE": True,
     #: The download slot of sitemap requests: one sitemap at a time (empty: no own slot).
     "NEWSCRAWL_SITEMAP_SLOT": "newscrawl-sitemaps",
+    # -- the web archive (newscrawl.archive; docs/archive.md) --
+    #: ``warc``: keep every article response, with its request, in gzipped WARC files beside
+    #: the feed (empty: off).
+    "NEWSCRAWL_ARCHIVE": "",
+    #: ``articles`` (default) or ``all``: listings, sitemaps, robots.txt and the RSS feed too.
+    "NEWSCRAWL_ARCHIVE_PAGES": "articles",
+    #: A WARC file is published and the next one started once it reaches this size (1 GiB).
+    "NEWSCRAWL_ARCHIVE_MAX_BYTES": 1 << 30,
+    #: zlib level of each record's gzip member (warcio's own is 9, twice the CPU for ~3% less).
+    "NEWSCRAWL_ARCHIVE_GZIP_LEVEL": 6,
     # -- a browser where a page needs one (newscrawl.browser; docs/browser.md) --
     **{k: v for k, v in browser.as_dict().items() if not isinstance(v, dict)},
     # -- health: monitors, health file, metrics, alerts (newscrawl.monitors; docs/scheduling.md)
@@ -80,7 +97,13 @@ COMPONENTS: dict[str, dict[str, int | None]] = {
         "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
         "newscrawl.middlewares.RetryAfterMiddleware": 550,
         "newscrawl.middlewares.CrawlDelayMiddleware": 110,
+        # After the retries (550) and challenge solves (560) in process_response: judges the
+        # article page the spider is about to read.
+        "newscrawl.integrity.PageIntegrityMiddleware": 540,
         **browser.DOWNLOADER_MIDDLEWARES,
+        # Next to the handler: each response as downloaded (before decompression, redirects,
+        # retries); inert unless NEWSCRAWL_ARCHIVE=warc.
+        "newscrawl.archive.middleware.WarcArchiveMiddleware": 980,
     },
     # process_spider_output runs from the highest order down: the window and sections first,
     # then what an incremental run skips, then the "Load more" requests of what is left.
@@ -107,6 +130,8 @@ COMPONENTS: dict[str, dict[str, int | None]] = {
         # Counts what reached each feed; a run that lost records exits 5.
         "newscrawl.output.delivery.Delivery": 150,
         "newscrawl.output.summary.RunSummary": 500,
+        # What a re-extraction read and changed (-a reextract=DIR; newscrawl.archive.replay).
+        "newscrawl.archive.replay.ReextractReport": 600,
         "newscrawl.output.runstats.RunStats": 900,
         **health.COMPONENTS["EXTENSIONS"],
         # Last: once every component is built and the spider opened.
@@ -145,7 +170,7 @@ PROFILES: dict[str, dict[str, Any]] = {
 }
 
 
-class ProfileError(ValueError):
+class ProfileError(SettingError):
     """An unknown profile name."""
 
 
@@ -154,7 +179,7 @@ def apply_profile(settings: BaseSettings) -> str:
     name = str(settings.get("NEWSCRAWL_PROFILE") or "").strip().lower()
     if name not in PROFILES:
         raise ProfileError(
-            f"unknown NEWSCRAWL_PROFILE {name!r}; use one of: "
+            f"NEWSCRAWL_PROFILE: unknown profile {name!r}; use one of: "
             + ", ".join(p for p in PROFILES if p)
         )
     for key, value in PROFILES[name].items():
@@ -200,5 +225,9 @@ class Addon:
     def update_settings(self, settings: BaseSettings) -> None:
         install_components(settings)
         apply_profile(settings)
+        # Every setting checked at once, before anything is built from them: a bad value stops
+        # the crawl here, naming the setting (the crawl command exits 2).
+        CrawlSettings.check(settings)
         edition = settings.get("NEWSCRAWL_EDITION") or "en"
         configure_output(settings, str(edition))
+        replay_settings(settings)

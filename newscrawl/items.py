@@ -28,6 +28,14 @@ class Video(TypedDict):
     duration_seconds: int | None
 
 
+class ArchiveRef(TypedDict):
+    """Where the page is archived: WARC file (in the feed's folder), record id, offset."""
+
+    file: str
+    record_id: str
+    offset: int
+
+
 class RelatedLink(TypedDict):
     """A Related News or ``Read more:`` link; ``url`` is canonical."""
 
@@ -105,3 +113,5 @@ class ArticleItem:
     """sha256 over ``newscrawl.schema.CONTENT_FIELDS``."""
     version: int = 1
     """1, then +1 each time an incremental crawl emits the article with changed content."""
+    archive: ArchiveRef | None = None
+    """The page's WARC response record (``-s NEWSCRAWL_ARCHIVE=warc``), else ``None``."""

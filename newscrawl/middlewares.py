@@ -6,7 +6,6 @@ reads robots.txt for Allow/Disallow only, not for ``Crawl-delay``. Both are smal
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -19,6 +18,9 @@ from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 from scrapy.utils.response import response_status_message
+
+from newscrawl.config import crawl_settings
+from newscrawl.stopping import wait_async
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +51,7 @@ class RetryAfterMiddleware(RetryMiddleware):
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler.settings)
         self.crawler = crawler
-        self.max_wait = crawler.settings.getfloat("NEWSCRAWL_RETRY_AFTER_MAX", 120.0)
+        self.max_wait = crawl_settings(crawler.settings).retry_after_max
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -69,7 +71,8 @@ class RetryAfterMiddleware(RetryMiddleware):
             self.crawler.stats.inc_value("newscrawl/retry_after/waits")
             self.crawler.stats.inc_value("newscrawl/retry_after/seconds", round(capped))
             logger.info("Retry-After %.1fs (waiting %.1fs) for %s", wait, capped, request.url)
-            await asyncio.sleep(capped)
+            if await wait_async(capped):
+                return response  # a stop was asked for: not retried, counted as it answered
         return retry
 
 
@@ -82,11 +85,12 @@ class CrawlDelayMiddleware:
     """
 
     def __init__(self, crawler: Crawler) -> None:
-        if not crawler.settings.getbool("NEWSCRAWL_HONOUR_CRAWL_DELAY"):
+        config = crawl_settings(crawler.settings)
+        if not config.honour_crawl_delay:
             raise NotConfigured
         self.crawler = crawler
-        self.user_agent = crawler.settings.get("USER_AGENT", "")
-        self.cap = crawler.settings.getfloat("NEWSCRAWL_MAX_CRAWL_DELAY", 30.0)
+        self.user_agent = config.user_agent
+        self.cap = config.max_crawl_delay
         self.delays: dict[str, float] = {}
 
     @classmethod

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from scrapy.settings import Settings
@@ -131,3 +132,12 @@ def test_every_problem_is_reported_at_once() -> None:
 def test_arabic_sections_are_free_form() -> None:
     # The Arabic menus are not tabulated: any well-formed section path is accepted.
     assert CrawlArgs.parse({"edition": "ar", "sections": "tv-reports"}).sections == ("tv-reports",)
+
+
+def test_reextract_takes_a_folder_and_is_a_limited_incremental_run(tmp_path: Path) -> None:
+    args = CrawlArgs.parse({"reextract": str(tmp_path)})
+    assert args.reextract == str(tmp_path) and args.limited
+    with pytest.raises(ArgumentError, match=r"reextract: .* is not a folder"):
+        CrawlArgs.parse({"reextract": str(tmp_path / "missing")})
+    with pytest.raises(ArgumentError, match="runs as mode=incremental"):
+        CrawlArgs.parse({"reextract": str(tmp_path), "mode": "full"})

@@ -28,7 +28,8 @@ from newscrawl.schema import FIELDS, empty_record, fingerprint, json_schema
 FIXTURES = Path(__file__).parent / "fixtures"
 ARTICLES = sorted((FIXTURES / "articles").glob("*.json"))
 CRAWLED_AT = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
-UNCHECKED = {"crawled_at", "fingerprint"}
+#: Crawl fields the fixtures leave out (a page read without a crawl has no archive).
+UNCHECKED = {"crawled_at", "fingerprint", "archive"}
 
 
 def _expected(path: Path) -> dict[str, Any]:
@@ -93,6 +94,7 @@ def test_record_is_valid_and_fingerprinted(path: Path) -> None:
     jsonschema.validate(record, json_schema())
     assert list(record) == list(FIELDS)
     assert record["crawled_at"] == "2026-01-02T03:04:05Z"
+    assert record["archive"] is None
     assert record["fingerprint"] == fingerprint(record)
     expected = _expected(path)
     assert fingerprint(expected) == record["fingerprint"]

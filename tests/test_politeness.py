@@ -64,7 +64,7 @@ def test_default_settings_are_polite() -> None:
 
 def test_unknown_profile() -> None:
     settings = Settings({"NEWSCRAWL_PROFILE": "turbo"})
-    with pytest.raises(ProfileError, match="unknown NEWSCRAWL_PROFILE 'turbo'"):
+    with pytest.raises(ProfileError, match="NEWSCRAWL_PROFILE: unknown profile 'turbo'"):
         apply_profile(settings)
 
 

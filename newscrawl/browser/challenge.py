@@ -33,6 +33,7 @@ from scrapy_playwright.page import PageMethod
 
 from newscrawl.browser.config import BrowserUnavailable
 from newscrawl.components import disabled
+from newscrawl.config import crawl_settings
 
 logger = logging.getLogger(__name__)
 
@@ -107,11 +108,11 @@ class ChallengeMiddleware:
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        settings = crawler.settings
-        self.max_rounds = settings.getint("NEWSCRAWL_CHALLENGE_MAX_ROUNDS", 3)
-        self.solve_timeout_ms = settings.getfloat("NEWSCRAWL_CHALLENGE_TIMEOUT", 30.0) * 1000
+        config = crawl_settings(crawler.settings)
+        self.max_rounds = config.challenge_max_rounds
+        self.solve_timeout_ms = config.challenge_timeout * 1000
         #: Solves failing in a row before the middleware stops trying (a wall it cannot pass).
-        self.max_failed_solves = settings.getint("NEWSCRAWL_CHALLENGE_MAX_FAILED_SOLVES", 3)
+        self.max_failed_solves = config.challenge_max_failed_solves
         self._failed_solves = 0
         self._lock = asyncio.Lock()
         #: Bumped after every solve; a request sent before the latest solve just retries.
@@ -121,7 +122,7 @@ class ChallengeMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ChallengeMiddleware:
-        if not crawler.settings.getbool("NEWSCRAWL_CHALLENGE_ENABLED", True):
+        if not crawl_settings(crawler.settings).challenge_enabled:
             raise disabled(cls, "NEWSCRAWL_CHALLENGE_ENABLED is off")
         return cls(crawler)
 

@@ -7,6 +7,8 @@ from typing import Any
 
 from scrapy.settings import BaseSettings
 
+from newscrawl.config import crawl_settings
+
 #: Setting (and environment variable of the same name) holding the Chromium executable.
 PATH_SETTING = "NEWSCRAWL_BROWSER_PATH"
 DEFAULT_PATH = "/usr/bin/chromium-headless-shell"
@@ -36,7 +38,7 @@ class BrowserUnavailable(RuntimeError):
 
 def browser_path(settings: BaseSettings) -> str:
     """The Chromium executable: the environment wins over the setting, so CI can point elsewhere."""
-    return os.environ.get(PATH_SETTING) or settings.get(PATH_SETTING) or DEFAULT_PATH
+    return os.environ.get(PATH_SETTING) or crawl_settings(settings).browser_path or DEFAULT_PATH
 
 
 def missing_browser_message(path: str) -> str | None:

@@ -42,6 +42,7 @@ from newscrawl.browser.config import (
     launch_options,
     missing_browser_message,
 )
+from newscrawl.config import crawl_settings
 
 logger = logging.getLogger(__name__)
 
@@ -72,7 +73,7 @@ class BrowserDownloadHandler(ScrapyPlaywrightDownloadHandler):
             logger.warning("%s; pages that need a browser will fail", self.missing_browser)
         self._driver_lock = asyncio.Lock()
         self._driver_started = False
-        self.pages_per_context = crawler.settings.getint("NEWSCRAWL_BROWSER_PAGES_PER_CONTEXT", 100)
+        self.pages_per_context = crawl_settings(crawler.settings).browser_pages_per_context
         if self.config.max_contexts is not None and self.config.max_contexts < 2:
             # A fresh context opens while the old one drains: that takes two.
             logger.info("PLAYWRIGHT_MAX_CONTEXTS < 2: browser contexts are not recycled")
@@ -83,7 +84,7 @@ class BrowserDownloadHandler(ScrapyPlaywrightDownloadHandler):
         self._in_flight: Counter[str] = Counter()
         self._retired: set[str] = set()
         self._carried_cookies: list[Any] = []
-        self.timeout = crawler.settings.getfloat("NEWSCRAWL_BROWSER_TIMEOUT", 120.0)
+        self.timeout = crawl_settings(crawler.settings).browser_timeout
         #: The page of each browser request in flight (by request id), to close on a timeout.
         self._pages: dict[int, Page] = {}
 

@@ -2,8 +2,9 @@
 
 Scrapy's own ``crawl`` exits 0 unless the crawler could not start. This one exits with the
 most severe status the run's components recorded (3 unhealthy output, 4 site unreachable or
-blocked, 5 output failed), prints each failed check on stderr, and turns a bad spider argument
-into one line and status 2 instead of a traceback. A crash stays 1.
+blocked, 5 output failed, 6 stopped on request, 1 a health judgement that raised), prints each
+failed check on stderr, and turns a bad spider argument or setting (``newscrawl.config``) into
+one line and status 2 instead of a traceback. A crash stays 1.
 """
 
 from __future__ import annotations
@@ -19,8 +20,10 @@ from scrapy.exceptions import UsageError
 from twisted.internet.defer import Deferred
 from twisted.python.failure import Failure
 
+from newscrawl.config import SettingError
 from newscrawl.discovery.args import ArgumentError
 from newscrawl.monitors.exit import ExitStatus, exit_reasons, exit_status
+from newscrawl.monitors.run import JUDGEMENT_ERROR_STAT
 from newscrawl.state.lock import JobAlreadyRunning
 from newscrawl.state.store import StateError
 
@@ -30,8 +33,9 @@ FAILURES_STAT = "newscrawl/health/failures"
 class Command(ScrapyCrawl):
     def long_desc(self) -> str:
         return (
-            "Run a spider of the project. Exit status: 0 healthy, 1 crash, 2 bad arguments, "
-            "3 unhealthy output, 4 site unreachable or blocked, 5 output failed."
+            "Run a spider of the project. Exit status: 0 healthy, 1 crash, 2 bad arguments or "
+            "settings, 3 unhealthy output, 4 site unreachable or blocked, 5 output failed, "
+            "6 stopped on request (SIGTERM, SIGINT)."
         )
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
@@ -39,7 +43,7 @@ class Command(ScrapyCrawl):
             raise UsageError("give one spider name" if args else "")
         assert self.crawler_process is not None
         crawler = self._create_crawler(args[0])
-        bad: list[ArgumentError] = []
+        bad: list[ArgumentError | SettingError] = []
         started = self.crawler_process.crawl(crawler, **opts.spargs)
         _trap_argument_errors(started, bad)
         self.crawler_process.start()
@@ -56,6 +60,10 @@ class Command(ScrapyCrawl):
     def status_of(crawler: Crawler) -> int:
         stats = crawler.stats.get_stats() if crawler.stats is not None else {}
         status = exit_status(stats)
+        errors = stats.get(JUDGEMENT_ERROR_STAT) or []
+        if errors:  # the tracebacks are in the log
+            more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+            print(f"error: the run's health judgement failed: {errors[0]}{more}", file=sys.stderr)
         if status:
             reasons = ", ".join(f"{r} ({c})" for r, c in sorted(exit_reasons(stats).items()))
             print(f"newscrawl: exit status {status}: {reasons}", file=sys.stderr)
@@ -64,12 +72,16 @@ class Command(ScrapyCrawl):
         return status
 
 
-def _trap_argument_errors(started: Any, bad: list[ArgumentError]) -> None:
-    """Keep a bad argument from reaching the log as a traceback; remember it instead."""
+#: What the user gave wrong: a spider argument or a setting (exit status 2, one line).
+BAD_INPUT = (ArgumentError, SettingError)
+
+
+def _trap_argument_errors(started: Any, bad: list[ArgumentError | SettingError]) -> None:
+    """Keep a bad argument or setting from reaching the log as a traceback; remember it."""
     if isinstance(started, Deferred):
 
         def trap(failure: Failure) -> Failure | None:
-            if isinstance(failure.value, ArgumentError):
+            if isinstance(failure.value, BAD_INPUT):
                 bad.append(failure.value)
                 return None
             return failure
@@ -81,7 +93,7 @@ def _trap_argument_errors(started: Any, bad: list[ArgumentError]) -> None:
             if task.cancelled():
                 return
             error = task.exception()  # retrieved: asyncio does not log it again
-            if isinstance(error, ArgumentError):
+            if isinstance(error, BAD_INPUT):
                 bad.append(error)
             elif isinstance(error, StateError | JobAlreadyRunning):
                 print(f"error: {error}", file=sys.stderr)  # says what to do; logged already

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
+from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
@@ -49,6 +50,12 @@ def _split(value: Any) -> list[str]:
     return [str(part).strip() for part in value if str(part).strip()]
 
 
+def _given(value: Any) -> str | None:
+    """The value as text, stripped; ``None`` when not given or blank."""
+    text = "" if value is None else str(value).strip()
+    return text or None
+
+
 #: The setting each argument is copied to (``-s NEWSCRAWL_MODE=full`` works as ``-a mode=full``;
 #: an ``-a`` argument wins over the setting).
 SETTINGS: dict[str, str] = {
@@ -60,6 +67,7 @@ SETTINGS: dict[str, str] = {
     "max_articles": "NEWSCRAWL_MAX_ARTICLES",
     "discover": "NEWSCRAWL_DISCOVER",
     "mode": "NEWSCRAWL_MODE",
+    "reextract": "NEWSCRAWL_REEXTRACT",
 }
 
 #: Slack around the date window for the dates discovery pages give a link (a card's time may be
@@ -155,6 +163,25 @@ class CrawlArgs(BaseModel):
         "with -o/-O is an export (the whole crawl into that file, without crawl state).",
     )
 
+    # -- re-extraction from a web archive (newscrawl.archive) --
+    reextract: str | None = Field(
+        None,
+        title="Re-extract from",
+        description="A folder of WARC files (the output folder of crawls run with "
+        "-s NEWSCRAWL_ARCHIVE=warc): read the archived article pages with the current reader, "
+        "without the network, and emit the records whose content changed as their next version.",
+    )
+
+    @field_validator("reextract", mode="before")
+    @classmethod
+    def _reextract(cls, value: Any) -> str | None:
+        text = _given(value)
+        if text is None:
+            return None
+        if not Path(text).is_dir():
+            raise ValueError(f"{text!r} is not a folder (of WARC files)")
+        return text
+
     @field_validator("edition", mode="before")
     @classmethod
     def _edition(cls, value: Any) -> str:
@@ -166,9 +193,9 @@ class CrawlArgs(BaseModel):
     @field_validator("base_url", mode="before")
     @classmethod
     def _base_url(cls, value: Any) -> str | None:
-        if value is None or str(value).strip() == "":
+        text = _given(value)
+        if text is None:
             return None
-        text = str(value).strip()
         parts = urlsplit(text)
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise ValueError(f"{text!r} is not an http(s) URL such as http://127.0.0.1:8080")
@@ -249,6 +276,11 @@ class CrawlArgs(BaseModel):
             raise ValueError(
                 f"since ({self.since:%Y-%m-%d %H:%M}) is after until ({self.until:%Y-%m-%d %H:%M})"
             )
+        if self.reextract and self.mode == "full":
+            raise ValueError(
+                "reextract emits only the records whose content changed: it runs as "
+                "mode=incremental, not full"
+            )
         edition = EDITIONS[self.edition]
         if edition.sections:
             known = set(edition.groups) | set(edition.sections)
@@ -283,16 +315,23 @@ class CrawlArgs(BaseModel):
             {name: settings[key] for name, key in SETTINGS.items() if settings.get(key) is not None}
         )
 
-    def to_settings(self, settings: BaseSettings) -> None:
-        """Copy the checked values into ``settings``, at command-line priority: what the
-        spider was told is what every component reads."""
-        for name, key in SETTINGS.items():
+    def to_settings_values(self) -> dict[str, Any]:
+        """Each argument as a setting holds it: times as ``…Z`` text, lists comma-separated."""
+        values: dict[str, Any] = {}
+        for name in SETTINGS:
             value = getattr(self, name)
             if isinstance(value, datetime):
                 value = value.strftime("%Y-%m-%dT%H:%M:%SZ")
             elif isinstance(value, tuple):
                 value = ",".join(str(part) for part in value)
-            settings.set(key, value, priority="cmdline")
+            values[name] = value
+        return values
+
+    def to_settings(self, settings: BaseSettings) -> None:
+        """Copy the checked values into ``settings``, at command-line priority: what the
+        spider was told is what every component reads."""
+        for name, value in self.to_settings_values().items():
+            settings.set(SETTINGS[name], value, priority="cmdline")
 
     @property
     def site(self) -> CrawlSite:
@@ -306,4 +345,4 @@ class CrawlArgs(BaseModel):
     @property
     def limited(self) -> bool:
         """Whether the arguments limit the crawl to part of the site."""
-        return self.scope.limited or self.max_articles is not None
+        return self.scope.limited or self.max_articles is not None or self.reextract is not None

@@ -22,6 +22,8 @@ IGNORE_REASONS: tuple[tuple[str, str], ...] = (
     ("DOWNLOAD_MAXSIZE", "refused/too_large_decompressed"),
     ("offsite", "refused/offsite"),
     ("max redirections", "refused/redirect_limit"),
+    # newscrawl.integrity.DamagedPage: an article page still damaged after its retries.
+    ("damaged page", "damaged"),
 )
 
 

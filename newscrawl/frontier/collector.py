@@ -18,6 +18,7 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 
 from newscrawl.components import disabled
+from newscrawl.config import crawl_settings
 
 logger = logging.getLogger(__name__)
 
@@ -27,7 +28,7 @@ class FreezeStartupObjects:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        if not crawler.settings.getbool("NEWSCRAWL_GC_FREEZE", True):
+        if not crawl_settings(crawler.settings).gc_freeze:
             raise disabled(cls, "NEWSCRAWL_GC_FREEZE is off")
         extension = cls()
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)

@@ -2,8 +2,9 @@
 
 A worker that loses its connection does not crash: each command is retried with exponential
 back-off (logged at WARNING), for at most ``NEWSCRAWL_REDIS_RETRY_SECONDS`` in all, after which
-the error is raised. Redis restarted with persistence on (AOF) comes back with every key, so the
-worker resumes where it was.
+the error is raised; a stop signal ends the back-off at once (``newscrawl.stopping``). Redis
+restarted with persistence on (AOF) comes back with every key, so the worker resumes where it
+was.
 """
 
 from __future__ import annotations
@@ -22,6 +23,9 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from redis.retry import Retry
 from scrapy.settings import BaseSettings
 
+from newscrawl.config import crawl_settings
+from newscrawl.stopping import STOP, wait
+
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
@@ -33,7 +37,7 @@ RETRYABLE = (RedisConnectionError, RedisTimeoutError, BusyLoadingError, Connecti
 
 
 def frontier_enabled(settings: BaseSettings) -> bool:
-    return str(settings.get("NEWSCRAWL_FRONTIER") or "").strip().lower() == REDIS
+    return crawl_settings(settings).frontier == REDIS
 
 
 class LoggedRetry(Retry):
@@ -65,25 +69,26 @@ class LoggedRetry(Retry):
                 else:
                     fail(error)
                 waited = time.monotonic() - started
-                if waited >= self.seconds:
+                if STOP.is_set() or waited >= self.seconds:
                     logger.error(
-                        "Redis unreachable for %.0f s (%d attempts): giving up: %s",
-                        waited, failures, error,
+                        "Redis unreachable for %.0f s (%d attempts): giving up%s: %s",
+                        waited, failures, " (a stop was asked for)" if STOP.is_set() else "", error,
                     )  # fmt: skip
                     raise
                 backoff = min(self._backoff.compute(failures), self.seconds - waited)
                 logger.warning(
                     "Redis connection lost (%s); retry %d in %.1f s", error, failures, backoff
                 )
-                time.sleep(max(backoff, 0.0))
+                wait(backoff)  # a stop signal ends the wait, and the retries
 
 
 def connect(settings: BaseSettings) -> redis.Redis:
     """A client for ``REDIS_URL`` that rides out restarts (see the module doc)."""
-    url = settings.get("REDIS_URL")
+    config = crawl_settings(settings)
+    url = config.redis_url
     if not url:
         raise ValueError("NEWSCRAWL_FRONTIER=redis needs REDIS_URL (redis://host:6379/0)")
-    seconds = settings.getfloat("NEWSCRAWL_REDIS_RETRY_SECONDS", DEFAULT_RETRY_SECONDS)
+    seconds = config.redis_retry_seconds
     client: redis.Redis = redis.Redis.from_url(
         url,
         retry=LoggedRetry(seconds),
@@ -106,7 +111,7 @@ class Keys:
     def of(cls, settings: BaseSettings, spider_name: str) -> Keys:
         """The keys of one shared crawl: the spider's name and the edition the arguments set."""
         edition = settings.get("NEWSCRAWL_EDITION") or "en"
-        name = settings.get("NEWSCRAWL_FRONTIER_NAME") or f"{spider_name}:{edition}"
+        name = crawl_settings(settings).frontier_name or f"{spider_name}:{edition}"
         return cls(f"newscrawl:{name}")
 
     @property

@@ -38,6 +38,7 @@ from scrapy_redis.queue import PriorityQueue
 from scrapy_redis.scheduler import Scheduler
 from twisted.internet import task
 
+from newscrawl.config import crawl_settings
 from newscrawl.frontier.connection import Keys, connect
 
 logger = logging.getLogger(__name__)
@@ -210,10 +211,10 @@ class FrontierScheduler(Scheduler):
     def __init__(self, server: redis.Redis, crawler: Crawler, **kwargs: Any) -> None:
         super().__init__(server, persist=True, **kwargs)
         self.crawler = crawler
-        settings = crawler.settings
-        self.lease_seconds = settings.getfloat("NEWSCRAWL_FRONTIER_LEASE_SECONDS", 30.0)
-        self.heartbeat = settings.getfloat("NEWSCRAWL_FRONTIER_HEARTBEAT", 1.0)
-        self.grace = settings.getfloat("NEWSCRAWL_FRONTIER_IDLE_GRACE", 5.0)
+        config = crawl_settings(crawler.settings)
+        self.lease_seconds = config.frontier_lease_seconds
+        self.heartbeat = config.frontier_heartbeat
+        self.grace = config.frontier_idle_grace
         self.worker = worker_id()
         #: Leases this worker holds: lease id -> its request (while the engine processes it).
         self.held: dict[str, Request] = {}
@@ -224,7 +225,7 @@ class FrontierScheduler(Scheduler):
         self._stop = threading.Event()
         #: When the engine's thread last ran the heartbeat (a wedged worker stops renewing).
         self._last_tick = time.monotonic()
-        self.stall_seconds = settings.getfloat("NEWSCRAWL_FRONTIER_STALL_SECONDS", 300.0)
+        self.stall_seconds = config.frontier_stall_seconds
         self._ack = server.register_script(ACK)
         self._renew = server.register_script(RENEW)
         self._requeue = server.register_script(REQUEUE)
@@ -246,7 +247,7 @@ class FrontierScheduler(Scheduler):
         self.spider = spider
         self.keys = keys = Keys.of(self.crawler.settings, spider.name)
         self.queue = LeasedQueue(self.server, spider, keys, self.worker, self.lease_seconds)
-        debug = self.crawler.settings.getbool("DUPEFILTER_DEBUG")
+        debug = crawl_settings(self.crawler.settings).dupefilter_debug
         self.df = RFPDupeFilter(self.server, key=keys.dupefilter, debug=debug)
         how, generation = self._begin(
             keys=[keys.status, keys.queue, keys.dupefilter, keys.leases, keys.lease_data,

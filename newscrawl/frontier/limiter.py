@@ -28,7 +28,9 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
+from newscrawl.config import crawl_settings
 from newscrawl.frontier.connection import Keys, connect, frontier_enabled
+from newscrawl.stopping import wait_async
 
 #: Request meta key: the concurrency token the request holds (``host token``).
 TOKEN_META = "newscrawl_frontier_token"
@@ -59,7 +61,7 @@ class SharedRateLimitMiddleware:
     def from_crawler(cls, crawler: Crawler) -> Self:
         if not frontier_enabled(crawler.settings):
             raise NotConfigured  # (no message: nothing to warn about)
-        rate = crawler.settings.getfloat("NEWSCRAWL_FRONTIER_RATE", 0.0)
+        rate = crawl_settings(crawler.settings).frontier_rate
         if rate <= 0:
             raise NotConfigured
         return cls(crawler, rate)
@@ -70,7 +72,7 @@ class SharedRateLimitMiddleware:
         host = urlsplit(request.url).hostname or ""
         wait = float(self._reserve(keys=[self.keys.limiter(host)], args=[self.interval])[0])
         if wait > 0:
-            await asyncio.sleep(wait)
+            await wait_async(wait)
         stats = self.crawler.stats
         if stats is not None:
             stats.inc_value("newscrawl/frontier/rate_limited_ms", round(wait * 1000))
@@ -99,7 +101,7 @@ class SharedConcurrencyMiddleware:
     def __init__(self, crawler: Crawler, limit: int) -> None:
         self.crawler = crawler
         self.limit = limit
-        self.hold = crawler.settings.getfloat("DOWNLOAD_TIMEOUT", 180.0) + 5.0
+        self.hold = crawl_settings(crawler.settings).download_timeout + 5.0
         self.server = connect(crawler.settings)
         self._acquire = self.server.register_script(ACQUIRE)
         self.keys: Keys | None = None
@@ -108,10 +110,10 @@ class SharedConcurrencyMiddleware:
     def from_crawler(cls, crawler: Crawler) -> Self:
         if not frontier_enabled(crawler.settings):
             raise NotConfigured
-        settings = crawler.settings
-        limit = settings.getint(
-            "NEWSCRAWL_FRONTIER_CONCURRENCY", settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN")
-        )
+        config = crawl_settings(crawler.settings)
+        limit = config.frontier_concurrency
+        if limit is None:
+            limit = config.concurrent_requests_per_domain
         if limit <= 0:
             raise NotConfigured
         return cls(crawler, limit)

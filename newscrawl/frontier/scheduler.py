@@ -32,6 +32,7 @@ from scrapy.core.scheduler import Scheduler
 from scrapy.crawler import Crawler
 from scrapy.dupefilters import RFPDupeFilter
 
+from newscrawl.config import crawl_settings
 from newscrawl.frontier.hashes import HashSet, bytes_hash
 
 logger = logging.getLogger(__name__)
@@ -46,19 +47,16 @@ SPILL_PREFIX = "frontier-"
 
 def spill_parent(crawler: Crawler) -> tuple[Path | None, bool]:
     """Where a run without ``JOBDIR`` spills its queue, and whether the job's lock covers it
-    (so that spill directories left there by killed runs may be removed).
-
-    Only a run of the job (which holds its lock) uses the job's state directory: an export
-    neither reads nor changes it (and must not remove the queue of a run of the job going on
-    there), so it spills to the system's temporary directory."""
-    settings = crawler.settings
-    configured = settings.get("NEWSCRAWL_FRONTIER_DIR")
-    if configured:
-        return Path(configured), False
+    (so that spill directories left there by killed runs may be removed). A run that keeps no
+    crawl state (an export) leaves the job's state directory alone: it spills to the system's
+    temporary directory."""
+    config = crawl_settings(crawler.settings)
+    if config.frontier_dir:
+        return Path(config.frontier_dir), False
     from newscrawl.state.session import run_plan, state_dir
 
     if run_plan(crawler).mode is not None:
-        return state_dir(settings), True
+        return state_dir(crawler.settings), True
     return None, False
 
 
@@ -71,7 +69,7 @@ class DiskFrontierScheduler(Scheduler):
     def from_crawler(cls, crawler: Crawler) -> Self:
         settings = crawler.settings
         scheduler = super().from_crawler(crawler)
-        if scheduler.dqdir is None and settings.getbool("NEWSCRAWL_FRONTIER_ON_DISK", True):
+        if scheduler.dqdir is None and crawl_settings(settings).frontier_on_disk:
             parent, locked = spill_parent(crawler)
             if parent is not None:
                 parent.mkdir(parents=True, exist_ok=True)

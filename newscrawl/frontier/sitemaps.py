@@ -25,6 +25,7 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response
 
 from newscrawl.components import disabled
+from newscrawl.config import crawl_settings
 from newscrawl.discovery.meta import LINK_KIND, LinkKind
 
 #: The download slot of sitemap requests (its settings: ``DOWNLOAD_SLOTS``).
@@ -39,7 +40,7 @@ class SitemapSlotMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        slot = crawler.settings.get("NEWSCRAWL_SITEMAP_SLOT")
+        slot = crawl_settings(crawler.settings).sitemap_slot
         if not slot:
             raise disabled(cls, "NEWSCRAWL_SITEMAP_SLOT is empty")
         return cls(str(slot))

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import logging
 import smtplib
+import traceback
 import urllib.request
 from email.message import EmailMessage
 from pathlib import Path
@@ -26,9 +27,10 @@ from typing import Any
 from prometheus_client import CollectorRegistry, Gauge, write_to_textfile
 from spidermon import Action, SkipAction
 
+from newscrawl.config import CrawlSettings, crawl_settings
 from newscrawl.monitors.exit import record_exit
 from newscrawl.monitors.history import append_history
-from newscrawl.monitors.run import HealthRun, health_path
+from newscrawl.monitors.run import HealthRun, health_path, judgement_failed
 from newscrawl.output.feeds import write_text_atomic
 
 logger = logging.getLogger(__name__)
@@ -41,13 +43,30 @@ class HealthAction(Action):
     def health(self) -> HealthRun:
         return HealthRun.of(self.data.crawler)
 
-    def setting(self, name: str, default: Any = None) -> Any:
-        return self.data.crawler.settings.get(name, default)
+    @property
+    def config(self) -> CrawlSettings:
+        return crawl_settings(self.data.crawler.settings)
 
 
 class HealthReport(HealthAction):
     def run_action(self) -> None:
-        health = self.health
+        crawler = self.data.crawler
+        try:
+            self.report(self.health)
+        except Exception:
+            errors = judgement_failed(crawler, self.name, traceback.format_exc())
+            path = health_path(crawler)
+            if path is not None:  # say so in the health file, whatever it said before
+                failed = {"healthy": False, "exit_status": 1, "judgement_failed": True,
+                          "judgement_errors": errors}  # fmt: skip
+                try:
+                    report = {**self.health.report(), **failed}
+                except Exception:  # the run's health itself could not be built
+                    report = failed
+                write_text_atomic(path, json.dumps(report, indent=2) + "\n")
+            raise
+
+    def report(self, health: HealthRun) -> None:
         health.stamp()
         stats = health.crawler.stats
         assert stats is not None
@@ -58,7 +77,7 @@ class HealthReport(HealthAction):
         path = health_path(health.crawler)
         if path is not None:
             write_text_atomic(path, json.dumps(report, ensure_ascii=False, indent=2) + "\n")
-        prometheus = self.setting("NEWSCRAWL_PROMETHEUS_FILE")
+        prometheus = self.config.prometheus_file
         if prometheus:
             write_prometheus(Path(prometheus), health)
         if health.history_file is not None:
@@ -119,11 +138,9 @@ class AlertAction(HealthAction):
         if not health.healthy:
             status = "failed"
             lines = [f"{c.name}: {c.message}" for c in health.failed]
+            lines += [f"health judgement failed: {error}" for error in health.errors]
             head = f"newscrawl job {health.job}: run unhealthy (exit status {health.exit_status()})"
-        elif (
-            self.data.crawler.settings.getbool("NEWSCRAWL_ALERT_ON_RECOVERY", False)
-            and health.previous_healthy() is False
-        ):
+        elif self.config.alert_on_recovery and health.previous_healthy() is False:
             status = "recovered"
             lines = [f"all {len(health.checks)} checks passed"]
             head = f"newscrawl job {health.job}: recovered"
@@ -142,7 +159,7 @@ class AlertAction(HealthAction):
 
     @property
     def timeout(self) -> float:
-        return self.data.crawler.settings.getfloat("NEWSCRAWL_ALERT_TIMEOUT", 10.0)
+        return self.config.alert_timeout
 
     def run_action(self) -> None:
         if not self.configured():
@@ -164,11 +181,11 @@ class AlertAction(HealthAction):
 
 class WebhookAlert(AlertAction):
     def configured(self) -> bool:
-        return bool(self.setting("NEWSCRAWL_ALERT_WEBHOOK_URL"))
+        return bool(self.config.alert_webhook_url)
 
     def send(self, alert: dict[str, Any]) -> None:
         request = urllib.request.Request(
-            str(self.setting("NEWSCRAWL_ALERT_WEBHOOK_URL")),
+            str(self.config.alert_webhook_url),
             data=json.dumps(alert, ensure_ascii=False).encode("utf-8"),
             headers={"Content-Type": "application/json; charset=utf-8"},
             method="POST",
@@ -179,27 +196,23 @@ class WebhookAlert(AlertAction):
 
 class EmailAlert(AlertAction):
     def configured(self) -> bool:
-        return bool(self.setting("NEWSCRAWL_ALERT_SMTP_HOST") and self.recipients())
-
-    def recipients(self) -> list[str]:
-        return list(self.data.crawler.settings.getlist("NEWSCRAWL_ALERT_EMAIL_TO"))
+        return bool(self.config.alert_smtp_host and self.config.alert_email_to)
 
     def send(self, alert: dict[str, Any]) -> None:
-        settings = self.data.crawler.settings
+        config = self.config
         message = EmailMessage()
         message["Subject"] = alert["text"].splitlines()[0]
-        message["From"] = settings.get("NEWSCRAWL_ALERT_EMAIL_FROM") or "newscrawl@localhost"
-        message["To"] = ", ".join(self.recipients())
+        message["From"] = config.alert_email_from
+        message["To"] = ", ".join(config.alert_email_to)
         body = alert["text"]
         if alert["health_file"]:
             body += f"\n\nHealth file: {alert['health_file']}"
         message.set_content(body + "\n")
-        host = str(settings.get("NEWSCRAWL_ALERT_SMTP_HOST"))
-        port = settings.getint("NEWSCRAWL_ALERT_SMTP_PORT", 25)
-        with smtplib.SMTP(host, port, timeout=self.timeout) as smtp:
-            if settings.getbool("NEWSCRAWL_ALERT_SMTP_STARTTLS", False):
+        with smtplib.SMTP(
+            str(config.alert_smtp_host), config.alert_smtp_port, timeout=self.timeout
+        ) as smtp:
+            if config.alert_smtp_starttls:
                 smtp.starttls()
-            user = settings.get("NEWSCRAWL_ALERT_SMTP_USER")
-            if user:
-                smtp.login(str(user), str(settings.get("NEWSCRAWL_ALERT_SMTP_PASSWORD") or ""))
+            if config.alert_smtp_user:
+                smtp.login(config.alert_smtp_user, config.alert_smtp_password or "")
             smtp.send_message(message)

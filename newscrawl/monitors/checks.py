@@ -14,20 +14,30 @@ from typing import Any
 
 from scrapy.settings import BaseSettings
 
+from newscrawl.archive.replay import PAGES_STAT as ARCHIVED_PAGES_STAT
+from newscrawl.config import crawl_settings
 from newscrawl.monitors.exit import ExitStatus
 from newscrawl.monitors.figures import (
     CHALLENGED_STAT,
     COVERAGE,
     DATES,
+    ITEM_ERRORS,
     REACH,
     RECORDS_STAT,
     SITE_STAT,
 )
 from newscrawl.monitors.history import median_of, recent
 from newscrawl.schema import FIELDS
+from newscrawl.stopping import STOP_STAT
+
+#: The mode a re-extraction run is judged and remembered under (``-a reextract=DIR``).
+REEXTRACT_MODE = "reextract"
+
 
 #: Failed-request kinds that are the crawl's own choices, not failures of the site.
 POLICY_KINDS = ("refused/robots", "refused/offsite")
+#: Failed-request kinds a check of their own judges: damaged pages (``damaged_pages``).
+OWN_CHECK_KINDS = ("damaged",)
 #: Statuses of a site that refuses the crawler.
 REFUSING_STATUSES = {"401", "403", "429"}
 
@@ -60,23 +70,24 @@ class Limits:
     min_articles_ratio: float = 0.2
     history_runs: int = 10
     max_error_rate: float = 0.05
+    max_exception_rate: float = 0.001
     max_rejects_ratio: float = 0.05
     coverage_drop: float = 0.3
     coverage_min_records: int = 20
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> Limits:
+        config = crawl_settings(settings)
         return cls(
-            finish_reasons=tuple(
-                settings.getlist("NEWSCRAWL_HEALTH_FINISH_REASONS", list(cls.finish_reasons))
-            ),
-            min_articles=settings.getint("NEWSCRAWL_HEALTH_MIN_ARTICLES", 1),
-            min_articles_ratio=settings.getfloat("NEWSCRAWL_HEALTH_MIN_ARTICLES_RATIO", 0.2),
-            history_runs=settings.getint("NEWSCRAWL_HEALTH_HISTORY_RUNS", 10),
-            max_error_rate=settings.getfloat("NEWSCRAWL_HEALTH_MAX_ERROR_RATE", 0.05),
-            max_rejects_ratio=settings.getfloat("NEWSCRAWL_HEALTH_MAX_REJECTS_RATIO", 0.05),
-            coverage_drop=settings.getfloat("NEWSCRAWL_HEALTH_COVERAGE_DROP", 0.3),
-            coverage_min_records=settings.getint("NEWSCRAWL_HEALTH_COVERAGE_MIN_RECORDS", 20),
+            finish_reasons=tuple(config.health_finish_reasons),
+            min_articles=config.health_min_articles,
+            min_articles_ratio=config.health_min_articles_ratio,
+            history_runs=config.health_history_runs,
+            max_error_rate=config.health_max_error_rate,
+            max_exception_rate=config.health_max_exception_rate,
+            max_rejects_ratio=config.health_max_rejects_ratio,
+            coverage_drop=config.health_coverage_drop,
+            coverage_min_records=config.health_coverage_min_records,
         )
 
 
@@ -93,14 +104,27 @@ class RunFigures:
     updated: int
     rejects: int
     errors: dict[str, int]
+    #: Exceptions raised in the spider's callbacks (and its middlewares), by class.
+    exceptions: dict[str, int]
+    #: Exceptions raised by item pipelines (not drops), by class.
+    item_errors: dict[str, int]
     reach: dict[str, dict[str, int]]
     challenged: int
     challenge: dict[str, int]
     filled: dict[str, int]
     dates: dict[str, Any]
+    #: The signal that stopped the run on request (``SIGTERM``, ``SIGINT``), or None.
+    stopped_by: str | None = None
+    #: Records that came out of the pipelines (what the feeds were given).
+    scraped: int = 0
+    #: What part of the site the run was asked for ("" the whole crawl; see ``run_scope``):
+    #: floors and baselines compare runs of the same scope only.
+    scope: str = ""
+    #: Pages a re-extraction read from the archive (``newscrawl.archive.replay``).
+    archived_pages: int = 0
 
     @classmethod
-    def from_stats(cls, stats: Mapping[str, Any], mode: str) -> RunFigures:
+    def from_stats(cls, stats: Mapping[str, Any], mode: str, scope: str = "") -> RunFigures:
         reach: dict[str, dict[str, int]] = {"listing": {}, "sitemap": {}}
         for key, value in stats.items():
             if key.startswith(REACH) and key.count("/") == 3:
@@ -116,22 +140,41 @@ class RunFigures:
             updated=int(stats.get("newscrawl/state/updated", 0)),
             rejects=int(stats.get("newscrawl/rejects", 0)),
             errors=_prefixed(stats, "newscrawl/errors/"),
+            exceptions={
+                k: v for k, v in _prefixed(stats, "spider_exceptions/").items() if k != "count"
+            },
+            item_errors=_prefixed(stats, ITEM_ERRORS),
             reach=reach,
             challenged=int(stats.get(CHALLENGED_STAT, 0)),
             challenge=_prefixed(stats, "newscrawl/challenge/"),
             filled={name: int(stats.get(f"{COVERAGE}{name}", 0)) for name in FIELDS},
             dates={k: v for k, v in stats.items() if k.startswith(DATES)},
+            stopped_by=stats.get(STOP_STAT),
+            scraped=int(stats.get("item_scraped_count", 0)),
+            scope=scope,
+            archived_pages=int(stats.get(ARCHIVED_PAGES_STAT, 0)),
         )
 
     @property
     def articles(self) -> int:
         """What the article floor judges: the new and changed records of an incremental run
-        (known ones are not fetched), every valid record extracted otherwise."""
-        return self.new + self.updated if self.mode == "incremental" else self.records
+        (known ones are not fetched), every record handed to the feeds otherwise (not the
+        records a cap dropped)."""
+        if self.mode in ("incremental", REEXTRACT_MODE):
+            return self.new + self.updated
+        return self.scraped
+
+    @property
+    def raised(self) -> dict[str, int]:
+        """Exceptions of the spider (``spider ValueError``) and the pipelines (``item …``)."""
+        raised = {f"spider {k}": v for k, v in self.exceptions.items()}
+        raised.update({f"item {k}": v for k, v in self.item_errors.items()})
+        return raised
 
     @property
     def failed(self) -> dict[str, int]:
-        return {k: v for k, v in self.errors.items() if not k.startswith(POLICY_KINDS)}
+        skip = POLICY_KINDS + OWN_CHECK_KINDS
+        return {k: v for k, v in self.errors.items() if not k.startswith(skip)}
 
     def coverage(self) -> dict[str, float]:
         if not self.records:
@@ -165,7 +208,17 @@ def _kinds(counts: Mapping[str, int]) -> str:
 # -- the checks --------------------------------------------------------------------------------
 
 
+def _stopped(name: str, fig: RunFigures) -> Check | None:
+    """A check of the whole run is not judged on a run a signal stopped before its end."""
+    if fig.stopped_by is None:
+        return None
+    return Check(name, True, f"not judged: {fig.stopped_by} stopped the run before its end",
+                 {"stopped_by": fig.stopped_by})  # fmt: skip
+
+
 def check_finish(fig: RunFigures, limits: Limits) -> Check:
+    if stopped := _stopped("finish_reason", fig):
+        return stopped
     ok = fig.finish_reason in limits.finish_reasons
     return Check(
         "finish_reason",
@@ -260,7 +313,25 @@ def check_not_blocked(fig: RunFigures) -> Check:
 
 
 def check_articles(fig: RunFigures, history: Sequence[dict[str, Any]], limits: Limits) -> Check:
-    same_mode = recent(history, limits.history_runs, mode=fig.mode, finish_reason="finished")
+    if stopped := _stopped("enough_articles", fig):
+        return stopped
+    if fig.mode == REEXTRACT_MODE:
+        # Re-extraction emits only what the reader now reads differently, often nothing: it
+        # is judged on having read the archive.
+        return Check(
+            "enough_articles",
+            fig.archived_pages > 0,
+            f"re-extraction: {fig.archived_pages} archived pages read, {fig.articles} records "
+            "changed",
+            {"articles": fig.articles, "mode": fig.mode, "archived_pages": fig.archived_pages},
+        )
+    # Like with like: runs of the same mode and scope that ran to their end (or their cap).
+    alike = [
+        run
+        for run in history
+        if run.get("scope", "") == fig.scope and run.get("finish_reason") in limits.finish_reasons
+    ]
+    same_mode = recent(alike, limits.history_runs, mode=fig.mode)
     typical = median_of(same_mode, "articles")
     floor = float(limits.min_articles)
     if typical is not None:
@@ -299,13 +370,20 @@ def check_articles(fig: RunFigures, history: Sequence[dict[str, Any]], limits: L
     )
 
 
+def _per_page(
+    name: str, counts: dict[str, int], pages: int, max_rate: float
+) -> tuple[int, float, dict[str, Any]]:
+    """How many by kind, their rate per page fetched (infinite with no page), and the figures."""
+    total = sum(counts.values())
+    rate = total / pages if pages else (math.inf if total else 0.0)
+    shown = None if math.isinf(rate) else round(rate, 4)
+    figures = {name: total, "by_kind": counts, "pages": pages, "rate": shown, "max_rate": max_rate}
+    return total, rate, figures
+
+
 def check_errors(fig: RunFigures, limits: Limits) -> Check:
     failed = fig.failed
-    total = sum(failed.values())
-    rate = total / fig.pages if fig.pages else (math.inf if total else 0.0)
-    figures = {"failed_requests": total, "by_kind": failed, "pages": fig.pages,
-               "rate": None if math.isinf(rate) else round(rate, 4),
-               "max_rate": limits.max_error_rate}  # fmt: skip
+    total, rate, figures = _per_page("failed_requests", failed, fig.pages, limits.max_error_rate)
     ok = rate <= limits.max_error_rate
     text = f"{total} failed requests against {fig.pages} pages fetched"
     if fig.pages:
@@ -313,6 +391,23 @@ def check_errors(fig: RunFigures, limits: Limits) -> Check:
     if total:
         text += f": {_kinds(failed)}"
     return Check("error_rate", ok, text, figures)
+
+
+def check_exceptions(fig: RunFigures, limits: Limits) -> Check:
+    """Exceptions in the spider's callbacks and in item pipelines: each is a page or a record
+    the run lost without a word in the feed or the rejects, so any is a failure unless below
+    ``NEWSCRAWL_HEALTH_MAX_EXCEPTION_RATE`` of the pages fetched."""
+    raised = fig.raised
+    total, rate, figures = _per_page("exceptions", raised, fig.pages, limits.max_exception_rate)
+    ok = not total or rate <= limits.max_exception_rate
+    text = f"{total} exceptions in the spider and the item pipelines against {fig.pages} pages"
+    if total:
+        text += f": {_kinds(raised)}"
+        if fig.pages:
+            text += (
+                f" ({rate:.2%}, limit {limits.max_exception_rate:.2%}); see the log's tracebacks"
+            )
+    return Check("exceptions", ok, text, figures)
 
 
 def check_rejects(fig: RunFigures, limits: Limits) -> Check:
@@ -353,10 +448,14 @@ def coverage_drifts(
 
 
 def check_coverage(fig: RunFigures, history: Sequence[dict[str, Any]], limits: Limits) -> Check:
+    if stopped := _stopped("field_coverage", fig):
+        return stopped
     usable = [
         run
         for run in history
-        if run.get("records", 0) >= limits.coverage_min_records and run.get("coverage")
+        if run.get("records", 0) >= limits.coverage_min_records
+        and run.get("coverage")
+        and run.get("scope", "") == fig.scope
     ][-limits.history_runs :]
     figures: dict[str, Any] = {"records": fig.records, "history_runs": len(usable)}
     if fig.records < limits.coverage_min_records or not usable:

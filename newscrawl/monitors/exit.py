@@ -8,14 +8,18 @@ Any component may record why the run should fail in the crawler stats, as
 code  meaning
 ====  ======================================================================
 0     the run is healthy
-1     a crash (an exception escaped; Scrapy's own status)
+1     a crash (an exception escaped; Scrapy's own status), also a health judgement that raised
 2     bad arguments (one line on stderr, no traceback)
 3     unhealthy output: a monitor failed (too few articles, field coverage drift, rejects, …)
 4     the site was unreachable or blocked
 5     the output failed (the feed could not be written or published)
+6     stopped on request: a SIGTERM or SIGINT stopped the run gracefully (the feed is
+      published, the next run carries on); not a failure for a scheduler
 ====  ======================================================================
 
-Severity is 5 > 4 > 3 > 0; 1 and 2 end the run before any of these is recorded.
+Severity is 1 > 5 > 4 > 3 > 6 > 0: a crash of the judgement (``health_judgement``) is
+recorded like the others and wins; a stopped run whose output failed, or whose site was
+unreachable, still says so; 2 ends the run before any of these is recorded.
 """
 
 from __future__ import annotations
@@ -36,13 +40,16 @@ class ExitStatus(IntEnum):
     UNHEALTHY = 3
     UNREACHABLE = 4
     OUTPUT_FAILED = 5
+    STOPPED = 6
 
 
-#: Most severe first; 1 and 2 are not recorded in stats.
+#: Most severe first; 2 is not recorded in stats, 1 only by a judgement that raised.
 SEVERITY: tuple[ExitStatus, ...] = (
+    ExitStatus.CRASH,
     ExitStatus.OUTPUT_FAILED,
     ExitStatus.UNREACHABLE,
     ExitStatus.UNHEALTHY,
+    ExitStatus.STOPPED,
 )
 
 

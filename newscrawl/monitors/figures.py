@@ -3,8 +3,11 @@
 - :class:`ReachStats` (downloader middleware, next to the engine, so it sees each request's
   final answer after redirects, retries and challenge solves): which site the run crawls
   (``newscrawl/reach/site``), how its listing and sitemap pages answered
-  (``newscrawl/reach/{listing,sitemap}/{status|failed}``) and how many answers were challenges
-  nobody solved (``newscrawl/reach/challenged``).
+  (``newscrawl/reach/{listing,sitemap}/{status|failed}``), how many answers were challenges
+  nobody solved (``newscrawl/reach/challenged``), and the download errors of requests that no
+  errback counts (``newscrawl/errors/{kind}``, as the spider's errback counts its own).
+- :class:`ItemErrorStats` (extension): exceptions item pipelines raised, by class
+  (``newscrawl/item_errors/{class}``), beside Scrapy's own ``spider_exceptions/{class}``.
 - :class:`CoveragePipeline` (item pipeline, after validation and before the incremental state
   drops unchanged records): how many records fill each field (``newscrawl/coverage/{field}``
   over ``newscrawl/coverage/records``) and dates out of range (``newscrawl/dates/…``). It
@@ -20,11 +23,13 @@ from typing import Any, Self
 from urllib.parse import urlsplit
 
 from itemadapter import ItemAdapter
-from scrapy import Request, Spider
+from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.http import Response
 
 from newscrawl.browser.challenge import is_challenge
+from newscrawl.config import crawl_settings
+from newscrawl.discovery.failures import failure_kind
 from newscrawl.discovery.rules import SITEMAP_INDEX_PATH, UrlKind
 from newscrawl.schema import FIELDS
 
@@ -34,6 +39,8 @@ DATES = "newscrawl/dates/"
 SITE_STAT = REACH + "site"
 CHALLENGED_STAT = REACH + "challenged"
 RECORDS_STAT = COVERAGE + "records"
+#: Exceptions item pipelines raised (not drops), by class: ``newscrawl/item_errors/{class}``.
+ITEM_ERRORS = "newscrawl/item_errors/"
 #: Values that leave a field unfilled (0 and False are values).
 EMPTY: tuple[Any, ...] = (None, "", [], {})
 
@@ -85,6 +92,31 @@ class ReachStats:
         role = page_role(request)
         if role is not None:
             self.stats.inc_value(f"{REACH}{role}/failed")
+        if request.errback is None:
+            # The spider's errback counts its own requests' failures; a request without one
+            # (a component's own) would otherwise fail with a log line only.
+            self.stats.inc_value(f"newscrawl/errors/{failure_kind(exception)}")
+
+
+class ItemErrorStats:
+    """Extension: counts the exceptions item pipelines raise (Scrapy logs each one, with its
+    traceback, and keeps no count; spider exceptions it counts itself, as
+    ``spider_exceptions/{class}``)."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        assert crawler.stats is not None
+        self.stats = crawler.stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        extension = cls(crawler)
+        crawler.signals.connect(extension.item_error, signal=signals.item_error)
+        return extension
+
+    def item_error(
+        self, item: Any, response: Response | None, spider: Spider, failure: Any
+    ) -> None:
+        self.stats.inc_value(f"{ITEM_ERRORS}{type(failure.value).__name__}")
 
 
 class CoveragePipeline:
@@ -93,11 +125,11 @@ class CoveragePipeline:
     def __init__(self, crawler: Crawler) -> None:
         assert crawler.stats is not None
         self.stats = crawler.stats
-        settings = crawler.settings
+        config = crawl_settings(crawler.settings)
         self.filled: Counter[str] = Counter()
         self.records = 0
-        self.first_year = settings.getint("NEWSCRAWL_HEALTH_FIRST_YEAR", 2012)
-        slack = timedelta(hours=settings.getfloat("NEWSCRAWL_HEALTH_FUTURE_SLACK_HOURS", 24.0))
+        self.first_year = config.health_first_year
+        slack = timedelta(hours=config.health_future_slack_hours)
         # ISO 8601 UTC strings (``…Z``) order as their moments do: compare the text.
         self.latest = (datetime.now(UTC) + slack).strftime("%Y-%m-%dT%H:%M:%SZ")
         self.earliest = f"{self.first_year:04d}-01-01T00:00:00Z"

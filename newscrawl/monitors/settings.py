@@ -1,6 +1,7 @@
 """What ``newscrawl.monitors`` adds to a crawl, for the add-on (``newscrawl/addon.py``): the
-defaults of its settings and its components. Thresholds and alert settings are read where they
-are used; ``COMMANDS_MODULE`` (the exiting ``crawl`` command) is in ``newscrawl/settings.py``."""
+defaults of its settings and its components. Thresholds and alert settings are checked and read
+through the settings model (``newscrawl/config.py``, where a new one must be added too);
+``COMMANDS_MODULE`` (the exiting ``crawl`` command) is in ``newscrawl/settings.py``."""
 
 from __future__ import annotations
 
@@ -27,8 +28,14 @@ DEFAULTS: dict[str, Any] = {
     "NEWSCRAWL_HEALTH_HISTORY_RUNS": 10,
     #: Failed requests (not robots.txt or off-site refusals) per page fetched.
     "NEWSCRAWL_HEALTH_MAX_ERROR_RATE": 0.05,
+    #: Exceptions in the spider's callbacks and item pipelines per page fetched (any above it
+    #: fails the run: each is a page or a record lost without a trace in the feed).
+    "NEWSCRAWL_HEALTH_MAX_EXCEPTION_RATE": 0.001,
     #: Rejected records per record judged.
     "NEWSCRAWL_HEALTH_MAX_REJECTS_RATIO": 0.05,
+    #: Article pages still damaged after their retries (random bytes, HTML cut short, ...) per
+    #: article page judged (newscrawl.integrity, newscrawl.monitors.integrity).
+    "NEWSCRAWL_HEALTH_MAX_DAMAGED_RATIO": 0.01,
     #: A field fails when its coverage falls below (1 - this) of its median share in the
     #: history, by more than sampling noise.
     "NEWSCRAWL_HEALTH_COVERAGE_DROP": 0.3,
@@ -65,6 +72,9 @@ COMPONENTS: dict[str, dict[str, int]] = {
     },
     "EXTENSIONS": {
         # After the run summary (500): monitors read the finish reason CoreStats recorded.
+        "newscrawl.monitors.figures.ItemErrorStats": 60,
+        # A stop signal: noticed in every wait, and exit status 6.
+        "newscrawl.stopping.StopSignals": 70,
         "spidermon.contrib.scrapy.extensions.Spidermon": 950,
     },
 }

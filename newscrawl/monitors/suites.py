@@ -9,13 +9,17 @@ exit status and send alerts (``newscrawl.monitors.actions``).
 from __future__ import annotations
 
 import warnings
+from typing import Any
 
+from scrapy.crawler import Crawler
 from scrapy.exceptions import ScrapyDeprecationWarning
 from spidermon import Monitor, MonitorSuite, monitors
 
+from newscrawl.config import crawl_settings
 from newscrawl.monitors import checks
 from newscrawl.monitors.actions import EmailAlert, HealthReport, WebhookAlert
-from newscrawl.monitors.run import HealthRun
+from newscrawl.monitors.integrity import check_damaged
+from newscrawl.monitors.run import HealthRun, judgement_failed
 
 # spidermon (1.27) logs its results through Spider.log(), which Scrapy deprecates: a warning in
 # every run that only spidermon can act on.
@@ -71,6 +75,11 @@ class RunMonitor(HealthMonitor):
         """Failed requests, by kind, against pages fetched."""
         self.judge(checks.check_errors(self.health.figures(), self.health.limits))
 
+    @monitors.name("exceptions")
+    def test_exceptions(self) -> None:
+        """Exceptions in the spider's callbacks and the item pipelines, against pages fetched."""
+        self.judge(checks.check_exceptions(self.health.figures(), self.health.limits))
+
 
 @monitors.name("Output")
 class OutputMonitor(HealthMonitor):
@@ -88,14 +97,38 @@ class OutputMonitor(HealthMonitor):
     @monitors.name("date_sanity")
     def test_date_sanity(self) -> None:
         """No ``date_published`` in the future (beyond a slack) or before the site's first year."""
-        first_year = self.data.crawler.settings.getint("NEWSCRAWL_HEALTH_FIRST_YEAR", 2012)
+        first_year = crawl_settings(self.data.crawler.settings).health_first_year
         self.judge(checks.check_dates(self.health.figures(), first_year))
 
 
-class CloseSuite(MonitorSuite):
-    """Every health check; the report first, then alerts on failure (or recovery)."""
+@monitors.name("Pages")
+class IntegrityMonitor(HealthMonitor):
+    @monitors.name("damaged_pages")
+    def test_damaged_pages(self) -> None:
+        """Article pages still damaged after their retries, against article pages judged."""
+        max_ratio = crawl_settings(self.data.crawler.settings).health_max_damaged_ratio
+        self.judge(check_damaged(self.health.stats, max_ratio))
 
-    monitors = [SiteMonitor, RunMonitor, OutputMonitor]
+
+class CloseSuite(MonitorSuite):
+    """Every health check; the report first, then alerts on failure (or recovery).
+
+    A monitor that raises (rather than fails) is a judgement that could not be made: the run
+    exits 1 and its health file says so (:func:`newscrawl.monitors.run.judgement_failed`)."""
+
+    crawler: Crawler | None = None
+
+    def init_data(self, data: Any) -> None:
+        super().init_data(data)
+        self.crawler = data.get("crawler")
+
+    def on_monitors_finished(self, result: Any) -> None:
+        if self.crawler is None:
+            return
+        for test, trace in result.errors:
+            judgement_failed(self.crawler, getattr(test, "method_name", str(test)), trace)
+
+    monitors = [SiteMonitor, RunMonitor, OutputMonitor, IntegrityMonitor]
     monitors_finished_actions = [HealthReport]
     monitors_failed_actions = [
         WebhookAlert,

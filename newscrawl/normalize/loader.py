@@ -28,12 +28,15 @@ from newscrawl.normalize.processors import (
     count_words,
     dedupe,
     format_utc,
+    has_time,
+    is_person_name,
     join_paragraphs,
     language_code,
     parse_count,
     parse_duration,
     split_authors,
     split_keywords,
+    stated_offset,
     strip_label,
     to_utc,
 )
@@ -109,25 +112,48 @@ CANDIDATES: dict[str, Callable[[ArticlePage], list[str]]] = {
 }
 
 
-def _zones(edition: Edition) -> dict[str, str]:
-    """The zone a time without an offset is read in, by its source."""
+def _zones(page: ArticlePage) -> dict[str, str | None]:
+    """The zone a time without an offset is read in, by its source: on the site's pages the
+    edition's zone (head meta times are UTC); on another site's page the offset the page states
+    in its own machine-written times, else no guess (a ``<time datetime>`` or JSON-LD time
+    without an offset is the publisher's local time, whatever zone that is)."""
+    if page.is_site_page():
+        local = page.site.edition.local_tz
+        return {
+            "tawsiyat": local,
+            "meta": "UTC",
+            "attribute": "UTC",
+            "byline": local,
+            "jsonld": local,
+        }
+    raw = [*page.date_published(), *page.date_modified()]
+    stated = stated_offset(c.text for c in raw if c.source != "byline")
     return {
-        "tawsiyat": edition.local_tz,
-        "meta": "UTC",
-        "attribute": "UTC",
-        "byline": edition.local_tz,
-        "jsonld": edition.local_tz,
+        "tawsiyat": page.site.edition.local_tz,
+        "meta": stated,
+        "attribute": stated,
+        "byline": stated,
+        "jsonld": stated,
     }
 
 
-def _dates(candidates: Iterable[RawDate], edition: Edition) -> tuple[str | None, str | None]:
-    """The first candidate that reads as a date: (UTC value, the string it was read from)."""
-    zones = _zones(edition)
+def _dates(
+    candidates: Iterable[RawDate], zones: dict[str, str | None]
+) -> tuple[str | None, str | None]:
+    """The first candidate that reads as a time, else the first that reads as a day: (UTC
+    value, the string it was read from)."""
+    day: tuple[str | None, str | None] = (None, None)
     for candidate in candidates:
         value = to_utc(candidate.text, zones[candidate.source])
-        if value is not None:
+        if value is None:
+            continue
+        if has_time(candidate.text):
             return value, clean_text(candidate.text)
-    return None, None
+        if candidate.source == "byline" and zones["byline"] is None:
+            continue  # another site's visible day: often another date of the page
+        if day[0] is None:
+            day = (value, clean_text(candidate.text))
+    return day
 
 
 def _absolute(url: str, edition: Edition) -> str:
@@ -189,11 +215,12 @@ def _content_type(page_types: Iterable[str], path: str) -> str:
     return CONTENT_TYPE_BY_SEGMENT.get(segment, "article")
 
 
-def _authors(linked: list[str], texts: Iterable[str]) -> list[str]:
+def _authors(linked: list[str], texts: Iterable[str], sites: set[str] = frozenset()) -> list[str]:  # type: ignore[assignment]
     """Author links name one author each; the byline text is split (``By A, B and C``) when
-    there are no links, or when it names the linked authors and more (``By <a>A</a> and B``)."""
-    named = [name for text in texts for name in split_authors(text)]
-    linked = dedupe(linked)
+    there are no links, or when it names the linked authors and more (``By <a>A</a> and B``).
+    Only names are kept: never a link label, a sentence, a date or one of ``sites``."""
+    named = [name for text in texts for name in split_authors(text) if is_person_name(name, sites)]
+    linked = [name for name in dedupe(linked) if is_person_name(name, sites)]
     if linked and not set(linked) < set(named):
         return linked
     return named or linked
@@ -221,7 +248,7 @@ def disagreements(page: ArticlePage, loader: ItemLoader, edition: Edition) -> li
     """Fields whose sources on this page, each normalized, do not all say the same: the most
     trusted one was kept; a count per field shows a redesign of the site as numbers."""
     fields = [name for name in CANDIDATES if len(set(loader.get_collected_values(name))) > 1]
-    zones = _zones(edition)
+    zones = _zones(page)
     # Compared to the minute: a byline shows no seconds.
     moments = {(to_utc(raw.text, zones[raw.source]) or "")[:16] for raw in page.date_published()}
     if len(moments - {""}) > 1:
@@ -276,7 +303,9 @@ def load_page(page: ArticlePage, stats: Stats | None = None) -> ArticleItem:
     loader = ArticleLoader()
     for name, candidates in CANDIDATES.items():
         loader.add_value(name, candidates(page))
-    loader.add_value("authors", _authors(page.author_names(), page.author_text()))
+    loader.add_value(
+        "authors", _authors(page.author_names(), page.author_text(), page.author_site_names())
+    )
     loader.add_value("tags", page.tags())
     keywords = next((c for c in page.keywords() if split_keywords(c)), None)
     loader.add_value("keywords", keywords)
@@ -305,8 +334,9 @@ def load_page(page: ArticlePage, stats: Stats | None = None) -> ArticleItem:
     item.content_type = _content_type(page.page_type(), path)
     item.section_group = item.section_group or edition.groups.get(segments[0])
     item.section = item.section or edition.sections.get("/".join(segments[:2]))
-    item.date_published, source_raw = _dates(page.date_published(), edition)
-    item.date_modified, _ = _dates(page.date_modified(), edition)
+    zones = _zones(page)
+    item.date_published, source_raw = _dates(page.dates_in_order(page.date_published()), zones)
+    item.date_modified, _ = _dates(page.dates_in_order(page.date_modified()), zones)
     item.date_published_raw = clean_text(page.date_shown()) or source_raw
     item.word_count = count_words(item.body)
     if item.content_type == "video":
@@ -320,4 +350,5 @@ def load_page(page: ArticlePage, stats: Stats | None = None) -> ArticleItem:
         moment = moment.replace(tzinfo=UTC)
     item.crawled_at = format_utc(moment)
     item.fingerprint = fingerprint({name: getattr(item, name) for name in CONTENT_FIELDS})
+    item.archive = page.archive()
     return item

@@ -12,8 +12,11 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta, timezone
+from datetime import tzinfo as tzinfo_
 from functools import lru_cache
 from zoneinfo import ZoneInfo
+
+from newscrawl.pages.selectors import BY_WORDS
 
 # C0/C1 control characters other than whitespace; they are never content. (A translate table:
 # clean_text runs on every string of every page.)
@@ -135,14 +138,19 @@ _ISO_DATE = re.compile(
 )
 #: ``29 Jul 2022 11:49``, ``29 July 2022``, ``15 آب 2024 12:24``, ``29 de julio de 2022``
 _DAY_MONTH_DATE = re.compile(
-    rf"(?P<d>\d{{1,2}})\s+(?:de\s+)?(?P<mon>{_MONTH_NAMES})\.?,?\s+(?:de\s+)?(?P<y>\d{{4}})"
-    rf"(?:,?\s+{_TIME})?",
+    rf"(?P<d>\d{{1,2}})\.?\s+(?:de\s+)?(?P<mon>{_MONTH_NAMES})\.?,?\s+(?:de\s+)?(?P<y>\d{{4}})"
+    rf"(?:,?\s+(?:at\s+|um\s+)?{_TIME})?",
     re.IGNORECASE,
 )
-#: ``Jul 29, 2022 11:49``, ``July 29, 2022, 11:49 AM``
+#: ``Jul 29, 2022 11:49``, ``July 29, 2022, 11:49 AM``, ``November 17, 2021 at 7:31 AM``
 _MONTH_DAY_DATE = re.compile(
-    rf"(?P<mon>{_MONTH_NAMES})\.?\s+(?P<d>\d{{1,2}}),?\s+(?P<y>\d{{4}})(?:,?\s+{_TIME})?",
+    rf"(?P<mon>{_MONTH_NAMES})\.?\s+(?P<d>\d{{1,2}}),?\s+(?P<y>\d{{4}})"
+    rf"(?:,?\s+(?:at\s+)?{_TIME})?",
     re.IGNORECASE,
+)
+#: ``17.11.2021, 07:31 Uhr``, ``17/11/2021 07:31`` (day first, as newsrooms outside the US write)
+_NUMERIC_DATE = re.compile(
+    rf"(?<!\d)(?P<d>\d{{1,2}})[./](?P<mo>\d{{1,2}})[./](?P<y>\d{{4}})(?:,?\s+(?:um\s+)?{_TIME})?"
 )
 
 
@@ -168,13 +176,15 @@ def _offset(text: str) -> timezone:
     return timezone(sign * timedelta(hours=hours, minutes=minutes))
 
 
-def parse_datetime(value: str | None, naive_zone: str = "UTC") -> datetime | None:
+def parse_datetime(value: str | None, naive_zone: str | None = "UTC") -> datetime | None:
     """Any date form the site shows, as an aware UTC ``datetime``; ``None`` if unreadable.
 
     A written offset (``+03:00``, ``Z``) wins; a time without one is read in ``naive_zone``
-    (an IANA name: ``UTC`` for head meta times, ``Asia/Beirut`` for the visible byline). In a
-    zone's autumn overlap the earlier (summer) reading is taken; a wall time inside the spring
-    gap is read with the offset in force before the change.
+    (an IANA name: ``UTC`` for head meta times, ``Asia/Beirut`` for the visible byline; or a
+    fixed offset such as ``+02:00``, the one the page states elsewhere). With ``naive_zone``
+    ``None`` a time without an offset is not guessed (``None``); a date without a time is that
+    day, UTC. In a zone's autumn overlap the earlier (summer) reading is taken; a wall time
+    inside the spring gap is read with the offset in force before the change.
     """
     text = clean_text(value)
     if text is None:
@@ -182,6 +192,8 @@ def parse_datetime(value: str | None, naive_zone: str = "UTC") -> datetime | Non
     text = ascii_digits(text)
     match = _ISO_DATE.search(text)
     month: int | None
+    if match is None:
+        match = _NUMERIC_DATE.search(text)
     if match is not None:
         month = int(match["mo"])
     else:
@@ -201,10 +213,45 @@ def parse_datetime(value: str | None, naive_zone: str = "UTC") -> datetime | Non
             int(match["mi"] or 0),
             int(match["s"] or 0),
         )
-        tzinfo = _offset(tz_text) if tz_text else _zone(naive_zone)
+        if tz_text:
+            tzinfo: tzinfo_ = _offset(tz_text)
+        elif match["h"] is None:
+            tzinfo = UTC  # a day, not an instant: no zone to guess
+        elif naive_zone is None:
+            return None
+        elif naive_zone[:1] in "+-":
+            tzinfo = _offset(naive_zone)
+        else:
+            tzinfo = _zone(naive_zone)
     except (ValueError, KeyError):
         return None
     return naive.replace(tzinfo=tzinfo).astimezone(UTC)
+
+
+_STATED_OFFSET = re.compile(
+    r"\d(?::\d{2}){1,2}(?:[.,]\d+)?\s*(Z|[+-]\d{2}:?\d{2})\s*$", re.IGNORECASE
+)
+
+
+def stated_offset(values: Iterable[str | None]) -> str | None:
+    """The UTC offset the first machine-written time among ``values`` states (``+02:00``,
+    ``Z`` as ``+00:00``): the zone the page's own unzoned times are in."""
+    for value in values:
+        match = _STATED_OFFSET.search(value or "")
+        if match:
+            text = match.group(1).upper()
+            if text == "Z":
+                return "+00:00"
+            return text if ":" in text else f"{text[:3]}:{text[3:]}"
+    return None
+
+
+_CLOCK = re.compile(r"\d{1,2}:\d{2}")
+
+
+def has_time(value: str | None) -> bool:
+    """Whether a date string carries a time of day (``2024-05-03 15:47``), not a day alone."""
+    return bool(_CLOCK.search(ascii_digits(value or "")))
 
 
 def format_utc(moment: datetime | None) -> str | None:
@@ -214,7 +261,7 @@ def format_utc(moment: datetime | None) -> str | None:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def to_utc(value: str | None, naive_zone: str = "UTC") -> str | None:
+def to_utc(value: str | None, naive_zone: str | None = "UTC") -> str | None:
     """``parse_datetime`` then ``format_utc``: a raw date string to the record's UTC form."""
     return format_utc(parse_datetime(value, naive_zone))
 
@@ -222,20 +269,135 @@ def to_utc(value: str | None, naive_zone: str = "UTC") -> str | None:
 # ---------------------------------------------------------------------------------------------
 # Byline parts, keywords, labels
 
-_BY_PREFIX = re.compile(r"^\s*(?:by|بقلم|كتب|كتبت)\s*[:：]?\s+", re.IGNORECASE)
-#: Between names: commas (also the Arabic ``،``), ``;``, ``&``, ``and``, the Arabic word ``و``
-#: standing alone (``و`` joined to the next word is part of a name such as ``وليد``).
-_AUTHOR_SPLIT = re.compile(r"\s*(?:,|،|;|&|\band\b|(?<!\S)و(?=\s))\s*", re.IGNORECASE)
+_BY_PREFIX = re.compile(rf"^\s*(?:{'|'.join(BY_WORDS)})\s*[:：]?\s+", re.IGNORECASE)
+#: Between names: commas (also the Arabic ``،``), ``;``, ``&``, ``and``/``und``/``y``/``e``/
+#: ``et``/``og``/``en``, the Arabic word ``و`` standing alone (``و`` joined to the next word is
+#: part of a name such as ``وليد``).
+_AUTHOR_SPLIT = re.compile(
+    r"\s*(?:,|،|;|&|\+|\b(?:and|und|y|e|et|og|och|en|i)\b|(?<!\S)و(?=\s))\s*", re.IGNORECASE
+)
+#: A role or an outlet after a name: ``Jane Doe, Reporter``, ``Jane Doe for Dailymail.com``.
+_ROLE = re.compile(
+    r"\s*(?:[,(|–—-]\s*)?\b(?:senior\s+|chief\s+|staff\s+|special\s+)?"
+    r"(?:reporter|correspondent|editor|writer|journalist|columnist|contributor|redakteurin?|"
+    r"korrespondentin?|reporterin|autorin?|redactora?|corresponsal|periodista|مراسل|مراسلة)s?\b.*$",
+    re.IGNORECASE,
+)
+_FOR_OUTLET = re.compile(r"\s+(?:for|für|para|pour)\s+\S+\.\w{2,}\s*$", re.IGNORECASE)
+#: What a name is never: a button or a link label, a sentence, an address.
+NOT_NAME_WORDS = frozenset(
+    {
+        "more",
+        "info",
+        "infos",
+        "mehr",
+        "view",
+        "all",
+        "posts",
+        "follow",
+        "subscribe",
+        "share",
+        "read",
+        "newsletter",
+        "login",
+        "sign",
+        "click",
+        "here",
+        "menu",
+        "home",
+        "developer",
+        "admin",
+        "administrator",
+        "editorial",
+        "team",
+        "redaktion",
+        "staff",
+    }
+)
+_NAME_MAX_WORDS = 6
+_NOT_NAME = re.compile(r"https?://|www\.|@|\d{2,}|[!?]|\w{4,}\.\s*$|[:;\"“”«»]")
 
 
 def split_authors(value: str | None) -> list[str]:
-    """``By A, B and C`` → ``["A", "B", "C"]``; a ``Source: …`` part is never an author."""
+    """``By A, B and C`` → ``["A", "B", "C"]``; a ``Source: …`` part is never an author;
+    ``By``/``Von``/``Por``/``بقلم`` and roles (``Reporter``) are dropped."""
     text = clean_text(value)
     if text is None:
         return []
-    text = re.split(r"\b(?:source|المصدر)\s*:", text, maxsplit=1, flags=re.IGNORECASE)[0]
+    text = re.split(
+        r"\b(?:source|quelle|fuente|المصدر)\s*:", text, maxsplit=1, flags=re.IGNORECASE
+    )[0]
     text = _BY_PREFIX.sub("", text)
-    return dedupe(_AUTHOR_SPLIT.split(text))
+    names = []
+    for part in _AUTHOR_SPLIT.split(text):
+        part = _FOR_OUTLET.sub("", _ROLE.sub("", part or ""))
+        names.append(_BY_PREFIX.sub("", part).strip(" .,-–—|"))
+    return dedupe(names)
+
+
+def site_keys(names: Iterable[str | None]) -> set[str]:
+    """Comparable forms of a site's names (``og:site_name``, publisher, host labels)."""
+    return {key for key in (_key(n) for n in names) if len(key) >= 2}
+
+
+def _key(text: str | None) -> str:
+    return re.sub(r"\W+", "", (text or "").casefold())
+
+
+def is_person_name(name: str | None, sites: set[str] = frozenset()) -> bool:  # type: ignore[assignment]
+    """A byline name, by its shape: a few words, no sentence, link label, address, date or
+    number, and not the site's own name (``<meta name=author content="Stern.de">``)."""
+    text = clean_text(name)
+    if text is None or _NOT_NAME.search(text):
+        return False
+    words = text.split()
+    if len(words) > _NAME_MAX_WORDS or (len(words) == 1 and len(text) > 40):
+        return False
+    if {w.casefold().strip(".,") for w in words} & NOT_NAME_WORDS:
+        return False
+    key = _key(text)
+    return bool(key) and not any(key == s or (len(s) >= 4 and s in key) for s in sites)
+
+
+#: Separators between a headline and the site's name or a date in ``<title>``/``og:title``.
+_TITLE_PARTS = re.compile(r"\s+[|\-–—·•*:~/]+\s+|\s*[|｜]\s*|(?<=\S)[-:](?=[^\W\d_]+ᅵ|\S*$)")
+_TITLE_DATE = re.compile(r"^[\d.\-/ ]{6,}$")
+_TITLE_BY = re.compile(rf"^(?:{'|'.join(BY_WORDS)})\s+\S", re.IGNORECASE)
+
+
+def strip_site_name(title: str | None, sites: set[str]) -> str | None:
+    """A headline from ``<title>`` or ``og:title`` without the site's name, a date or a
+    byline around it: ``Title | Site``, ``Site - Title``, ``Title – DW – 28.04.2023``."""
+    text = clean_text(title)
+    if text is None:
+        return None
+    parts = [p for p in _TITLE_PARTS.split(text) if p and p.strip()]
+    if len(parts) < 2:
+        return text
+
+    def extra(part: str) -> bool:
+        key = _key(part)
+        return (
+            not key
+            or bool(_TITLE_DATE.match(part.strip()))
+            or bool(_TITLE_BY.match(part.strip()))
+            or any(
+                key == s or (len(s) >= 3 and s in key) or (len(key) >= 3 and key in s)
+                for s in sites
+            )
+        )
+
+    kept = list(parts)
+    while len(kept) > 1 and extra(kept[-1]):
+        kept.pop()
+    while len(kept) > 1 and extra(kept[0]):
+        kept.pop(0)
+    if len(kept) == len(parts):
+        return text
+    # The headline keeps its own inner separators: cut the text, do not re-join the parts.
+    start = text.find(kept[0])
+    end = text.rfind(kept[-1]) + len(kept[-1])
+    return clean_text(text[start:end])
 
 
 def split_keywords(value: str | None) -> list[str]:

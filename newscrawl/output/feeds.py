@@ -29,6 +29,7 @@ import io
 import json
 import logging
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any, Protocol, Self
 from weakref import WeakKeyDictionary
@@ -38,6 +39,7 @@ from scrapy import Spider
 from scrapy.crawler import Crawler
 from scrapy.settings import SETTINGS_PRIORITIES
 from w3lib.url import file_uri_to_path
+from newscrawl.config import crawl_settings
 
 logger = logging.getLogger(__name__)
 
@@ -83,6 +85,20 @@ def set_feed_ledger(crawler: Crawler, ledger: FeedLedger | None) -> None:
 
 def feed_ledger(crawler: Crawler | None) -> FeedLedger | None:
     return _LEDGERS.get(crawler) if crawler is not None else None
+
+
+_BEFORE_PUBLISH: WeakKeyDictionary[Crawler, list[Callable[[], None]]] = WeakKeyDictionary()
+
+
+def add_before_publish(crawler: Crawler, publish: Callable[[], None]) -> None:
+    """Have ``publish`` run before any feed of the crawl is published: files the records point
+    to (the web archive, :mod:`newscrawl.archive`) are published before the records are."""
+    _BEFORE_PUBLISH.setdefault(crawler, []).append(publish)
+
+
+def _publish_first(crawler: Crawler | None) -> None:
+    for publish in _BEFORE_PUBLISH.get(crawler, []) if crawler is not None else []:
+        publish()
 
 
 def part_path(final: Path) -> Path:
@@ -353,7 +369,7 @@ class AtomicFileFeedStorage:
             uri,
             feed_options=feed_options,
             crawler=crawler,
-            fsync_every=crawler.settings.getint("NEWSCRAWL_FEED_FSYNC_EVERY", 100),
+            fsync_every=crawl_settings(crawler.settings).feed_fsync_every,
         )
 
     def open(self, spider: Spider) -> IO[bytes]:
@@ -388,6 +404,7 @@ class AtomicFileFeedStorage:
 
     def store(self, file: IO[bytes]) -> None:
         file.close()
+        _publish_first(self.crawler)
         if self.final is None:
             return  # never opened: nothing to publish
         try:

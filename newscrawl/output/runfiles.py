@@ -15,7 +15,9 @@ free stem. The family of ``X.jsonl``:
 - ``X.rejects.jl``: the rejected records, JSON Lines, written as ``X.rejects.jl.part``; named so
   that a ``*.jsonl`` glob over the feed folder reads articles only;
 - ``X.summary.json``: the run summary; ``X.stats.json``: the run's outcome for schedulers;
-- ``X.health.json``: the run's health checks (``newscrawl.monitors``).
+- ``X.health.json``: the run's health checks (``newscrawl.monitors``);
+- ``X.00000.warc.gz``, ``X.00001.warc.gz``…: the pages the run fetched, with
+  ``-s NEWSCRAWL_ARCHIVE=warc`` (``newscrawl.archive``).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from scrapy.settings import BaseSettings
 
 from newscrawl.commands.inspect import INSPECT
 from newscrawl.output.feeds import part_path
+from newscrawl.config import crawl_settings
 
 #: Settings keys the output layer sets for the other components of the run.
 RUN_FEED = "NEWSCRAWL_RUN_FEED"
@@ -35,6 +38,8 @@ RUN_REJECTS = "NEWSCRAWL_RUN_REJECTS"
 RUN_SUMMARY = "NEWSCRAWL_RUN_SUMMARY"
 RUN_STATS = "NEWSCRAWL_RUN_STATS"
 RUN_HEALTH = "NEWSCRAWL_RUN_HEALTH"
+#: The run's web archive, ``X`` (its files are ``X.00000.warc.gz``…; :mod:`newscrawl.archive`).
+RUN_ARCHIVE = "NEWSCRAWL_RUN_ARCHIVE"
 
 #: The suffixes of the files beside the feed ``X.jsonl`` (``X`` is the run's stem).
 REJECTS_SUFFIX = ".rejects.jl"
@@ -93,11 +98,11 @@ def configure_output(settings: BaseSettings, edition: str, now: datetime | None 
     rejects, summary and stats beside the (first local) feed."""
     if settings.getbool(INSPECT):
         return  # scrapy shell / parse: not a run, no files
-    output_dir = Path(settings.get("NEWSCRAWL_OUTPUT_DIR") or "output")
+    output_dir = Path(crawl_settings(settings).output_dir)
     feeds = settings.getdict("FEEDS")
     stamp = run_stamp(now)
     user_feed = bool(feeds)
-    if not feeds and settings.getbool("NEWSCRAWL_DEFAULT_FEED", True):
+    if not feeds and crawl_settings(settings).default_feed:
         feed = output_dir / "almayadeen" / edition / f"{stamp}.jsonl"
         feeds = {str(feed): {"format": "jsonlines", "encoding": "utf-8"}}
         settings.set("FEEDS", feeds, priority="spider")
@@ -134,3 +139,5 @@ def configure_output(settings: BaseSettings, edition: str, now: datetime | None 
                         (RUN_STATS, STATS_SUFFIX), (RUN_HEALTH, HEALTH_SUFFIX)):  # fmt: skip
         if not settings.get(key):
             settings.set(key, f"{base}{suffix}", priority="spider")
+    if not settings.get(RUN_ARCHIVE):
+        settings.set(RUN_ARCHIVE, str(base), priority="spider")

@@ -21,6 +21,7 @@ from typing import Any, Self
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 
+from newscrawl.monitors.checks import RunFigures
 from newscrawl.output.delivery import DELIVERED_STAT, EXIT_STAT, FEEDS_STAT, NOT_WRITTEN_STAT
 from newscrawl.output.feeds import write_text_atomic
 from newscrawl.output.runfiles import RUN_FEED, RUN_STATS, RUN_SUMMARY
@@ -82,6 +83,7 @@ class RunStats:
             "rejects": stats.get("newscrawl/rejects", 0),
             "errors": sum(errors_by_kind.values()),
             "errors_by_kind": errors_by_kind,
+            "exceptions": RunFigures.from_stats(stats, "").raised,
             "high_water_mark": self.session.high_water_after if self.session else None,
             "state_dir": str(self.session.dir) if self.session else None,
             "feeds": (

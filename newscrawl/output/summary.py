@@ -98,6 +98,8 @@ class RunSummary:
             "response_bytes": stats.get("downloader/response_bytes", 0),
             "status_counts": _prefixed(stats, "downloader/response_status_count/"),
             "dupefilter_filtered": stats.get("dupefilter/filtered", 0),
+            # The web archive (-s NEWSCRAWL_ARCHIVE=warc): pages kept, bytes, files published.
+            "archive": _prefixed(stats, "newscrawl/archive/"),
             "elapsed_seconds": round(float(elapsed or 0.0), 2),
             "max_memory_bytes": stats.get("memusage/max"),
         }
@@ -139,6 +141,7 @@ def format_summary(summary: dict[str, Any]) -> str:
         _line("links not followed", summary["links_not_followed"]),
         _line("filtered", summary["filtered"]),
         _line("listing stops", summary["listing_stops"]),
+        _line("web archive", summary.get("archive", {})),
         f"  feed: {summary['feed'] or '(as given by -o/-O)'}",
         f"  rejects file: {summary['rejects_file'] or 'none (nothing rejected)'}",
     ]

@@ -26,6 +26,7 @@ from scrapy.exceptions import DropItem
 from newscrawl.output.feeds import LineDurableFile, fsync_dir, part_path
 from newscrawl.output.runfiles import REJECTS_SUFFIX, RUN_REJECTS
 from newscrawl.schema import fingerprint, json_schema
+from newscrawl.config import crawl_settings
 
 logger = logging.getLogger(__name__)
 
@@ -84,7 +85,7 @@ class ValidationPipeline:
     def __init__(self, crawler: Crawler, rejects_path: Path) -> None:
         self.crawler = crawler
         self.validator = Draft202012Validator(json_schema())
-        fsync_every = crawler.settings.getint("NEWSCRAWL_FEED_FSYNC_EVERY", 100)
+        fsync_every = crawl_settings(crawler.settings).feed_fsync_every
         self.rejects = RejectsWriter(rejects_path, fsync_every)
 
     @classmethod

@@ -17,21 +17,23 @@ import ipaddress
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, ClassVar, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, NamedTuple, cast
 from urllib.parse import urlsplit
 
 from lxml import etree
 from parsel import Selector, SelectorList
 from scrapy.http import TextResponse
 
+from newscrawl.archive import ARCHIVE_META
 from newscrawl.discovery.classify import CrawlSite
 from newscrawl.editions import ALL_HOSTS as SITE_HOSTS
+from newscrawl.normalize.processors import site_keys, strip_site_name
 from newscrawl.pages import images, jsonld
 from newscrawl.pages import selectors as S
 from newscrawl.pages.tawsiyat import parse_tawsiyat, tawsiyat_class, tawsiyat_string
 
 if TYPE_CHECKING:
-    from newscrawl.items import ArticleItem
+    from newscrawl.items import ArchiveRef, ArticleItem
     from newscrawl.normalize.loader import Stats
 
 #: tawsiyat ``type`` values of article, video, infograph and gallery pages (``page`` is not).
@@ -520,14 +522,36 @@ class ArticlePage:
         """What the metadata and ``<title>`` call the article: the visible heading to look for."""
         return self._present(
             self._t("title"),
-            self._meta(S.OG_TITLE),
+            strip_site_name(self._meta(S.OG_TITLE), self.site_names),
             jsonld.text(self.jsonld, "headline"),
             self.document_title(),
         )
 
     def document_title(self) -> str | None:
         title = first_text(self.root, S.DOCUMENT_TITLE)
-        return S.DOCUMENT_TITLE_SUFFIX.sub("", title) if title is not None else None
+        if title is None:
+            return None
+        return strip_site_name(S.DOCUMENT_TITLE_SUFFIX.sub("", title), self.site_names)
+
+    @cached_property
+    def site_names(self) -> set[str]:
+        """What the page calls its site (``og:site_name``, the JSON-LD publisher, the host's
+        name), comparable forms: a title's suffix, never an author."""
+        hosts = [
+            urlsplit((u or "").strip()).hostname or ""
+            for u in (first_text(self.root, S.CANONICAL), self._meta(S.OG_URL))
+        ]
+        labels = [part for host in hosts for part in host.split(".")[:-1] if part != "www"]
+        publisher = self.jsonld.get("publisher") if self.jsonld else None
+        return site_keys(
+            [
+                *(self._meta(S.META_SITE_NAME) or "").split("|"),
+                *jsonld.names({"publisher": publisher}, "publisher"),
+                (self._meta(S.META_TWITTER_SITE) or "").lstrip("@"),
+                *labels,
+                *(S.SITE_OWN_NAMES if self.is_site_page() else ()),
+            ]
+        )
 
     def is_site_page(self) -> bool:
         """False for another site's page read by the same loader: its canonical address, or
@@ -616,6 +640,13 @@ class ArticlePage:
     def fetched_url(self) -> str:
         return self.response.url
 
+    def archive(self) -> ArchiveRef | None:
+        """Where the response is archived (the archiving middleware or the replay of an
+        archive put it in the request's meta), else ``None``."""
+        request = self.response.request
+        ref = request.meta.get(ARCHIVE_META) if request is not None else None
+        return cast("ArchiveRef", dict(ref)) if ref else None
+
     def alternate_urls(self) -> list[str]:
         """Other URLs this response was reached by: the redirect chain and the requested URL."""
         request = self.response.request
@@ -669,22 +700,40 @@ class ArticlePage:
         return self._present(tawsiyat_class(self.tawsiyat, "coverage"), self.labels.get("coverage"))
 
     def title(self) -> list[str]:
+        """The site's JSON, then (in a layout never seen, where head metadata often carries an
+        SEO title) the article's visible headline before ``og:title``; titles from the head
+        without the site's name."""
+        og_title = strip_site_name(self._meta(S.OG_TITLE), self.site_names)
+        if self.known_layout:
+            shown = [og_title, self.layout.title()]
+        else:
+            shown = [self.layout.title(), og_title]
         return self._present(
             self._t("title"),
-            self._meta(S.OG_TITLE),
-            self.layout.title(),
+            *shown,
             jsonld.text(self.jsonld, "headline"),
             self.document_title(),
         )
 
     def description(self) -> list[str]:
-        return self._present(
-            self._t("description"),
+        """The site's JSON, then (in a layout never seen) the visible standfirst before the
+        head's descriptions, which are often written for search engines."""
+        head = [
             self._meta(S.META_DESCRIPTION),
             self._meta(S.OG_DESCRIPTION),
-            self.layout.standfirst(),
             jsonld.text(self.jsonld, "description"),
-        )
+        ]
+        if self.known_layout:
+            return self._present(
+                self._t("description"), *head[:2], self.layout.standfirst(), head[2]
+            )
+        if self.is_site_page():  # the site's head descriptions are its summaries (SITE.md)
+            return self._present(self._t("description"), self.layout.standfirst(), *head)
+        # Another newsroom's head description that the article does not show is a search
+        # engine's teaser, not the article's summary.
+        shown = " ".join(text_of(self.layout.container).split()).casefold()
+        visible = [d for d in head if d and " ".join(d.split()).casefold()[:80] in shown]
+        return self._present(self._t("description"), self.layout.standfirst(), *visible)
 
     def author_names(self) -> list[str]:
         """Authors one name each: the byline row's author links."""
@@ -692,11 +741,24 @@ class ArticlePage:
 
     def author_text(self) -> list[str]:
         """Author text to split, of the most trusted source that has any: the byline row's
-        ``By …`` text, tawsiyat ``author``, ``<meta name=author>``, JSON-LD ``author``."""
+        ``By …`` text, tawsiyat ``author``, then (in a known layout) ``<meta name=author>``
+        before JSON-LD ``author``; in a layout never seen, JSON-LD first, since newsrooms
+        often put their own name in ``<meta name=author>``."""
         if self.byline.author_text:
             return self.byline.author_text
-        found = self._present(self._t("author"), self._meta(S.META_AUTHOR))[:1]
-        return found or jsonld.names(self.jsonld, "author")
+        site_json = self._present(self._t("author"))
+        if site_json:
+            return site_json
+        meta = self._present(self._meta(S.META_AUTHOR))
+        linked = jsonld.names(self.jsonld, "author")
+        if self.known_layout:
+            return meta or linked
+        return linked or meta
+
+    def author_site_names(self) -> set[str]:
+        """Names an author of this page is never: another site's own names (the site's own
+        staff byline, ``Al Mayadeen English``, is a byline of its pages)."""
+        return set() if self.is_site_page() else self.site_names
 
     def source(self) -> list[str]:
         return self._present(self.byline.source)
@@ -718,6 +780,14 @@ class ArticlePage:
             jsonld.text(self.jsonld, "dateModified"),
             self.data_attributes.get("date_modified"),
         )
+
+    def dates_in_order(self, candidates: list[RawDate]) -> list[RawDate]:
+        """On another site's page a time that states its offset is trusted before one that
+        does not (a ``<time datetime>`` in local time beside JSON-LD in UTC); the site's own
+        pages keep the documented order."""
+        if self.is_site_page():
+            return candidates
+        return sorted(candidates, key=lambda c: S.ZONED_TIME.search(c.text) is None)
 
     def _date_attribute(self) -> str | None:
         reader = getattr(self.layout, "date_attribute", None)
@@ -786,11 +856,8 @@ class ArticlePage:
         return found
 
     def body_paragraphs(self) -> list[str]:
-        """The layout's body; another site's page gets trafilatura's main text instead."""
-        if not self.is_site_page():
-            from newscrawl.pages import fallback  # trafilatura loads only when needed
-
-            return fallback.body_paragraphs(self.response.text)
+        """The known layout's body; a page of no known layout, whatever its host, is read by
+        the one reader of unknown layouts (``ContentParser``)."""
         return self.layout.body_paragraphs()
 
     def read_time(self) -> list[str]:

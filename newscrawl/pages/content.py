@@ -23,6 +23,7 @@ What it cannot place inside the article it does not return: a wrong value is wor
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import cached_property
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -41,14 +42,76 @@ from newscrawl.pages.article import (
 
 _HEADINGS = ("h1", "h2", "h3")
 _WS = re.compile(r"\s+")
+_WORD = re.compile(r"\w+")
+_FORMAT = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 
 
 def _norm(text: str | None) -> str:
-    return _WS.sub(" ", text or "").strip().casefold()
+    """Text compared as read: whitespace folded, case folded, format marks (RLM, zero-width
+    joiners) dropped."""
+    return _WS.sub(" ", _FORMAT.sub("", text or "")).strip().casefold()
 
 
 def _tag(element: Any) -> str:
     return element.tag if isinstance(element.tag, str) else ""
+
+
+def _is_headline(text: str) -> bool:
+    """Long enough to be a headline: three words, or (scripts written without spaces) ten
+    characters."""
+    return len(text.split()) >= 3 or (len(text) >= 10 and not text.isascii())
+
+
+def _lone_label(text: str) -> str | None:
+    """``author`` or ``source`` for a byline label standing alone (``By``, ``Von:``,
+    ``Source``), else ``None``."""
+    if S.LONE_BY_LABEL.fullmatch(text):
+        return "author"
+    if S.LONE_SOURCE_LABEL.fullmatch(text):
+        return "source"
+    return None
+
+
+def _words(paragraphs: list[str]) -> Counter[str]:
+    return Counter(w for p in paragraphs for w in _WORD.findall(p.casefold()))
+
+
+def _pick_body(
+    structural: list[str], main: list[str], article: Counter[str] | None = None
+) -> list[str]:
+    """One body from the two readings. The structural one is exact where it found the article:
+    it is kept when trafilatura's holds it and it covers most of trafilatura's (or all but a
+    few words: a footer line, or words from outside the ``article`` the structural reader
+    found), or when the two differ and trafilatura's is too short for a body
+    (``S.BODY_MIN_WORDS``: it read a page's furniture) or half the structural one. Otherwise
+    trafilatura's, which finds more articles on real newsrooms' pages."""
+    ours, theirs = _words(structural), _words(main)
+    size_ours, size_theirs = sum(ours.values()), sum(theirs.values())
+    if not size_ours:
+        return main if size_theirs >= S.BODY_MIN_WORDS else []
+    shared = sum((ours & theirs).values())
+    inside, covered = S.BODY_AGREEMENT
+    if shared >= inside * size_ours:
+        extra = theirs - ours
+        size_extra = sum(extra.values())
+        if article is not None:  # only more of the article makes ours a fragment
+            size_extra = sum((extra & article).values())
+        fragment = shared < covered * size_theirs and size_extra >= S.FOOTER_MAX_WORDS
+        return main if fragment else structural
+    if size_theirs < S.BODY_MIN_WORDS or size_ours >= 2 * size_theirs:
+        return structural
+    return main
+
+
+def _is_prose(text: str) -> bool:
+    """A sentence rather than a label: eight words, five ending as a sentence does, or
+    (scripts written without spaces) forty characters."""
+    words = text.split()
+    return (
+        len(words) >= S.STANDFIRST_MIN_WORDS
+        or (len(words) >= 5 and text.rstrip()[-1:] in ".!?…。")
+        or (len(text) >= 40 and len(words) <= 2)
+    )
 
 
 def _text(element: Any) -> str:
@@ -100,10 +163,23 @@ class ContentParser(LayoutParser):
             for h in candidates:
                 if _norm(_text(h)) in self.titles:
                     return h
-        for level in ("h1", "h2"):
             for h in candidates:
-                if h.tag == level and len(_text(h).split()) >= 3:
+                if self._title_part(h) is not None:
                     return h
+        # Unnamed by the metadata: an h1, or on a page with no metadata title an h2 too.
+        for level in ("h1",) if self.titles else ("h1", "h2"):
+            for h in candidates:
+                if h.tag == level and _is_headline(_text(h)):
+                    return h
+        return None
+
+    def _title_part(self, heading: Any) -> str | None:
+        """The part of a heading that a metadata title names, when the heading holds it with
+        a kicker or a label around it (``<h1><span>Kicker</span> Headline</h1>``)."""
+        text = _norm(_text(heading))
+        for title in self.titles:
+            if len(title) >= 12 and (text.endswith(title) or text.startswith(title)):
+                return title
         return None
 
     def _holds_heading(self, element: Any) -> bool:
@@ -306,7 +382,23 @@ class ContentParser(LayoutParser):
         found: dict[str, str] = {}
         author_text: list[str] = []
         parts: list[str] = []
-        for _, text in self._item_texts:
+        pending: str | None = None
+        for element, text in self._labelled_items():
+            if pending is not None:
+                # A label in an element of its own, its value in the next (``<span>By</span>
+                # <a>Name</a>``, ``<b>Source</b> <span>Reuters</span>``).
+                waiting, pending = pending, None
+                if not self._has_byline_field(text):
+                    self._labelled(waiting, text, found, author_text, parts)
+                    continue
+            label = _lone_label(text)
+            if label is not None:
+                value = (element.tail or "").strip().lstrip(":：").strip()
+                if value:  # ``<b>Source</b>: Reuters``: the value is the label's tail
+                    self._labelled(label, value, found, author_text, parts)
+                else:
+                    pending = label
+                continue
             pieces = [p for p in S.BYLINE_SPLIT.split(text) if p]
             if (
                 len(pieces) == 1
@@ -327,6 +419,35 @@ class ContentParser(LayoutParser):
             shares=found.get("shares"),
             read_time=found.get("read_time"),
         )
+
+    @staticmethod
+    def _labelled(
+        label: str, value: str, found: dict[str, str], author_text: list[str], parts: list[str]
+    ) -> None:
+        if label == "source":
+            found.setdefault("source", value)
+        elif not author_text:
+            author_text.append(value)
+        parts.append(value)
+
+    def _labelled_items(self) -> list[tuple[Any, str]]:
+        """Header items, a count and its word in two elements joined (``<b>0</b>
+        <span>Shares</span>``)."""
+        items = list(self._item_texts)
+        joined: list[tuple[Any, str]] = []
+        skip = False
+        for index, (element, text) in enumerate(items):
+            if skip:
+                skip = False
+                continue
+            if index + 1 < len(items) and re.fullmatch(r"[\d.,]+[KkMm]?", text):
+                both = f"{text} {items[index + 1][1]}"
+                if S.BYLINE_SHARES.fullmatch(both) or S.BYLINE_READ_TIME.fullmatch(both):
+                    joined.append((element, both))
+                    skip = True
+                    continue
+            joined.append((element, text))
+        return joined
 
     @staticmethod
     def _byline_piece(piece: str, found: dict[str, str], author_text: list[str]) -> bool:
@@ -367,7 +488,10 @@ class ContentParser(LayoutParser):
     def _author_links(self) -> list[str]:
         names = []
         for element in self.header_elements:
-            if element.tag == "a" and S.AUTHOR_PATH.search(element.get("href", "")):
+            if element.tag == "a" and (
+                S.AUTHOR_PATH.search(element.get("href", ""))
+                or "author" in (element.get("rel") or "").lower().split()
+            ):
                 name = _text(element)
                 if name:
                     names.append(name)
@@ -422,8 +546,10 @@ class ContentParser(LayoutParser):
                 continue
             if element.xpath("ancestor-or-self::a") or len(text) < S.STANDFIRST_MIN_CHARS:
                 continue
-            if len(text.split()) < S.STANDFIRST_MIN_WORDS and self._has_byline_field(text):
-                continue  # "Published: 14 Mar 2024 09:05" is a byline item, not prose
+            if len(text.split()) < S.STANDFIRST_MIN_WORDS and (
+                self._has_byline_field(text) or not _is_prose(text)
+            ):
+                continue  # "Published: 14 Mar 2024 09:05" is a byline item, a label no prose
             if self._in(element, set(self.tag_list_elements)):
                 continue
             # Link-only blocks are labels, not prose.
@@ -434,7 +560,16 @@ class ContentParser(LayoutParser):
         return None
 
     def title(self) -> str | None:
-        return _text(self.heading) if self.heading is not None else None
+        """The visible headline; from a heading holding a kicker too, the part the metadata
+        names."""
+        if self.heading is None:
+            return None
+        text = _text(self.heading)
+        part = self._title_part(self.heading)
+        if part is not None and _norm(text) != part:
+            start = _norm(text).find(part)
+            return " ".join(text.split())[start : start + len(part)] if start >= 0 else text
+        return text
 
     # --- body -------------------------------------------------------------------------------
 
@@ -446,6 +581,24 @@ class ContentParser(LayoutParser):
     @cached_property
     def excluded(self) -> set[Any]:
         return self._skipped | set(self.tag_list_elements)
+
+    def body_paragraphs(self) -> list[str]:
+        """The structural body where trafilatura's main text agrees with it, else trafilatura's
+        (without the headline, standfirst, byline and ``Read more:`` lines it often keeps):
+        the structural reader is exact where it finds the article, trafilatura finds more
+        articles."""
+        from newscrawl.pages import fallback  # trafilatura loads only when needed
+
+        structural = super().body_paragraphs()
+        header = {_norm(t) for t in (self.title(), self.standfirst()) if t}
+        main = [
+            p
+            for p in fallback.body_paragraphs(self._doc)
+            if _norm(p) not in header and not self._is_byline_text(p) and not S.READ_MORE.match(p)
+        ]
+        article = self.article
+        around = _words([element_text(article)]) if article is not None else None
+        return _pick_body(structural, main, around)
 
     # --- tags -------------------------------------------------------------------------------
 

@@ -1,20 +1,24 @@
-"""The body of another site's page: trafilatura's main-content extraction.
+"""The main text of a page by trafilatura, one of the two readers of a layout never seen.
 
-Pages of the site are read by their layout or, in a layout never seen, by
-``newscrawl.pages.content``; a page of another site (a syndicated copy, a link followed out of
-curiosity, the benchmark in ``bench/realpages.py``) gets its body from trafilatura, which scores
-higher there than our own structural reader (docs/extraction.md gives the figures).
+``newscrawl.pages.content.ContentParser`` reads a page of no known layout, whatever its host, by
+structure; for the body it also asks trafilatura, which measures higher on real newsrooms' pages
+(``bench/realfields.py``, ``bench/realpages.py``), and keeps the structural body only where the
+two agree (docs/extraction.md).
 """
 
 from __future__ import annotations
 
+import copy
+from typing import Any
+
 import trafilatura
 
 
-def body_paragraphs(html: str) -> list[str]:
-    """Paragraphs of the main text of the page ``html``, in order."""
+def body_paragraphs(document: Any) -> list[str]:
+    """Paragraphs of the main text of ``document`` (an lxml document, left untouched: trafilatura
+    prunes the tree it reads, so it reads a copy), in order."""
     text = trafilatura.extract(
-        html,
+        copy.deepcopy(document),
         favor_precision=True,
         include_comments=False,
         include_tables=False,

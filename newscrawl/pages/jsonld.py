@@ -72,6 +72,9 @@ def names(obj: dict[str, Any] | None, key: str) -> list[str]:
     out: list[str] = []
     for entry in entries:
         name = entry.get("name") if isinstance(entry, dict) else entry
+        if isinstance(entry, dict) and not name:  # schema.org's givenName + familyName
+            parts = [entry.get("givenName"), entry.get("familyName")]
+            name = " ".join(p for p in parts if isinstance(p, str) and p.strip()) or None
         if isinstance(name, str) and name.strip():
             out.append(name)
     return out

@@ -36,6 +36,10 @@ META_KEY_ATTRS: tuple[str, ...] = ("name", "property")
 
 #: Meta keys, most trusted first within each tuple.
 META_POSTID = ("postid",)
+META_SITE_NAME = ("og:site_name", "application-name", "apple-mobile-web-app-title")
+META_TWITTER_SITE = ("twitter:site",)
+#: The site's own names, on its pages whatever the markup.
+SITE_OWN_NAMES: tuple[str, ...] = ("Al Mayadeen", "الميادين", "almayadeen", "Red El Mayadeen")
 META_KEYWORDS = ("keywords", "news_keywords")
 META_AUTHOR = ("author",)
 META_DESCRIPTION = ("description",)
@@ -49,6 +53,8 @@ OG_URL = ("og:url",)
 OG_IMAGE = ("og:image", "og:image:url", "og:image:secure_url")
 OG_VIDEO = ("og:video", "og:video:url", "og:video:secure_url")
 META_PUBLISHED = ("article:published_time",)
+#: A machine-written time that states its offset (``…T15:47:42Z``, ``… 04:21:02-0400``).
+ZONED_TIME = re.compile(r"\d:\d{2}(?::\d{2})?(?:[.,]\d+)?\s*(?:Z|[+-]\d{2}:?\d{2})\s*$", re.I)
 META_MODIFIED = ("article:modified_time",)
 
 # --- visible text patterns (the byline row, in any layout) -----------------------------------
@@ -56,8 +62,20 @@ META_MODIFIED = ("article:modified_time",)
 #: Separators between byline items when the row is read as one line of text.
 BYLINE_SEPARATOR = " • "
 BYLINE_SPLIT = re.compile(r"\s*[•|·]\s*")
-#: Words of the byline row in each edition's language (English, Arabic, Spanish).
-BY_WORDS: tuple[str, ...] = ("by", "بقلم", "كتب", "كتبت", "por")
+#: Words that open a byline before the names: the editions' (English, Arabic, Spanish) and
+#: those of other newsrooms (German, French, Dutch, Scandinavian).
+BY_WORDS: tuple[str, ...] = (
+    "by",
+    "بقلم",
+    "كتب",
+    "كتبت",
+    "por",
+    "von",
+    "par",
+    "door",
+    "av",
+    "af",
+)
 BYLINE_SOURCE_LABELS: tuple[str, ...] = ("Source", "المصدر", "Fuente")
 SHARES_WORDS: tuple[str, ...] = (
     "shares",
@@ -96,13 +114,17 @@ def _escaped(words: tuple[str, ...]) -> str:
     return "|".join(re.escape(w) for w in words)
 
 
+#: A byline label in an element of its own (``<span>Von: </span><a>Name</a>``).
+LONE_BY_LABEL = re.compile(rf"(?:{_escaped(BY_WORDS)})\s*[:：]?", re.IGNORECASE)
+LONE_SOURCE_LABEL = re.compile(rf"(?:{_escaped(BYLINE_SOURCE_LABELS)})\s*[:：]?", re.IGNORECASE)
 BYLINE_BY = re.compile(rf"^\s*(?:{_escaped(BY_WORDS)})\b\s*:?\s*(?P<value>.+)$", re.IGNORECASE)
 _VISIBLE_TIME = r"\d{1,2}:\d{2}(?::\d{2})?(?:\s*(?:[AaPp]\.?[Mm]\.?|ص|م)(?!\w))?"
 _VISIBLE_DATE = (
     rf"\d{{4}}-\d{{1,2}}-\d{{1,2}}(?:[ T]{_VISIBLE_TIME})?"
     rf"|\d{{1,2}}\s+(?:de\s+)?[^\W\d_]{{2,}}(?:\s[^\W\d_]{{3,}})?\.?,?\s+(?:de\s+)?\d{{4}}"
     rf"(?:,?\s+{_VISIBLE_TIME})?"
-    rf"|[^\W\d_]{{3,}}\.?\s+\d{{1,2}},?\s+\d{{4}}(?:,?\s+{_VISIBLE_TIME})?"
+    rf"|[^\W\d_]{{3,}}\.?\s+\d{{1,2}},?\s+\d{{4}}(?:,?\s+(?:at\s+)?{_VISIBLE_TIME})?"
+    rf"|\d{{1,2}}[./]\d{{1,2}}[./]\d{{4}}(?:,?\s+{_VISIBLE_TIME}(?:\s*Uhr)?)?"
 )
 BYLINE_DATE = re.compile(rf"(?<!\d)(?:{_VISIBLE_DATE})")
 #: The publication date after a label (``Published: 14 Mar 2024 09:05``); an ``Updated`` date
@@ -187,16 +209,19 @@ BLOCK_HOLDERS: tuple[str, ...] = ("ul", "ol", "table", "section", "article", "bl
 
 # --- pages of no known layout: furniture, labels and lists by structure and text ----------
 
-#: Page furniture, never the article (an ancestor of the title heading is spared).
+#: Page furniture, never the article (an ancestor of the title heading is spared). By HTML's
+#: sectioning rules a ``header``, ``footer`` or ``aside`` inside an ``article`` or ``main``
+#: belongs to it (the article's own header holds its headline and byline); only the page's
+#: own ones, its navigation and its landmarks are furniture.
+_PAGE_LEVEL = "not(ancestor::article or ancestor::main or ancestor::*[@role='main'])"
 FURNITURE: tuple[str, ...] = (
     "nav",
-    "aside",
-    "header",
-    "footer",
     "form",
     "script",
     "style",
-    ".//*[@role='navigation' or @role='banner' or @role='contentinfo' or @role='complementary']",
+    f".//*[self::header or self::footer or self::aside][{_PAGE_LEVEL}]",
+    ".//*[@role='navigation']",
+    f".//*[@role='banner' or @role='contentinfo' or @role='complementary'][{_PAGE_LEVEL}]",
 )
 #: Headings of boxes about other articles (any element whose first child reads so).
 BOX_HEADING_TEXTS: tuple[str, ...] = (
@@ -229,7 +254,8 @@ AD_SLOTS: tuple[str, ...] = (f".//*[{_LABEL}[{_IS_AD}]]", ".//*[@data-ad-slot or
 MEDIA_TAGS = frozenset({"img", "picture", "video", "audio", "iframe", "figure", "svg", "source"})
 #: The site's URL shapes of tag, author, region and coverage listings (links name the label).
 TAG_PATH = re.compile(r"/tags?/[^/?#]")
-AUTHOR_PATH = re.compile(r"/authors?/[^/?#]")
+#: Author pages in the site's and other newsrooms' words (German, Spanish, French, Italian).
+AUTHOR_PATH = re.compile(r"/(?:authors?|autor(?:en|in|es)?|auteurs?|autori|autore|profile)/[^/?#]")
 LABEL_PATHS: dict[str, re.Pattern[str]] = {
     "region": re.compile(r"^/regions?/[^/]"),
     "coverage": re.compile(r"^/(?:coverage|coverages|files?)/[^/]"),
@@ -242,6 +268,14 @@ STANDFIRST_MIN_WORDS = 8
 #: Paragraphs sharing no container with the headline below ``<body>`` are a body only when
 #: there is this much of them (a footer's few lines are not).
 FAR_BODY_MIN_CHARS = 150
+#: The structural body of a layout never seen is kept over trafilatura's when this share of its
+#: words is in trafilatura's, and covers this share of trafilatura's (bench/realfields.py).
+BODY_AGREEMENT = (0.95, 0.7)
+#: Trafilatura's text alone is a body from this many words (less is a page's furniture).
+BODY_MIN_WORDS = 60
+#: Words trafilatura may read beyond the structural body that are still a footer line, not
+#: more of the article.
+FOOTER_MAX_WORDS = 20
 #: A player in the article makes a page a video page when no metadata types it.
 PLAYER_IN_ARTICLE = (
     ".//video | .//iframe[contains(@src, 'youtube.com/embed') or contains(@src, '/embed/')"

@@ -50,10 +50,13 @@ FIELDS: tuple[str, ...] = (
     "crawled_at",
     "fingerprint",
     "version",
+    "archive",
 )
 
 #: Fields that depend on the crawl rather than on the page; the ground truth leaves them out.
-CRAWL_FIELDS: frozenset[str] = frozenset({"fetched_url", "alternate_urls", "crawled_at", "version"})
+CRAWL_FIELDS: frozenset[str] = frozenset(
+    {"fetched_url", "alternate_urls", "crawled_at", "version", "archive"}
+)
 
 #: Fields whose values make up the fingerprint. A change to any of them is an edit.
 CONTENT_FIELDS: tuple[str, ...] = (

@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, Self
 from urllib.parse import urlsplit
 
@@ -22,6 +23,9 @@ from scrapy import Request, Spider
 from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
 
+from newscrawl.archive import archived_at
+from newscrawl.archive.replay import archived_pages
+from newscrawl.config import crawl_settings
 from newscrawl.discovery.args import ArgumentError, CrawlArgs, Source
 from newscrawl.discovery.classify import classify, page_number, request_url
 from newscrawl.discovery.failures import failure_kind
@@ -104,6 +108,14 @@ class AlmayadeenSpider(Spider):
             yield request
 
     def start_requests_for_sources(self) -> Iterator[Request]:
+        if self.args.reextract:
+            # Re-extraction: the archived article pages, read from the archive (the replay
+            # handler answers them; newscrawl.archive.replay).
+            for url in archived_pages(Path(self.args.reextract), self.site.base_url):
+                yield self._request(
+                    url, self.parse_article, PRIORITY_ARTICLE, **{LINK_KIND: LinkKind.ARTICLE}
+                )
+            return
         sources = self.args.discover
         if Source.SITEMAPS in sources:
             yield self._request(
@@ -143,7 +155,7 @@ class AlmayadeenSpider(Spider):
         if not isinstance(response, TextResponse):
             self._count("not_html")
             return
-        page = ArticlePage(response, self.site, crawled_at=_now())
+        page = ArticlePage(response, self.site, crawled_at=archived_at(response.meta) or _now())
         if page.is_article():
             yield from self._article(page)
             return
@@ -204,7 +216,7 @@ class AlmayadeenSpider(Spider):
         if not cards:
             self._count("listing_stop/empty")
             return False
-        if page >= self.crawler.settings.getint("NEWSCRAWL_MAX_LISTING_PAGES"):
+        if page >= crawl_settings(self.crawler.settings).max_listing_pages:
             self._count("listing_stop/page_cap")
             logger.warning("Listing page cap (%d) reached at %s", page, response.url)
             return False
@@ -257,7 +269,7 @@ class AlmayadeenSpider(Spider):
         if not isinstance(response, TextResponse):
             self._count("not_html")
             return
-        page = ArticlePage(response, self.site, crawled_at=_now())
+        page = ArticlePage(response, self.site, crawled_at=archived_at(response.meta) or _now())
         if not page.is_article():
             # An article-shaped URL that serves a listing: a section the URL rules do not know.
             self._count("not_article")
@@ -267,7 +279,7 @@ class AlmayadeenSpider(Spider):
 
     def _article(self, page: ArticlePage) -> Iterator[Any]:
         yield page.to_item(stats=self.crawler.stats if self.crawler else None)
-        if self.crawler.settings.getbool("NEWSCRAWL_FOLLOW_ARTICLE_LISTINGS"):
+        if crawl_settings(self.crawler.settings).follow_article_listings:
             # The tag and author listings an article links (its section's too): more ways to
             # every article than the section listings and sitemaps alone. Menus and tags repeat
             # from page to page: each link is judged once per crawl.

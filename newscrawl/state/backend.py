@@ -12,6 +12,7 @@ from pathlib import Path
 
 from scrapy.crawler import Crawler
 
+from newscrawl.config import crawl_settings
 from newscrawl.state.store import CrawlState
 
 BACKENDS = ("sqlite", "redis")
@@ -22,7 +23,7 @@ def backend_name(crawler: Crawler) -> str:
 
     settings = crawler.settings
     default = "redis" if frontier_enabled(settings) else "sqlite"
-    name = str(settings.get("NEWSCRAWL_STATE_BACKEND") or default).strip().lower()
+    name = crawl_settings(settings).state_backend or default
     if name not in BACKENDS:
         raise ValueError(f"NEWSCRAWL_STATE_BACKEND {name!r}: use one of {', '.join(BACKENDS)}")
     return name

@@ -33,6 +33,7 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response
 
 from newscrawl.components import disabled
+from newscrawl.config import crawl_settings
 from newscrawl.discovery.meta import LINK_KIND, LINK_LASTMOD, LINK_URL, LISTING_CARDS, LinkKind
 from newscrawl.pages.listing import SitemapPage
 from newscrawl.state.policy import IncrementalPolicy
@@ -49,7 +50,7 @@ class IncrementalMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        if not crawler.settings.getbool("NEWSCRAWL_STATE_ENABLED", True):
+        if not crawl_settings(crawler.settings).state_enabled:
             raise disabled(cls, "NEWSCRAWL_STATE_ENABLED is off")
         return cls(crawler)
 

@@ -73,6 +73,9 @@ class IncrementalPolicy:
     skipped: HashSet = field(default_factory=HashSet)
     #: Known articles the run fetched and found unchanged (URL hashes).
     unchanged: HashSet = field(default_factory=HashSet)
+    #: Of those, the ones a full run emitted again all the same (counted as repeated, not as
+    #: skipped: a record counts in one column of the run stats).
+    repeated: HashSet = field(default_factory=HashSet)
     #: Article requests not settled yet (URL hash -> URL), and the URLs of those settled.
     _pending: dict[int, str] = field(default_factory=dict)
     _settled: HashSet = field(default_factory=HashSet)
@@ -89,9 +92,12 @@ class IncrementalPolicy:
 
     @property
     def seen_unchanged_count(self) -> int:
-        emitted, skipped = self.emitted, self.skipped
-        return sum(1 for key in skipped if key not in emitted) + sum(
-            1 for key in self.unchanged if key not in skipped and key not in emitted
+        """Known articles seen unchanged and not emitted (a full run's repeated ones are)."""
+        emitted, skipped, repeated = self.emitted, self.skipped, self.repeated
+        return sum(1 for key in skipped if key not in emitted and key not in repeated) + sum(
+            1
+            for key in self.unchanged
+            if key not in skipped and key not in emitted and key not in repeated
         )
 
     @property
@@ -229,6 +235,7 @@ class IncrementalPolicy:
         if digest == last_digest and not later:
             self.unchanged.add(hashed)
             if not self.incremental and hashed not in self.emitted:
+                self.repeated.add(hashed)
                 return Decision(Change.REPEATED, last_version)
             return Decision(Change.UNCHANGED, last_version)
         self.emitted[hashed] = _pack(digest, stamp, last_version + 1)

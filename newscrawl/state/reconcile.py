@@ -12,6 +12,9 @@ The same steps serve a run that closes cleanly and the start of a run after one 
 A kill between any two steps leaves a status from which the next start resumes, and every step
 is idempotent, so each version of each article ends up in exactly one published feed line.
 
+A killed run's web archive (``X.00000.warc.gz.part``…, :mod:`newscrawl.archive`) is finished
+before its feed is published: complete records kept, a torn last one cut off, renamed.
+
 A killed run may also leave its rejects as ``X.rejects.jl.part`` beside its feed ``X.jsonl``:
 the same start keeps its complete lines, moves a torn last line to ``X.rejects.jl.salvage`` and
 renames it to ``X.rejects.jl``.
@@ -27,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from newscrawl.archive.warc import finish_warc_parts
 from newscrawl.output.feeds import (
     FeedNotPublished,
     finish_line_file,
@@ -100,7 +104,11 @@ def publish_feed(
 
 
 def reconcile(state: CrawlState) -> list[FeedReport]:
-    """Finish every feed a previous run left unfinished (run with the job's lock held)."""
+    """Finish every feed a previous run left unfinished (run with the job's lock held).
+
+    A killed run's web archive is finished first: a record in a published feed always points
+    into a published WARC file."""
+    finish_archives(state)
     reports = []
     for entry in state.feeds(unfinished=True):
         report = publish_feed(state, entry.path, recovered=True)
@@ -127,9 +135,24 @@ def reconcile(state: CrawlState) -> list[FeedReport]:
     return reports
 
 
+def killed_runs(state: CrawlState) -> set[Any]:
+    """The ids of the runs that never finished (a new run has not started yet)."""
+    return {run["id"] for run in state.runs() if run["finished_at"] is None}
+
+
+def finish_archives(state: CrawlState) -> list[Path]:
+    """Publish the WARC files that killed runs left as ``.part`` beside their feeds."""
+    killed = killed_runs(state)
+    finished: list[Path] = []
+    for entry in state.feeds():
+        if entry.run_id in killed:
+            finished += finish_warc_parts(entry.path)
+    return finished
+
+
 def finish_rejects(state: CrawlState) -> list[Path]:
     """Publish the rejects files that killed runs left as ``.part`` beside their feeds."""
-    killed = {run["id"] for run in state.runs() if run["finished_at"] is None}
+    killed = killed_runs(state)
     finished = []
     for entry in state.feeds():
         final = rejects_for(entry.path)

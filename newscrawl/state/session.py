@@ -34,6 +34,7 @@ from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 
 from newscrawl.commands.inspect import INSPECT
 from newscrawl.components import disabled
+from newscrawl.config import crawl_settings
 from newscrawl.dates import parse_iso
 from newscrawl.discovery.args import CrawlArgs
 from newscrawl.normalize.urls import canonical_url
@@ -59,10 +60,10 @@ _SESSIONS: WeakKeyDictionary[Crawler, CrawlSession] = WeakKeyDictionary()
 
 def state_dir(settings: BaseSettings) -> Path:
     """``NEWSCRAWL_STATE_DIR``, by default ``{NEWSCRAWL_OUTPUT_DIR}/state``."""
-    configured = settings.get("NEWSCRAWL_STATE_DIR")
-    if configured:
-        return Path(configured)
-    return Path(settings.get("NEWSCRAWL_OUTPUT_DIR") or "output") / "state"
+    config = crawl_settings(settings)
+    if config.state_dir:
+        return Path(config.state_dir)
+    return Path(config.output_dir) / "state"
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,7 @@ def run_plan(crawler: Crawler) -> RunPlan:
     where = state_dir(settings)
     if settings.getbool(INSPECT):
         return RunPlan(None, "scrapy shell and scrapy parse look at pages; they are not runs")
-    if not settings.getbool("NEWSCRAWL_STATE_ENABLED", True):
+    if not crawl_settings(settings).state_enabled:
         return RunPlan(None, "NEWSCRAWL_STATE_ENABLED is off")
     given = CrawlArgs.from_settings(settings).mode  # -a mode=… or -s NEWSCRAWL_MODE=…
     if given:
@@ -321,17 +322,17 @@ class CrawlStateExtension:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         settings = crawler.settings
+        config = crawl_settings(settings)
         plan = run_plan(crawler)
         logger.info("%s", plan.describe())
         if plan.mode is None:
             raise disabled(cls, plan.reason)
-        hours = settings.getfloat("NEWSCRAWL_INCREMENTAL_OVERLAP_HOURS", DEFAULT_OVERLAP_HOURS)
         session = CrawlSession(
             state_dir(settings),
             plan.mode,
-            timedelta(hours=hours),
+            timedelta(hours=config.incremental_overlap_hours),
             canonical=_canonical_for(settings),
-            jobdir=Path(settings["JOBDIR"]) if settings.get("JOBDIR") else None,
+            jobdir=Path(config.jobdir) if config.jobdir else None,
             open_state=state_backend(crawler),
         )
         try:

@@ -37,7 +37,19 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--edition", choices=("en", "ar"), default="en")
     s.add_argument("--listing", choices=("static", "js"), default="static")
     s.add_argument("--challenge", choices=("off", "on"), default="off")
-    s.add_argument("--faults", choices=("none", "flaky", "hostile"), default="none")
+    s.add_argument(
+        "--faults",
+        choices=("none", "flaky", "hostile", "damaged"),
+        default="none",
+        help="flaky: errors that a retry gets past; hostile: traps and oversized pages; "
+        "damaged: a proxy that answers a share of article pages with random bytes or cut HTML",
+    )
+    s.add_argument(
+        "--damaged-share",
+        type=float,
+        default=0.1,
+        help="with --faults damaged: the share of articles whose pages are damaged (0 to 1)",
+    )
     s.add_argument(
         "--clearance-ttl", type=int, default=300, help="seconds a cf_clearance cookie lasts"
     )
@@ -105,6 +117,7 @@ def main(argv: list[str] | None = None) -> int:
                 listing=args.listing,
                 challenge=args.challenge,
                 faults=args.faults,
+                damaged_share=args.damaged_share,
                 clearance_ttl=args.clearance_ttl,
                 slow_seconds=args.slow_seconds,
                 truth=args.truth,

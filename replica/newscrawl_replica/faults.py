@@ -1,5 +1,6 @@
 """Which response misbehaves, decided per (path, attempt) so a retry eventually succeeds,
-and the hostile fixtures (victim articles, traps, gzip bomb, oversized page).
+the hostile fixtures (victim articles, traps, gzip bomb, oversized page), and the damaged
+article pages of a broken proxy (random bytes, cut HTML), the same on every attempt.
 """
 
 from __future__ import annotations
@@ -67,6 +68,47 @@ class Hostile:
 
     def kind(self, meta: Meta) -> str | None:
         return self.victims.get(meta.key)
+
+
+#: What a broken proxy does to a damaged article page, in turn.
+DAMAGE_KINDS = ("bytes", "cut")
+#: The share of the page a cut page keeps.
+CUT_SHARE = 0.4
+
+
+@dataclass
+class Damaged:
+    """Article pages a broken proxy answers 200 with damage, by key: ``bytes`` (random bytes
+    the length of the page) or ``cut`` (the first 40% of the page's HTML, with a matching
+    Content-Length). The same pages on every attempt; the truth still lists them all."""
+
+    victims: dict[int, str] = field(default_factory=dict)
+    seed: int = 1
+
+    @classmethod
+    def choose(cls, site: Site, share: float) -> Damaged:
+        if not 0.0 <= share <= 1.0:
+            raise ValueError(f"--damaged-share must be between 0 and 1, not {share}")
+        rng = random.Random(f"damaged:{site.seed}")
+        keys = [k for k in range(site.base_count) if k not in site.pinned]
+        rng.shuffle(keys)
+        count = round(share * site.base_count)
+        chosen = sorted(keys[:count])
+        return cls(
+            {k: DAMAGE_KINDS[i % len(DAMAGE_KINDS)] for i, k in enumerate(chosen)}, site.seed
+        )
+
+    def kind(self, meta: Meta) -> str | None:
+        return self.victims.get(meta.key)
+
+    def body(self, meta: Meta, page: bytes) -> bytes:
+        """What the proxy sends instead of ``page`` (the page itself if not a victim)."""
+        kind = self.victims.get(meta.key)
+        if kind == "bytes":
+            return random.Random(f"damaged:{self.seed}:{meta.key}").randbytes(len(page))
+        if kind == "cut":
+            return page[: int(len(page) * CUT_SHARE)]
+        return page
 
 
 TRAP_LINKS: tuple[tuple[str, str], ...] = (

@@ -26,6 +26,7 @@ from newscrawl_replica.challenge import COOKIE, Challenge
 from newscrawl_replica.faults import (
     OVERSIZED_BYTES,
     TRAP_LINKS,
+    Damaged,
     Hostile,
     flaky_fault,
     gzip_bomb,
@@ -55,7 +56,9 @@ _EXEMPT = ("/__replica__/", "/robots.txt")
 class Options:
     listing: str = "static"  # static | js
     challenge: str = "off"  # off | on
-    faults: str = "none"  # none | flaky | hostile
+    faults: str = "none"  # none | flaky | hostile | damaged
+    #: The share of articles whose pages ``damaged`` answers with random bytes or cut HTML.
+    damaged_share: float = 0.1
     clearance_ttl: int = 300
     slow_seconds: float = 45.0
     truth: Path | None = None
@@ -71,7 +74,7 @@ class Replica:
         for name, value, allowed in (
             ("listing", options.listing, ("static", "js")),
             ("challenge", options.challenge, ("off", "on")),
-            ("faults", options.faults, ("none", "flaky", "hostile")),
+            ("faults", options.faults, ("none", "flaky", "hostile", "damaged")),
             ("markup", options.markup, ("canonical", "mutated")),
         ):
             if value not in allowed:
@@ -88,6 +91,11 @@ class Replica:
             # Built once before serving: compressing it takes seconds on a busy machine, which
             # would stall every request waiting behind the first one to ask for it.
             gzip_bomb()
+        self.damaged = (
+            Damaged.choose(site, options.damaged_share)
+            if options.faults == "damaged"
+            else Damaged()
+        )
         self.traps = TRAP_LINKS if options.faults == "hostile" else ()
         self.attempts: Counter[str] = Counter()
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="truth")
@@ -101,7 +109,7 @@ class Replica:
         middlewares = []
         if self.challenge:
             middlewares.append(self._challenge_mw)
-        if self.opts.faults != "none":
+        if self.opts.faults in ("flaky", "hostile"):
             middlewares.append(self._faults_mw)
         app = web.Application(middlewares=middlewares)
         app.router.add_route("*", "/{tail:.*}", self.handle)
@@ -125,7 +133,13 @@ class Replica:
         loop = asyncio.get_running_loop()
         path = self.opts.truth
         self._truth_job = loop.run_in_executor(
-            self._executor, write_truth, self.site, path, self.hostile.reachable, self._stopping
+            self._executor,
+            write_truth,
+            self.site,
+            path,
+            self.hostile.reachable,
+            self._stopping,
+            self.damaged.kind,
         )
         self._truth_job.add_done_callback(self._truth_written)
         return self._truth_job
@@ -282,7 +296,8 @@ class Replica:
         # conditional request for an unchanged article gets 304, as a CDN answers.
         modified = utc(meta.modified)
         since = request.if_modified_since
-        if since is not None and since >= modified and kind is None:
+        damaged = self.damaged.kind(meta) is not None
+        if since is not None and since >= modified and kind is None and not damaged:
             return web.Response(status=304, headers={"Last-Modified": http_date(modified)})
         charset = "windows-1252" if kind == "charset" else "utf-8"
         if self.opts.markup == "mutated":
@@ -293,6 +308,11 @@ class Replica:
             text = malform(text)
         if kind == "oversized":
             return await self._oversized(request, text)
+        if damaged:
+            # A broken proxy between the site and the crawler: 200 and random bytes or the page
+            # cut short, with a Content-Length that matches what is sent.
+            body = self.damaged.body(meta, text.encode("utf-8"))
+            return web.Response(body=body, headers={"Content-Type": HTML})
         resp = self._html(text)
         resp.headers["Last-Modified"] = http_date(modified)
         return resp

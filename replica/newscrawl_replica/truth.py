@@ -103,14 +103,24 @@ def record(site: Site, article: Article) -> dict[str, Any]:
     return rec
 
 
-def truth_line(site: Site, meta: Meta, reachable: Callable[[Meta], bool]) -> dict[str, Any]:
+def truth_line(
+    site: Site,
+    meta: Meta,
+    reachable: Callable[[Meta], bool],
+    damage: Callable[[Meta], str | None] = lambda m: None,
+) -> dict[str, Any]:
     y, m = month_of(meta.published)
-    return {
+    line = {
         "record": record(site, site.article(meta)),
         "listings": [href(path) for path, _ in site.listings_of(meta)],
         "sitemap": f"/sitemaps/all/sitemap-{y}-{m}.xml",
         "reachable": reachable(meta),
     }
+    kind = damage(meta)
+    if kind is not None:
+        # --faults damaged: how the page is damaged on every attempt (``bytes`` or ``cut``).
+        line["damaged"] = kind
+    return line
 
 
 def write_truth(
@@ -118,6 +128,7 @@ def write_truth(
     path: Path,
     reachable: Callable[[Meta], bool] = lambda m: True,
     stop: threading.Event | None = None,
+    damage: Callable[[Meta], str | None] = lambda m: None,
 ) -> int:
     """Stream the truth to ``path``, newest first (atomically: written beside it, then renamed).
     When ``stop`` is set midway, the partial file is removed and ``path`` left as it was."""
@@ -128,7 +139,9 @@ def write_truth(
             if stop is not None and stop.is_set():
                 break
             meta = site.metas[key]
-            fh.write(json.dumps(truth_line(site, meta, reachable), ensure_ascii=False) + "\n")
+            fh.write(
+                json.dumps(truth_line(site, meta, reachable, damage), ensure_ascii=False) + "\n"
+            )
             n += 1
     if stop is not None and stop.is_set():
         tmp.unlink()

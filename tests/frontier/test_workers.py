@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 import re
+import signal
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -16,7 +17,7 @@ import pytest
 from newscrawl.frontier.testing import RedisServer
 from newscrawl_replica.testing import ReplicaServer
 from tests.frontier.fleet import Fleet, duplicates, status
-from tests.support.crawl import run_crawl
+from tests.support.crawl import run_crawl, wait_for_feed_line
 from tests.support.feeds import read_feeds
 
 #: What differs between two crawls of the same pages, one process or many: when each record was
@@ -201,3 +202,26 @@ def test_distributed_incremental_run_emits_exactly_what_changed_once(
         truth = {t["record"]["url"]: t["record"] for t in replica.truth()}
         for url, record in by_url.items():
             assert record["fingerprint"] == truth[url]["fingerprint"], url
+
+
+@pytest.mark.timeout(300)
+def test_sigterm_is_obeyed_while_redis_is_down(
+    replica_factory: Callable[..., ReplicaServer], redis_server: RedisServer, tmp_path: Path
+) -> None:
+    replica = replica_factory(edition="en", articles=60, seed=5)
+    # Paced, so that the worker is still crawling when Redis goes; it would retry for 300 s.
+    paced = {"CONCURRENT_REQUESTS": 1, "DOWNLOAD_DELAY": 0.05}
+    fleet = Fleet(replica.base_url, tmp_path, redis_server, settings=paced)
+    worker = fleet.start(0)
+    wait_for_feed_line(worker, fleet.out_dir(0))
+    redis_server.kill()
+    fleet.wait_for_log(0, "Redis connection lost")
+    worker.send_signal(signal.SIGTERM)
+    # Obeyed within seconds, not after NEWSCRAWL_REDIS_RETRY_SECONDS (300 by default).
+    code = worker.wait(timeout=60)
+    log = fleet.logs()
+    assert "giving up (a stop was asked for)" in log, log[-3000:]
+    # The lines on disk could not reach the shared state: the output failed (5), and the next
+    # run emits them; the stop itself is recorded too.
+    assert code == 5, log[-3000:]
+    assert "exit status 5: " in log and "stopped (6)" in log

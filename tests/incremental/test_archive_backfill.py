@@ -12,44 +12,22 @@ about 12 minutes on two cores, the longest case CI runs; set it lower for a quic
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
-import time
 from pathlib import Path
 
 import pytest
 
 from newscrawl.state import CrawlState
 from newscrawl_replica.testing import ReplicaServer
-from tests.support.crawl import run_crawl, start_crawl, wait_for_log
+from tests.support.crawl import kill_after_lines, run_crawl, start_crawl, wait_for_log
 from tests.support.feeds import read_feeds, read_rejects
 from tests.support.score import assert_matches_truth
 
 ARTICLES = int(os.environ.get("NEWSCRAWL_BACKFILL_ARTICLES", "20000"))
 
 
-def feed_lines(out_dir: Path) -> int:
-    """Lines the running crawl has written to its feed so far."""
-    parts = out_dir.glob("almayadeen/*/*.jsonl.part")  # not rglob: queues come and go below
-    return sum(part.read_bytes().count(b"\n") for part in parts)
-
-
 def queue_on_disk(directory: Path) -> bool:
     """Whether Scrapy's disk queues under ``directory`` hold any request."""
     return any(path.is_file() and path.stat().st_size for path in directory.rglob("*"))
-
-
-def kill_after_lines(
-    proc: subprocess.Popen[str], out_dir: Path, lines: int, timeout: float
-) -> None:
-    """SIGKILL the crawl ``proc`` once its feed holds ``lines`` lines."""
-    deadline = time.monotonic() + timeout
-    while feed_lines(out_dir) < lines:
-        assert proc.poll() is None, "the run ended before it could be killed"
-        assert time.monotonic() < deadline, f"fewer than {lines} lines after {timeout}s"
-        time.sleep(0.2)
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait()
 
 
 @pytest.mark.timeout(max(1800, ARTICLES // 5))

@@ -8,9 +8,11 @@ command, the replica to crawl and an output directory in the test's temporary di
 from __future__ import annotations
 
 import getpass
+import os
 import re
 import shlex
 import shutil
+import signal
 import socket
 import subprocess
 from collections.abc import Iterator
@@ -19,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from newscrawl_replica.testing import ReplicaServer
-from tests.support.crawl import PROJECT, crawl_env
+from tests.support.crawl import PROJECT, crawl_env, wait_for_feed_line
 from tests.support.feeds import read_feeds, read_rejects
 from tests.support.score import assert_matches_truth
 
@@ -57,8 +59,9 @@ def replica() -> Iterator[ReplicaServer]:
         yield server
 
 
-def run_cron_line(base_url: str, tmp_path: Path) -> tuple[subprocess.CompletedProcess[str], Path]:
-    """Run the documented crontab line (against ``base_url``); what cron would mail, and the log."""
+def cron_command(base_url: str, tmp_path: Path, extra: str = "") -> tuple[str, Path]:
+    """The documented crontab line's command (against ``base_url``, with ``extra`` options),
+    and its log."""
     [line] = [
         line.strip()
         for line in DOC.read_text("utf-8").splitlines()
@@ -71,9 +74,15 @@ def run_cron_line(base_url: str, tmp_path: Path) -> tuple[subprocess.CompletedPr
     crawl, redirect = command.split(" >> ")
     log = tmp_path / "cron.log"
     command = (
-        crawl.replace(CHECKOUT, str(PROJECT)) + overrides(base_url, tmp_path)
+        crawl.replace(CHECKOUT, str(PROJECT)) + overrides(base_url, tmp_path) + extra
         + f" >> {log} " + redirect.split(" ", 1)[1]
     )  # fmt: skip
+    return command, log
+
+
+def run_cron_line(base_url: str, tmp_path: Path) -> tuple[subprocess.CompletedProcess[str], Path]:
+    """Run the documented crontab line (against ``base_url``); what cron would mail, and the log."""
+    command, log = cron_command(base_url, tmp_path)
     done = subprocess.run(
         ["/bin/sh", "-c", command], env=crawl_env(), capture_output=True, text=True, timeout=240,
         check=False,
@@ -98,6 +107,28 @@ def test_the_crontab_line_reports_a_failed_run(tmp_path: Path) -> None:
     done, log = run_cron_line(closed, tmp_path)
     assert done.stdout.startswith("newscrawl failed with exit status 4;"), done.stdout
     assert f"site {closed} unreachable" in log.read_text()
+
+
+def test_the_crontab_line_does_not_report_a_stop(replica: ReplicaServer, tmp_path: Path) -> None:
+    # Paced, so that the run is still crawling when it is stopped (as a shutdown would).
+    command, log = cron_command(
+        replica.base_url, tmp_path, " -s CONCURRENT_REQUESTS=1 -s DOWNLOAD_DELAY=0.05"
+    )
+    shell = subprocess.Popen(
+        ["/bin/sh", "-c", command], env=crawl_env(), stdout=subprocess.PIPE, text=True
+    )
+    try:
+        wait_for_feed_line(shell, tmp_path)
+        children = subprocess.run(
+            ["pgrep", "-P", str(shell.pid)], capture_output=True, text=True, check=True
+        )
+        [crawl] = children.stdout.split()  # the scrapy process the shell waits for
+        os.kill(int(crawl), signal.SIGTERM)
+        mailed, _ = shell.communicate(timeout=120)
+    finally:
+        shell.kill()
+    assert "exit status 6: stopped" in log.read_text()
+    assert mailed == ""  # nothing for cron to mail
 
 
 def test_the_systemd_units_verify_and_the_service_runs_a_crawl(
@@ -128,6 +159,8 @@ def test_the_systemd_units_verify_and_the_service_runs_a_crawl(
         line.split("=", 1) for line in service.splitlines() if "=" in line and line[0] != "#"
     )
     assert values["Type"] == "oneshot" and values["KillSignal"] == "SIGINT"
+    # A run that SIGINT stopped exits 6 (stopped on request): not a failure for the unit.
+    assert values["SuccessExitStatus"] == "6"
     command = shlex.split(values["ExecStart"] + overrides(replica.base_url, tmp_path))
     done = subprocess.run(
         command, cwd=values["WorkingDirectory"], env=crawl_env(), capture_output=True,

@@ -5,6 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from scrapy import Request
+from scrapy.statscollectors import StatsCollector
+from scrapy.utils.test import get_crawler
 
 from newscrawl.monitors.checks import (
     Limits,
@@ -12,9 +15,11 @@ from newscrawl.monitors.checks import (
     check_articles,
     check_coverage,
     check_errors,
+    check_exceptions,
     coverage_drifts,
 )
 from newscrawl.monitors.exit import exit_status
+from newscrawl.monitors.figures import ReachStats
 from newscrawl.schema import FIELDS
 
 SITE = "http://127.0.0.1:8765"
@@ -70,9 +75,9 @@ def test_coverage_is_not_judged_without_history_or_on_small_runs() -> None:
 def test_article_floor_is_relative_to_runs_of_the_same_mode() -> None:
     history = [{"mode": "full", "finish_reason": "finished", "articles": 1000}] * 10
     history += [{"mode": "incremental", "finish_reason": "finished", "articles": 10}] * 10
-    low = check_articles(figures("full", **{"newscrawl/coverage/records": 150}), history, Limits())
+    low = check_articles(figures("full", item_scraped_count=150), history, Limits())
     assert not low.ok and "below the floor 200" in low.message
-    ok = check_articles(figures("full", **{"newscrawl/coverage/records": 250}), history, Limits())
+    ok = check_articles(figures("full", item_scraped_count=250), history, Limits())
     assert ok.ok
 
 
@@ -100,3 +105,45 @@ def test_error_rate_counts_failures_by_kind_but_not_robots_refusals() -> None:
     assert check.message == (
         "7 failed requests against 100 pages fetched (7.0%, limit 5.0%): http/500 4, timeout 3"
     )
+
+
+def test_any_exception_fails_unless_below_the_documented_small_rate() -> None:
+    raised = {"spider_exceptions/count": 2, "spider_exceptions/ValueError": 2,
+              "newscrawl/item_errors/KeyError": 1}  # fmt: skip
+    few_pages = check_exceptions(figures(response_received_count=2, **raised), Limits())
+    assert not few_pages.ok
+    assert few_pages.message.startswith(
+        "3 exceptions in the spider and the item pipelines against 2 pages: spider ValueError 2, "
+        "item KeyError 1"
+    )
+    assert few_pages.figures["by_kind"] == {"spider ValueError": 2, "item KeyError": 1}
+    assert not check_exceptions(figures(**raised), Limits()).ok  # no page at all
+    # Three in 5,000 pages is 0.06%, below the default 0.1%.
+    assert check_exceptions(figures(response_received_count=5000, **raised), Limits()).ok
+    clean = check_exceptions(figures(response_received_count=2), Limits())
+    assert clean.ok and clean.figures["exceptions"] == 0
+
+
+def test_a_limited_run_is_compared_with_runs_of_the_same_scope_only() -> None:
+    whole = [{"mode": "full", "finish_reason": "finished", "articles": 310}] * 5
+    capped = [{"mode": "full", "finish_reason": "max_articles", "articles": 20,
+               "scope": "max_articles=20"}] * 5  # fmt: skip
+    run = RunFigures.from_stats(
+        {"finish_reason": "max_articles", "item_scraped_count": 20}, "full", "max_articles=20"
+    )
+    check = check_articles(run, whole, Limits())
+    assert check.ok and check.figures["recent_runs"] == 0 and check.figures["floor"] == 1
+    check = check_articles(run, whole + capped, Limits())
+    assert check.ok and check.figures["median_of_recent_runs"] == 20
+    # The articles are the records handed to the feeds, not those a cap dropped after.
+    assert check.figures["articles"] == 20
+
+
+def test_download_errors_of_requests_without_an_errback_are_counted() -> None:
+    crawler = get_crawler()
+    crawler.stats = StatsCollector(crawler)
+    reach = ReachStats(crawler)
+    reach.process_exception(Request(f"{SITE}/robots.txt"), TimeoutError())
+    reach.process_exception(Request(f"{SITE}/news", errback=lambda failure: None), TimeoutError())
+    errors = RunFigures.from_stats(crawler.stats.get_stats(), "full").failed
+    assert errors == {"timeout": 1}  # the spider's errback counts the second one itself

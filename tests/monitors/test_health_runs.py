@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from newscrawl_replica.testing import ReplicaServer
-from tests.support.crawl import PROJECT, crawl_env, scrapy_command
+from tests.support.crawl import (
+    PROJECT,
+    collect,
+    crawl_env,
+    last_log,
+    scrapy_command,
+    start_crawl,
+    wait_for_feed_line,
+)
 from tests.support.feeds import read_jsonl
 
 from .health_run import checks_of, crawl, health_of
@@ -62,10 +72,12 @@ def test_healthy_run_exits_0_with_health_and_metrics(
     checks = checks_of(health)
     assert set(checks) == {
         "site_reachable", "site_not_blocked", "finish_reason", "enough_articles",
-        "error_rate", "rejects_ratio", "field_coverage", "date_sanity",
+        "error_rate", "exceptions", "rejects_ratio", "field_coverage", "date_sanity",
+        "damaged_pages",
     }  # fmt: skip
     assert all(check["ok"] for check in checks.values()), checks
     assert checks["enough_articles"]["figures"]["articles"] == len(result.records) == 60
+    assert checks["damaged_pages"]["figures"]["article_pages"] == 60
     assert hook.posts == []  # no alert for a healthy run
     samples = {
         (sample.name, sample.labels.get("kind", "")): sample.value
@@ -93,8 +105,24 @@ def test_challenge_without_browser_is_blocked(
     assert not blocked["ok"] and blocked["figures"]["unsolved_challenges"] > 0
 
 
-def test_bad_argument_exits_2_with_one_line(tmp_path: Path) -> None:
-    command = scrapy_command("crawl", "almayadeen", "-a", "edition=fr")
+@pytest.mark.parametrize(
+    ("given", "named"),
+    [
+        (("-a", "edition=fr"), ("edition", "'fr'")),
+        (("-a", "discover=listings", "-s", "NEWSCRAWL_MAX_LISTING_PAGES=abc"),
+         ("NEWSCRAWL_MAX_LISTING_PAGES: not a whole number: 'abc'",)),
+        (("-s", "NEWSCRAWL_FEED_FSYNC_EVERY=x"), ("NEWSCRAWL_FEED_FSYNC_EVERY: ", "'x'")),
+        (("-s", "NEWSCRAWL_INCREMENTAL_OVERLAP_HOURS=two"),
+         ("NEWSCRAWL_INCREMENTAL_OVERLAP_HOURS: not a number: 'two'",)),
+        (("-s", "NEWSCRAWL_HEALTH_MIN_ARTICLES=lots"), ("NEWSCRAWL_HEALTH_MIN_ARTICLES: ",)),
+        (("-s", "DOWNLOAD_TIMEOUT=-1"), ("DOWNLOAD_TIMEOUT: ", "-1")),
+    ],
+)  # fmt: skip
+def test_bad_argument_or_setting_exits_2_with_one_line_before_any_request(
+    given: tuple[str, ...], named: tuple[str, ...], tmp_path: Path
+) -> None:
+    site = f"http://127.0.0.1:{free_port()}"
+    command = scrapy_command("crawl", "almayadeen", "-a", f"base_url={site}", *given)
     proc = subprocess.run(
         [*command, "-s", f"NEWSCRAWL_OUTPUT_DIR={tmp_path}"],
         env=crawl_env(),
@@ -104,10 +132,13 @@ def test_bad_argument_exits_2_with_one_line(tmp_path: Path) -> None:
         timeout=120,
         check=False,
     )
-    assert proc.returncode == 2
+    assert proc.returncode == 2, proc.stderr[-3000:]
     assert "Traceback" not in proc.stderr
     [line] = [line for line in proc.stderr.splitlines() if line.startswith("error:")]
-    assert "edition" in line and "'fr'" in line
+    assert all(part in line for part in named), line
+    # Stopped before the crawl began: no request, no file, no state.
+    assert "Spider opened" not in proc.stderr and "Crawled (" not in proc.stderr
+    assert not list(tmp_path.iterdir())
 
 
 def test_a_field_that_disappears_fails_the_run_and_alerts_once(
@@ -143,3 +174,107 @@ def test_a_field_that_disappears_fails_the_run_and_alerts_once(
         result = crawl(healthy.base_url, tmp_path, "mode=full", **alerts, **job)
         assert result.returncode == 0, result.log[-3000:]
         assert [post["status"] for post in hook.posts] == ["failed", "recovered"]
+
+
+def test_exceptions_in_the_spider_and_pipelines_fail_the_run(
+    replica_factory: Callable[..., ReplicaServer], tmp_path: Path
+) -> None:
+    # The sitemaps still bring every article: only the exceptions say that something broke.
+    replica = replica_factory(articles=60, seed=21, truth=False)
+    components = {
+        "SPIDER_MIDDLEWARES": json.dumps({"tests.monitors.faults.RaisingOnListings": 950}),
+        "ITEM_PIPELINES": json.dumps({"tests.monitors.faults.RaisingPipeline": 50}),
+    }
+    result = crawl(replica.base_url, tmp_path, **components)
+    assert result.returncode == 3, result.log[-3000:]
+    check = checks_of(health_of(result))["exceptions"]
+    assert not check["ok"] and check["exit_status"] == 3
+    by_kind = check["figures"]["by_kind"]
+    assert by_kind["spider ValueError"] == result.stats["exceptions"]["spider ValueError"] > 0
+    assert by_kind["item KeyError"] > 0
+    assert "spider ValueError" in check["message"] and "item KeyError" in check["message"]
+    assert "newscrawl:   exceptions: " in result.log
+
+
+def test_a_judgement_that_raises_is_a_crash(
+    replica_factory: Callable[..., ReplicaServer], tmp_path: Path
+) -> None:
+    replica = replica_factory(articles=60, seed=21, truth=False)
+    # A monitor raises: a hand-edited history line the coverage check cannot compare with.
+    history = tmp_path / "monitor" / "state" / "health-history.jl"
+    history.parent.mkdir(parents=True)
+    history.write_text('{"mode": "incremental", "records": "many", "coverage": {"tags": 1}}\n')
+    result = crawl(replica.base_url, tmp_path / "monitor")
+    assert result.returncode == 1, result.log[-3000:]
+    assert "Traceback" in result.log and "TypeError" in result.log
+    [line] = [line for line in result.log.splitlines() if line.startswith("error:")]
+    assert "health judgement failed: field_coverage: TypeError" in line
+    health = health_of(result)
+    assert health["judgement_failed"] and not health["healthy"] and health["exit_status"] == 1
+    assert health["judgement_errors"][0].startswith("field_coverage: TypeError")
+
+    # The health report raises: the Prometheus file it is told to write is a directory.
+    prom = tmp_path / "report" / "metrics.prom"
+    prom.mkdir(parents=True)
+    result = crawl(replica.base_url, tmp_path / "report", NEWSCRAWL_PROMETHEUS_FILE=prom)
+    assert result.returncode == 1, result.log[-3000:]
+    assert "Traceback" in result.log and "IsADirectoryError" in result.log
+    [line] = [line for line in result.log.splitlines() if line.startswith("error:")]
+    assert "health judgement failed: HealthReport: IsADirectoryError" in line
+    health = health_of(result)
+    assert health["judgement_failed"] and health["exit_status"] == 1
+
+
+def test_a_stop_asked_for_by_a_signal_exits_6_and_is_not_a_failure(
+    replica_factory: Callable[..., ReplicaServer], tmp_path: Path
+) -> None:
+    replica = replica_factory(articles=60, seed=21, truth=False)
+    paced = {"CONCURRENT_REQUESTS": 1, "DOWNLOAD_DELAY": 0.05}  # still running when stopped
+    with WebhookReceiver() as hook:
+        run = start_crawl(
+            replica.base_url, tmp_path, settings={**paced, "NEWSCRAWL_ALERT_WEBHOOK_URL": hook.url}
+        )
+        wait_for_feed_line(run, tmp_path)
+        run.send_signal(signal.SIGTERM)
+        assert run.wait(timeout=60) == 6, last_log(tmp_path).read_text()[-3000:]
+    log = last_log(tmp_path).read_text()
+    assert "newscrawl: exit status 6: stopped (6)" in log
+    result = collect(tmp_path, [], 6, log, "", 0.0)
+    assert result.stats["finish_reason"] == "shutdown" and 0 < len(result.records) < 60
+    assert not list(tmp_path.rglob("*.jsonl.part"))  # the feed was published
+    health = health_of(result)
+    assert health["healthy"] and health["exit_status"] == 6
+    assert health["exit_reasons"] == {"stopped": 6}
+    checks = checks_of(health)
+    for name in ("finish_reason", "enough_articles", "field_coverage"):
+        assert checks[name]["message"] == "not judged: SIGTERM stopped the run before its end"
+    assert hook.posts == []  # nothing to alert about
+
+
+def test_exports_leave_the_job_alone_and_runs_are_judged_like_with_like(
+    replica_factory: Callable[..., ReplicaServer], tmp_path: Path
+) -> None:
+    replica = replica_factory(articles=60, seed=21, truth=False)
+    state = tmp_path / "state"
+    # An export (-O, no -a mode=): the job's state and history are neither read nor written.
+    export = crawl(replica.base_url, tmp_path, "-O", str(tmp_path / "export.jsonl"))
+    assert export.returncode == 0, export.log[-3000:]
+    assert len(export.records) == 60 and not state.exists()
+
+    # The job's whole crawl, twice: the second repeats every article, and skips none.
+    for _ in range(2):
+        full = crawl(replica.base_url, tmp_path, "mode=full")
+        assert full.returncode == 0, full.log[-3000:]
+    assert full.stats["repeated"] == 60 and full.stats["unchanged_skipped"] == 0
+    assert full.stats["new"] + full.stats["updated"] + full.stats["repeated"] == 60
+    assert len(read_jsonl(state / "health-history.jl")) == 2
+
+    # A capped run of the job is not judged against the whole crawl's 60 articles; its
+    # articles are the lines it wrote (not the records the cap dropped after them).
+    capped = crawl(replica.base_url, tmp_path, "mode=full", "max_articles=5")
+    assert capped.returncode == 0, capped.log[-3000:]
+    enough = checks_of(health_of(capped))["enough_articles"]
+    assert enough["ok"] and enough["figures"]["recent_runs"] == 0
+    assert enough["figures"]["articles"] == len(capped.records) == 5
+    history = read_jsonl(state / "health-history.jl")
+    assert [run["scope"] for run in history] == ["", "", "max_articles=5"]

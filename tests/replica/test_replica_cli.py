@@ -20,6 +20,7 @@ from newscrawl_replica.testing import fetch
         (["--edition", "ar", "--articles", "0"], "at least 1"),
         (["--truth", "/nonexistent-dir/truth.jsonl"], "no directory"),
         (["--faults", "chaos"], "invalid choice"),
+        (["--faults", "damaged", "--damaged-share", "1.5"], "--damaged-share must be between"),
     ],
 )
 def test_bad_arguments(args: list[str], message: str) -> None:

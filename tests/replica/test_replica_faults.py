@@ -181,3 +181,39 @@ def test_damaged_but_readable_pages(hostile: ReplicaServer) -> None:
             "&quot;", '"'
         ).replace("&amp;", "&")
     assert charset >= 1 and malformed >= 1
+
+
+# --- damaged (a broken proxy) ---------------------------------------------------------------
+
+
+def test_damaged_pages_are_the_same_on_every_attempt_and_whole_without_the_fault() -> None:
+    args = ["--damaged-share", "0.2"]
+    with ReplicaServer(faults="damaged", articles=50, seed=4, extra_args=args) as damaged:
+        lines = damaged.truth()
+        pages = {
+            line["record"]["url"].removeprefix("https://english.almayadeen.net"): [
+                damaged.get(line["record"]["url"].removeprefix("https://english.almayadeen.net"))
+                for _ in range(2)
+            ]
+            for line in lines
+        }
+    marks = {
+        line["record"]["url"].removeprefix("https://english.almayadeen.net"): line.get("damaged")
+        for line in lines
+    }
+    # Every article listed and reachable; a fifth damaged, half of them each way.
+    assert len(lines) == 50 and all(line["reachable"] for line in lines)
+    assert sorted(m for m in marks.values() if m) == ["bytes"] * 5 + ["cut"] * 5
+    with ReplicaServer(articles=50, seed=4) as whole:
+        for path, (first, second) in pages.items():
+            page = whole.get(path)
+            assert page.status == first.status == second.status == 200
+            assert first.body == second.body  # the same damage on every attempt
+            assert page.body.rstrip().endswith(b"</html>")
+            assert int(first.headers["Content-Length"]) == len(first.body)
+            if marks[path] == "cut":
+                assert first.body == page.body[: int(len(page.body) * 0.4)]
+            elif marks[path] == "bytes":
+                assert len(first.body) == len(page.body) and b"</html>" not in first.body
+            else:
+                assert first.body == page.body

@@ -21,6 +21,7 @@ def full_record(record: dict[str, Any]) -> dict[str, Any]:
         "alternate_urls": [],
         "crawled_at": "2026-01-01T00:00:00Z",
         "version": 1,
+        "archive": None,
     }
     return {name: record[name] if name in record else crawl[name] for name in FIELDS}
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -135,16 +136,19 @@ def run_crawl(
     edition: str | None = None,
     timeout: float = 900,
     prefix: Sequence[str] = (),
+    env: dict[str, str] | None = None,
 ) -> CrawlResult:
     """Crawl ``base_url`` to the end with the real spider and read what the run wrote (a run
-    still going after ``timeout`` seconds fails the caller). ``prefix``: words run before the
-    command (``tests.support.readonly``)."""
+    still going after ``timeout`` seconds fails the caller); ``prefix``: words run before the
+    command (``tests.support.readonly``); ``env``: extra environment variables
+    (``SCRAPY_SETTINGS_MODULE`` of a test's own settings)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     before = _known(out_dir)
     started = time.monotonic()
     proc = subprocess.run(
         [*prefix, *crawl_command(base_url, out_dir, *args, settings=settings, edition=edition)],
-        cwd=PROJECT, env=crawl_env(), capture_output=True, text=True, timeout=timeout, check=False,
+        cwd=PROJECT, env=crawl_env(**(env or {})), capture_output=True, text=True,
+        timeout=timeout, check=False,
     )  # fmt: skip
     seconds = time.monotonic() - started
     result = collect(out_dir, before, proc.returncode, proc.stderr, proc.stdout, seconds)
@@ -170,6 +174,25 @@ def start_crawl(
         )  # fmt: skip
 
 
+def feed_lines(out_dir: Path) -> int:
+    """Lines the running crawl has written to its feed so far."""
+    parts = out_dir.glob("almayadeen/*/*.jsonl.part")  # not rglob: queues come and go below
+    return sum(part.read_bytes().count(b"\n") for part in parts)
+
+
+def kill_after_lines(
+    proc: subprocess.Popen[str], out_dir: Path, lines: int, timeout: float
+) -> None:
+    """SIGKILL the crawl ``proc`` once its feed holds ``lines`` lines."""
+    deadline = time.monotonic() + timeout
+    while feed_lines(out_dir) < lines:
+        assert proc.poll() is None, "the run ended before it could be killed"
+        assert time.monotonic() < deadline, f"fewer than {lines} lines after {timeout}s"
+        time.sleep(0.2)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+
+
 def last_log(out_dir: Path) -> Path:
     """The log of the run ``start_crawl`` started last under ``out_dir``."""
     return max((out_dir / "logs").glob("run-*.log"))
@@ -185,4 +208,14 @@ def wait_for_log(
     while text not in log.read_text():
         assert proc.poll() is None, f"the run ended before logging {text!r}: {log}"
         assert time.monotonic() < deadline, f"the run did not log {text!r}: {log}"
+        time.sleep(0.05)
+
+
+def wait_for_feed_line(proc: subprocess.Popen[str], out_dir: Path, timeout: float = 120) -> None:
+    """Wait until a run has written a complete line to a feed it has not published yet (it is
+    crawling)."""
+    deadline = time.monotonic() + timeout
+    while not any(part.read_bytes().count(b"\n") for part in out_dir.rglob("*.jsonl.part")):
+        assert proc.poll() is None, f"the run ended before writing a line under {out_dir}"
+        assert time.monotonic() < deadline, f"no feed line under {out_dir}"
         time.sleep(0.05)

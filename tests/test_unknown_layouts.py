@@ -1,0 +1,264 @@
+"""The reader of layouts never seen, class by class, on the shapes real newsrooms' pages use.
+
+Each table is built from markup of other publishers (the shapes of ``bench/realfields.py``'s
+pages: DW, Stern, NTV, Global News, Rolling Stone, Nature ...), not from the replica's markup.
+A page is read as the crawler reads any page of no known layout: ``ArticlePage(...).to_item()``.
+"""
+
+from __future__ import annotations
+
+import pytest
+from scrapy.http import HtmlResponse
+
+from newscrawl.discovery.classify import CrawlSite
+from newscrawl.normalize.processors import (
+    is_person_name,
+    site_keys,
+    split_authors,
+    stated_offset,
+    strip_site_name,
+    to_utc,
+)
+from newscrawl.pages.article import ArticlePage
+
+BODY = "".join(
+    f"<p>Paragraph {n} of the story tells what happened in the city and why it matters now.</p>"
+    for n in range(1, 7)
+)
+
+
+def read(html: str, url: str = "https://www.example-news.com/politics/story-1"):  # type: ignore[no-untyped-def]
+    response = HtmlResponse(url=url, body=html.encode(), encoding="utf-8")
+    return ArticlePage(response, CrawlSite.of("en")).to_item()
+
+
+def page(head: str, body: str) -> str:
+    return f"<html><head>{head}</head><body>{body}</body></html>"
+
+
+# --- HTML5 sectioning: an article's own header, footer and aside belong to it --------------
+
+
+def test_the_articles_own_header_holds_its_headline_and_byline() -> None:
+    html = page(
+        '<link rel="canonical" href="https://www.example-news.com/politics/story-1">',
+        "<header><h1>Example News</h1><nav><a href='/'>Home</a></nav></header>"
+        "<main><article><header><h1>Ministers agree on a new budget after long talks</h1>"
+        "<p class='byline'>By Jane Doe and John Roe</p></header>"
+        f"<div class='story'>{BODY}</div>"
+        "<aside><h3>Related</h3><p>Another story entirely about the weather.</p></aside>"
+        "<footer><p>Tags: budget</p></footer></article></main>"
+        "<footer><p>Copyright Example News, all rights reserved by the company.</p></footer>",
+    )
+    item = read(html)
+    assert item.title == "Ministers agree on a new budget after long talks"
+    assert item.authors == ["Jane Doe", "John Roe"]
+    assert "Paragraph 1 of the story" in (item.body or "")
+    assert "weather" not in (item.body or "")
+    assert "Copyright" not in (item.body or "")
+
+
+def test_the_pages_own_header_is_furniture() -> None:
+    html = page(
+        "",
+        "<header><h1>Example News: today's headlines from the whole world</h1></header>"
+        f"<div><h1>Floods close the coastal road for a week</h1>{BODY}</div>",
+    )
+    assert read(html).title == "Floods close the coastal road for a week"
+
+
+# --- titles: the visible headline; head titles without the site's name ---------------------
+
+
+@pytest.mark.parametrize(
+    ("title", "sites", "headline"),
+    [
+        (
+            "Ukrainische Gegenoffensive: Ziele, Chancen, Risiken | DW | 28.04.2023",
+            ["DW"],
+            "Ukrainische Gegenoffensive: Ziele, Chancen, Risiken",
+        ),
+        (
+            "Post-Vac-Syndrom: was wissen wir? – DW – 13.06.2023",
+            ["DW"],
+            "Post-Vac-Syndrom: was wissen wir?",
+        ),
+        (
+            "Mining blasts shatter homes - Lesotho Times",
+            ["Lesotho Times"],
+            "Mining blasts shatter homes",
+        ),
+        (
+            "New plot twist in the case | The Gateway Pundit | by Cristina Laila",
+            ["The Gateway Pundit"],
+            "New plot twist in the case",
+        ),
+        (
+            "Example News - Floods close the coastal road",
+            ["Example News"],
+            "Floods close the coastal road",
+        ),
+        (
+            "Bericht: Aktivistin getötet - Irans Justiz dementiert",
+            ["Mitteldeutsche Zeitung"],
+            "Bericht: Aktivistin getötet - Irans Justiz dementiert",
+        ),
+    ],
+)
+def test_a_head_title_loses_the_sites_name(title: str, sites: list[str], headline: str) -> None:
+    assert strip_site_name(title, site_keys(sites)) == headline
+
+
+def test_the_visible_headline_beats_an_seo_title() -> None:
+    html = page(
+        '<meta property="og:title" content="Floods: what you need to know | Example News">'
+        '<meta property="og:site_name" content="Example News">',
+        f"<article><h1>Floods close the coastal road for a week</h1>{BODY}</article>",
+    )
+    assert read(html).title == "Floods close the coastal road for a week"
+
+
+def test_without_a_visible_headline_the_head_title_without_the_site() -> None:
+    html = page(
+        '<meta property="og:title" content="Floods close the coastal road | Example News">'
+        '<meta property="og:site_name" content="Example News">',
+        f"<article>{BODY}</article>",
+    )
+    assert read(html).title == "Floods close the coastal road"
+
+
+# --- authors are names ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("By Jane Doe, John Roe and Ann Poe", ["Jane Doe", "John Roe", "Ann Poe"]),
+        ("Von Anna Martel und Lea Wagner", ["Anna Martel", "Lea Wagner"]),
+        ("Por Juan Pérez y María López", ["Juan Pérez", "María López"]),
+        ("Jane Doe & John Roe", ["Jane Doe", "John Roe"]),
+        ("بقلم علي حسن و محمد خليل", ["علي حسن", "محمد خليل"]),
+        ("أحمد علي، وليد حسن", ["أحمد علي", "وليد حسن"]),
+        ("Jane Doe, Senior Reporter", ["Jane Doe"]),
+        ("Dolores Chang for Dailymail.com", ["Dolores Chang"]),
+    ],
+)
+def test_a_byline_splits_into_names(text: str, names: list[str]) -> None:
+    assert split_authors(text) == names
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Signing up you consent to receive the above newsletter from Postmedia Network Inc.",
+        "Mehr Infos",
+        "More info",
+        "View all posts by Emily Zemler",
+        "Read more of Paul Serran's articles here",
+        "17 November 2021",
+        "https://www.washingtontimes.com",
+        "Deutsche Welle (www.dw.com)",
+    ],
+)
+def test_what_is_never_an_author(text: str) -> None:
+    assert not is_person_name(text)
+
+
+@pytest.mark.parametrize("name", ["Jane Doe", "J. R. Smith", "ويليام جيه. أستور", "松岡大地"])
+def test_names_are_names(name: str) -> None:
+    assert is_person_name(name)
+
+
+def test_the_sites_own_name_in_meta_author_is_not_an_author() -> None:
+    html = page(
+        '<meta name="author" content="Stern.de">'
+        '<meta property="og:site_name" content="Stern.de">'
+        '<script type="application/ld+json">{"@type": "NewsArticle",'
+        ' "author": [{"@type": "Person", "name": "Jemima Kelly"}]}</script>',
+        f"<article><h1>Why criticism of a candidate's character falls flat</h1>{BODY}</article>",
+    )
+    assert read(html).authors == ["Jemima Kelly"]
+
+
+def test_meta_author_that_is_the_site_gives_no_author() -> None:
+    html = page(
+        '<meta name="author" content="Lesotho Times">'
+        '<meta property="og:site_name" content="Lesotho Times">',
+        f"<article><h1>Mining blasts shatter homes in the valley</h1>{BODY}</article>",
+    )
+    assert read(html).authors == []
+
+
+# --- visible dates in newsrooms' shapes; times without an offset ----------------------------
+
+
+@pytest.mark.parametrize(
+    ("shown", "zone", "utc"),
+    [
+        ("2021-11-17 07:31", "+01:00", "2021-11-17T06:31:00Z"),
+        ("17.11.2021, 07:31 Uhr", "+01:00", "2021-11-17T06:31:00Z"),
+        ("November 17, 2021 at 7:31 AM", "-05:00", "2021-11-17T12:31:00Z"),
+        ("17. November 2021 um 07:31", "+01:00", "2021-11-17T06:31:00Z"),
+        ("17 نوفمبر 2021", "+02:00", "2021-11-17T00:00:00Z"),
+        ("2021-11-17 07:31", None, None),  # another site's unzoned time is not guessed
+        ("2021-11-17", None, "2021-11-17T00:00:00Z"),  # a day is a day
+    ],
+)
+def test_visible_dates(shown: str, zone: str | None, utc: str | None) -> None:
+    assert to_utc(shown, zone) == utc
+
+
+def test_an_unzoned_time_is_in_the_zone_the_page_states() -> None:
+    assert stated_offset(["2024-05-03T17:47", "2024-05-03T17:47:42+02:00"]) == "+02:00"
+    html = page(
+        '<meta property="article:published_time" content="2024-05-03T17:47:42+02:00">',
+        "<article><h1>Floods close the coastal road for a week</h1>"
+        f"<p class='byline'>By Jane Doe · 03.05.2024, 17:47 Uhr</p>{BODY}</article>",
+    )
+    item = read(html)
+    assert item.date_published == "2024-05-03T15:47:42Z"
+    assert item.date_published_raw == "03.05.2024, 17:47 Uhr"
+
+
+def test_a_local_time_element_gives_way_to_a_zoned_one() -> None:
+    html = page(
+        '<script type="application/ld+json">{"@type": "NewsArticle",'
+        ' "datePublished": "2024-05-03T15:47:42.389Z"}</script>',
+        "<article><h1>Floods close the coastal road for a week</h1>"
+        f'<time datetime="2024-05-03T17:47">3. Mai 2024</time>{BODY}</article>',
+    )
+    assert read(html).date_published == "2024-05-03T15:47:42Z"
+
+
+def test_another_sites_unzoned_time_is_not_guessed() -> None:
+    html = page(
+        "",
+        "<article><h1>Floods close the coastal road for a week</h1>"
+        f'<time datetime="2023-04-28 18:16">28.04.2023, 18:16 Uhr</time>{BODY}</article>',
+    )
+    assert read(html).date_published is None
+
+
+# --- summary: the visible standfirst, never a search engine's teaser ----------------------
+
+
+def test_the_visible_standfirst_is_the_summary() -> None:
+    html = page(
+        '<meta name="description" content="Read all about the floods: everything you need.">',
+        "<article><h1>Floods close the coastal road for a week</h1>"
+        "<p class='lead'>Heavy rain has cut the only road along the coast, and repairs will"
+        " take at least seven days, officials said.</p>"
+        f"<div class='text'>{BODY}</div></article>",
+    )
+    assert read(html).description == (
+        "Heavy rain has cut the only road along the coast, and repairs will take at least"
+        " seven days, officials said."
+    )
+
+
+def test_a_head_description_the_page_does_not_show_is_not_the_summary() -> None:
+    html = page(
+        '<meta name="description" content="Read all about the floods: everything you need.">',
+        f"<article><h1>Floods close the coastal road for a week</h1><div>{BODY}</div></article>",
+    )
+    assert read(html).description is None
