@@ -538,10 +538,14 @@ class ContentParser(LayoutParser):
 
     @cached_property
     def standfirst_node(self) -> Selector | None:
-        heading = self.heading
+        heading, body = self.heading, self.body_element
         for element, text in self._item_texts:
             if heading is not None and self._order(element) < self._order(heading):
                 continue
+            if body is not None and self._order(element) > self._order(body):
+                break  # a standfirst leads into the body; what follows it is not one
+            if _norm(text) in self.titles:
+                continue  # the head's (SEO) title shown as a second heading
             if element.tag == "a" or element.tag == "time" or self._is_byline_text(text):
                 continue
             if element.xpath("ancestor-or-self::a") or len(text) < S.STANDFIRST_MIN_CHARS:
