@@ -730,7 +730,11 @@ class ArticlePage:
         # engine's teaser, not the article's summary.
         shown = " ".join(text_of(self.layout.container).split()).casefold()
         visible = [d for d in head if d and " ".join(d.split()).casefold()[:80] in shown]
-        return self._present(self._t("description"), self.layout.standfirst(), *visible)
+        standfirst = self.layout.standfirst()
+        lead = " ".join((standfirst or "").split()).casefold()
+        # A standfirst read as its first element only: the head gives the whole of it.
+        whole = [d for d in visible if lead and " ".join(d.split()).casefold().startswith(lead)]
+        return self._present(self._t("description"), *whole, standfirst, *visible)
 
     def author_names(self) -> list[str]:
         """Authors one name each: the byline row's author links."""
