@@ -67,6 +67,8 @@ SHARES_WORDS: tuple[str, ...] = (
     "compartidos",
     "veces compartido",
 )
+#: A count of views (the Spanish byline's ``20 Visualizaciones``).
+VIEWS_WORDS: tuple[str, ...] = ("visualizaciones", "visualización", "vistas", "views", "مشاهدات")
 READ_TIME_WORDS: tuple[str, ...] = (
     r"min(?:ute)?s?\.?\s*(?:read|reading)",
     "دقائق",
@@ -103,6 +105,8 @@ _VISIBLE_DATE = (
     rf"|\d{{1,2}}\s+(?:de\s+)?[^\W\d_]{{2,}}(?:\s[^\W\d_]{{3,}})?\.?,?\s+(?:de\s+)?\d{{4}}"
     rf"(?:,?\s+{_VISIBLE_TIME})?"
     rf"|[^\W\d_]{{3,}}\.?\s+\d{{1,2}},?\s+\d{{4}}(?:,?\s+{_VISIBLE_TIME})?"
+    # Without a year (the Spanish byline's ``23 Julio 19:20``): the time is required.
+    rf"|\d{{1,2}}\s+(?:de\s+)?[^\W\d_]{{3,}}\.?,?\s+{_VISIBLE_TIME}"
 )
 BYLINE_DATE = re.compile(rf"(?<!\d)(?:{_VISIBLE_DATE})")
 #: The publication date after a label (``Published: 14 Mar 2024 09:05``); an ``Updated`` date
@@ -115,12 +119,15 @@ BYLINE_PUBLISHED = re.compile(
 _COUNTED = r"\d[\d.,]*(?:\s?[KkMm](?![a-z]))?"
 _SHARES = rf"\s*(?:{_escaped(SHARES_WORDS)})"
 _READ_TIME = rf"\s*(?:{_any(READ_TIME_WORDS)})"
+_VIEWS = rf"\s*(?:{_escaped(VIEWS_WORDS)})"
 BYLINE_SHARES = re.compile(rf"(?P<value>{_COUNTED}){_SHARES}", re.IGNORECASE)
+BYLINE_VIEWS = re.compile(rf"(?P<value>{_COUNTED}){_VIEWS}(?!\w)", re.IGNORECASE)
 BYLINE_READ_TIME = re.compile(rf"(?P<value>\d+){_READ_TIME}", re.IGNORECASE)
 _SOURCE = _escaped(BYLINE_SOURCE_LABELS)
 BYLINE_SOURCE = re.compile(
     rf"(?:{_SOURCE})\s*:\s*(?P<value>.+?)\s*"
-    rf"(?=[•|·]|(?<!\d)(?:{_VISIBLE_DATE})|{_COUNTED}{_SHARES}|\d+{_READ_TIME}|$)",
+    rf"(?=[•|·]|(?<!\d)(?:{_VISIBLE_DATE})|{_COUNTED}{_SHARES}|{_COUNTED}{_VIEWS}"
+    rf"|\d+{_READ_TIME}|$)",
     re.IGNORECASE,
 )
 #: Text before ``Source:`` in a row without ``By`` (the 2024 layout): the author names.
@@ -231,7 +238,7 @@ MEDIA_TAGS = frozenset({"img", "picture", "video", "audio", "iframe", "figure", 
 TAG_PATH = re.compile(r"/tags?/[^/?#]")
 AUTHOR_PATH = re.compile(r"/authors?/[^/?#]")
 LABEL_PATHS: dict[str, re.Pattern[str]] = {
-    "region": re.compile(r"^/regions?/[^/]"),
+    "region": re.compile(r"^/(?:regions?|regiones)/[^/]"),
     "coverage": re.compile(r"^/(?:coverage|coverages|files?)/[^/]"),
 }
 #: Tag links that are a tag list: never a link inside a sentence of the body.
@@ -284,6 +291,8 @@ class LayoutSelectors:
     related_box: tuple[str, ...]
     tags: tuple[str, ...]
     gallery_figures: tuple[str, ...]
+    #: The count of views, where the edition shows one instead of shares.
+    views: tuple[str, ...] = ()
 
 
 LAYOUT_2024 = LayoutSelectors(
@@ -322,6 +331,7 @@ LAYOUT_2022 = LayoutSelectors(
     related_box=("div.related-news", "[class*=related]"),
     tags=("ul.tags a", *TAG_LIST_LINKS),
     gallery_figures=("div.gallery figure", "[class*=gallery] figure"),
+    views=("li.post-views::text", "[class*=views]::text"),
 )
 
 #: For pages of neither layout: headline, text patterns and generic structure only.
