@@ -98,7 +98,11 @@ def _escaped(words: tuple[str, ...]) -> str:
     return "|".join(re.escape(w) for w in words)
 
 
-BYLINE_BY = re.compile(rf"^\s*(?:{_escaped(BY_WORDS)})\b\s*:?\s*(?P<value>.+)$", re.IGNORECASE)
+#: Names after the word: short, and no sentence (``Por su parte, X dijo que … .`` is prose).
+BYLINE_BY = re.compile(
+    rf"^\s*(?:{_escaped(BY_WORDS)})\b\s*:?\s*(?P<value>[^\s.!?](?:[^.!?]{{0,118}}[^\s.!?])?)\s*$",
+    re.IGNORECASE,
+)
 _VISIBLE_TIME = r"\d{1,2}:\d{2}(?::\d{2})?(?:\s*(?:[AaPp]\.?[Mm]\.?|ص|م)(?!\w))?"
 _VISIBLE_DATE = (
     rf"\d{{4}}-\d{{1,2}}-\d{{1,2}}(?:[ T]{_VISIBLE_TIME})?"
