@@ -79,13 +79,19 @@ READ_TIME_WORDS: tuple[str, ...] = (
 READ_MORE_LABELS: tuple[str, ...] = (
     "read more",
     "read also",
-    "اقرأ أيضا",
-    "اقرأ أيضاً",
-    "اقرأ ايضا",
     "اقرأ المزيد",
     "leer más",
     "lea también",
     "lea más",
+)
+#: Arabic "read also" / "watch also" lines [ar]: a label and a link, with or without a colon.
+READ_ALSO_LABELS: tuple[str, ...] = (
+    "اقرأ أيضاً",
+    "اقرأ أيضا",
+    "اقرأ ايضا",
+    "شاهد أيضاً",
+    "شاهد أيضا",
+    "شاهد ايضا",
 )
 RELATED_HEADING_TEXTS: tuple[str, ...] = ("Related News", "أخبار ذات صلة", "Noticias relacionadas")
 
@@ -146,7 +152,10 @@ BYLINE_BY_TEXT: tuple[str, ...] = (
 #: Author pages: links to them in the byline row are the authors.
 AUTHOR_LINKS: tuple[str, ...] = ('.//a[contains(@href, "/authors/")]',)
 #: A ``Read more: <a>title</a>`` line inside the body.
-READ_MORE = re.compile(rf"^\s*(?:{_escaped(READ_MORE_LABELS)})\s*:", re.IGNORECASE)
+READ_MORE = re.compile(
+    rf"^\s*(?:(?:{_escaped(READ_MORE_LABELS)})\s*:|(?:{_escaped(READ_ALSO_LABELS)})(?!\w)\s*:?)",
+    re.IGNORECASE,
+)
 _IS_RELATED_HEADING = " or ".join(f"normalize-space()='{t}'" for t in RELATED_HEADING_TEXTS)
 #: Related boxes found by their heading text (any layout), then by class.
 RELATED_BOX_BY_TEXT: tuple[str, ...] = (
@@ -332,7 +341,7 @@ LAYOUT_2022 = LayoutSelectors(
     standfirst=("p.lg_para.summary", "p.summary", "p.lg_para"),
     main_figure=("figure.main-image", "figure"),
     body=("div.p-content", "[itemprop=articleBody]", "[class*=article-body]", *BODY_BY_SHAPE),
-    related_box=("div.related-news", "[class*=related]"),
+    related_box=("div.related-news", "div.dual-related", "[class*=related]"),
     tags=("ul.tags a", *TAG_LIST_LINKS),
     gallery_figures=("div.gallery figure", "[class*=gallery] figure"),
     views=("li.post-views::text", "[class*=views]::text"),

@@ -317,8 +317,8 @@ class AlmayadeenSpider(Spider):
         """Follow a link a page presents as an article: a card, a sitemap or RSS entry.
 
         A listing-shaped URL presented so is fetched as an article candidate too (the Arabic
-        edition publishes some articles under /authors/{slug}); the page decides, and a real
-        listing is read as one.
+        sitemaps list writers' pages, /authors/{name}, beside the articles); the page decides,
+        and a real listing is read as one, never emitted.
         """
         kind = classify(link.url, self.site)
         if kind not in (UrlKind.ARTICLE, UrlKind.LISTING):

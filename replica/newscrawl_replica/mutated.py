@@ -40,7 +40,7 @@ _TAGS_LABEL = {
     "es": ("Etiquetas", "Temas"),
 }
 _RELATED = {"en": "Related News", "ar": "أخبار ذات صلة", "es": "Noticias relacionadas"}
-_READ_MORE = {"en": "Read more:", "ar": "Read more:", "es": "Lea también:"}
+_READ_MORE = {"en": "Read more:", "ar": "اقرأ أيضاً:", "es": "Lea también:"}
 _SOURCE = {"en": "Source", "ar": "Source", "es": "Fuente"}
 
 

@@ -13,6 +13,7 @@ from html import escape
 from typing import Any, cast
 
 from newscrawl_replica import spanish_vocab, vocab
+from newscrawl_replica.arabic import Writer
 from newscrawl_replica.model import (
     Article,
     Image,
@@ -302,8 +303,18 @@ def links_html(links: Iterable[tuple[str, str]]) -> list[str]:
     return [f'<a href="{e(href(path))}">{e(title)}</a>' for path, title in links]
 
 
+#: The label of a line linking another article, per language: the Arabic ones with and without
+#: a colon ("اقرأ أيضاً" / "شاهد أيضاً", read also / watch also) [ar; the colon: model].
+READ_ALSO: dict[str, tuple[str, ...]] = {
+    "en": ("Read more:",),
+    "es": ("Lea también:",),
+    "ar": ("اقرأ أيضاً:", "شاهد أيضاً"),
+}
+
+
 def body_html(article: Article, layout: str) -> str:
     out: list[str] = []
+    reads = 0
     for kind, value in article.blocks:
         if kind == "p":
             out.append(f"<p>{e(value)}</p>")
@@ -319,6 +330,13 @@ def body_html(article: Article, layout: str) -> str:
                     + "".join(anchors)
                     + "</aside>"
                 )
+            elif article.lang == "ar":
+                # Two cards, no heading [ar: div.dual-related inside the body].
+                out.append(
+                    '<div class="dual-related">'
+                    + "".join(f'<div class="card">{a}</div>' for a in anchors)
+                    + "</div>"
+                )
             else:
                 heading = "Noticias relacionadas" if article.lang == "es" else "Related News"
                 out.append(
@@ -327,7 +345,9 @@ def body_html(article: Article, layout: str) -> str:
                     + "</ul></div>"
                 )
         elif kind == "readmore":
-            label = "Lea también:" if article.lang == "es" else "Read more:"
+            labels = READ_ALSO.get(article.lang, READ_ALSO["en"])
+            label = labels[reads % len(labels)]
+            reads += 1
             out.append(f"<p>{label} " + "".join(links_html(value)) + "</p>")  # type: ignore[arg-type]
         elif kind == "figure":
             for url, caption in value:  # type: ignore[attr-defined]
@@ -400,11 +420,13 @@ def media_html(article: Article) -> str:
 
 
 def article_main_2022(site: Site, article: Article) -> str:
+    heading = "h1" if site.code == "ar" else "h2"  # [ar: div.details-white-box h1]
     desc = f'<p class="lg_para summary">{e(article.description)}</p>' if article.description else ""
     body = body_html(article, "2022")
     return (
         breadcrumb(site, article)
-        + f'<div class="details-white-box"><h2>{e(article.title)}</h2>{byline_2022(site, article)}'
+        + f'<div class="details-white-box"><{heading}>{e(article.title)}</{heading}>'
+        f"{byline_2022(site, article)}"
         f'{desc}{media_html(article)}<div class="p-content">{body}</div>'
         f"{tags_html(site, article.tags, '2022')}</div>"
     )
@@ -540,12 +562,38 @@ def listing_page(
             nav.append(f'<a rel="next" href="{link_base}?page={page_no + 1}">Next</a>')
         nav.append("</nav>")
         out.append("".join(nav))
+    writer = site.writers.get(path)
+    if writer is not None:
+        out.insert(0, writer_bio(writer))
     head = (
-        f'<link rel="canonical" href="{e(site.edition.base_url + link_base)}">'
+        (writer_head(site, writer) if writer is not None else "")
+        + f'<link rel="canonical" href="{e(site.edition.base_url + link_base)}">'
         f'<link rel="alternate" type="application/rss+xml" title="{e(site_name(site))}" '
         'href="/rss.xml">'
     )
     return page(site, f"{name} | {site_name(site)}", head, "".join(out) + most_read(site), traps)
+
+
+def writer_bio(writer: Writer) -> str:
+    return f'<div class="writer-bio"><h2>{e(writer.name)}</h2><p>{e(writer.bio)}</p></div>'
+
+
+def writer_head(site: Site, writer: Writer) -> str:
+    """A writer's page says what it is in its tawsiyat block: type ``page``, class الكتّاب."""
+    obj: dict[str, Any] = {
+        "type": "page",
+        "postid": str(writer.post_id),
+        "title": writer.name,
+        "url": site.edition.base_url + writer.path,
+        "lang": site.edition.language,
+        "description": writer.bio,
+        "classes": [{"key": "class1", "mapping": "posttype", "value": "الكتّاب"}],
+    }
+    return (
+        '<script id="tawsiyat-metadata" type="text/tawsiyat">'
+        + json_crlf(obj).replace("</", "<\\/")
+        + "</script>"
+    )
 
 
 LOAD_MORE_SCRIPT = """<script>
@@ -613,8 +661,11 @@ def sitemap_index(site: Site) -> str:
     out = [
         '<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
     ]
-    for (y, m), keys in sorted(site.months.items(), reverse=True):
-        lastmod = max(site.metas[k].modified for k in keys)
+    for y, m in sorted(set(site.months) | set(site.writer_months), reverse=True):
+        lastmod = max(
+            [site.metas[k].modified for k in site.months.get((y, m), ())]
+            + [w.published for w in site.writer_months.get((y, m), ())]
+        )
         out.append(
             f"<sitemap><loc>{site.edition.base_url}/sitemaps/all/sitemap-{y}-{m}.xml</loc>"
             f"<lastmod>{iso_z(lastmod)}</lastmod></sitemap>"
@@ -623,15 +674,17 @@ def sitemap_index(site: Site) -> str:
     return "\n".join(out)
 
 
-def sitemap_month(site: Site, keys: Iterable[int]) -> str:
+def sitemap_month(site: Site, keys: Iterable[int], writers: Iterable[Writer] = ()) -> str:
+    """A monthly sitemap: its articles, and the writers' pages of the month (Arabic) [ar]."""
     out = [
         '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
     ]
-    for k in keys:
-        m = site.metas[k]
+    entries = [(site.metas[k].path, site.metas[k].modified) for k in keys]
+    entries += [(w.path, w.published) for w in writers]
+    for path, modified in entries:
         out.append(
-            f"<url><loc>{e(site.edition.base_url + href(m.path))}</loc>"
-            f"<lastmod>{iso_z(m.modified)}</lastmod></url>"
+            f"<url><loc>{e(site.edition.base_url + href(path))}</loc>"
+            f"<lastmod>{iso_z(modified)}</lastmod></url>"
         )
     out.append("</urlset>\n")
     return "\n".join(out)

@@ -230,11 +230,14 @@ class Replica:
             return web.Response(text=render.sitemap_index(site), content_type="application/xml")
         m = _SITEMAP.match(path)
         if m:
-            keys = site.months.get((int(m[1]), int(m[2])))
-            if keys is None:
+            month = (int(m[1]), int(m[2]))
+            keys = site.months.get(month)
+            writers = site.writer_months.get(month, [])
+            if keys is None and not writers:
                 return self._not_found()
             return web.Response(
-                text=render.sitemap_month(site, keys), content_type="application/xml"
+                text=render.sitemap_month(site, keys or (), writers),
+                content_type="application/xml",
             )
         if path == "/api/listing":
             return self._api_listing(request)

@@ -88,6 +88,10 @@ class Site:
         self.listings: dict[str, array[int]] = {}
         self.listing_titles: dict[str, str] = {}
         self.months: dict[tuple[int, int], array[int]] = {}
+        #: Writers' pages (Arabic): listings of their articles, listed in the monthly sitemaps
+        #: beside the articles, by path and by the month of their post.
+        self.writers: dict[str, arabic.Writer] = {}
+        self.writer_months: dict[tuple[int, int], list[arabic.Writer]] = {}
         self._region_paths = {name: f"/{path}" for path, name in self.edition.regions.items()}
         #: Keys that publishing never edits (the reference page and the pages it links to).
         self.pinned: set[int] = set()
@@ -149,6 +153,12 @@ class Site:
     def _build_arabic(self) -> None:
         for meta in arabic.make_metas(self.base_count):
             self._add(meta)
+        for writer in arabic.writers():
+            self.writers[writer.path] = writer
+            self.writer_months.setdefault(month_of(writer.published), []).append(writer)
+            if writer.path not in self.listings:
+                self.listings[writer.path] = array("i")
+            self.listing_titles[writer.path] = writer.name
 
     def _add(self, meta: Meta, newest: bool = False) -> None:
         key = meta.key
@@ -272,16 +282,16 @@ class Site:
         if self.code == "es":
             rng = spanish.meta_rng(self.seed, key)
             return spanish.make_meta(rng, key, self.by_path.__contains__, self.clock, post_id)
-        recs = arabic.records()
-        record = (self.base_count + key) % len(recs)
-        base = arabic.all_metas()[record]
+        real = arabic.all_metas()
+        base = real[(self.base_count + key) % len(real)]
+        folder = arabic.folder_at(base.path, self.clock)
         title = base.title
-        path = f"/{base.section}/{slugify(title)}"
+        path = f"{folder}/{arabic.slug(title, self.clock)}"
         n = 1
         while path in self.by_path:
             n += 1
             title = f"{base.title} ({n})"
-            path = f"/{base.section}/{slugify(title)}"
+            path = f"{folder}/{arabic.slug(title, self.clock)}"
         return replace(
             base,
             key=key,
@@ -290,7 +300,6 @@ class Site:
             title=title,
             published=self.clock,
             modified=self.clock + rng.randint(0, 600),
-            record=record,
             body_version=0,
         )
 
