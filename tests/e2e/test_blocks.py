@@ -11,17 +11,26 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.support.crawl import run_crawl
 from tests.support.score import assert_crawl_matches_truth
 
 ALL_SOURCES = "discover=listings,sitemaps,rss"
 
 
-def test_a_blocked_site_stops_with_exit_4(replica_factory: Any, tmp_path: Path) -> None:
+@pytest.mark.parametrize(("stop_after", "finish_reason"), [(None, "finished"), (3, "blocked")])
+def test_a_blocked_site_stops_with_exit_4(
+    replica_factory: Any, tmp_path: Path, stop_after: int | None, finish_reason: str
+) -> None:
     replica = replica_factory(edition="en", articles=60, extra_args=("--block", "all"))
-    result = run_crawl(replica.base_url, tmp_path, ALL_SOURCES)
+    # By default the start's four blocked pages end the run (nothing else to ask); with a lower
+    # NEWSCRAWL_BLOCKED_STOP_AFTER the run is stopped on them.
+    settings = {} if stop_after is None else {"NEWSCRAWL_BLOCKED_STOP_AFTER": stop_after}
+    result = run_crawl(replica.base_url, tmp_path, ALL_SOURCES, settings=settings)
     assert result.returncode == 4, result.log[-3000:]
     assert result.summary["requests"] <= 30, result.summary
+    assert result.summary["finish_reason"] == finish_reason
     assert result.records == []
     # The message names the block, the paths blocked and what to do about it.
     message = next(line for line in result.log.splitlines() if "site_not_blocked:" in line)
