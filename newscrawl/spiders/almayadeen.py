@@ -291,9 +291,11 @@ class AlmayadeenSpider(Spider):
             return
         page = ArticlePage(response, self.site, crawled_at=_now())
         if not page.is_article():
-            # An article-shaped URL that serves a listing: a section the URL rules do not know.
+            # An article-shaped URL that serves a listing (a section the URL rules do not know,
+            # a writer's page a sitemap lists): read as a listing when listings are a source.
             self._count("not_article")
-            yield from self._listing(response)
+            if Source.LISTINGS in self.args.discover:
+                yield from self._listing(response)
             return
         yield from self._article(page)
 
