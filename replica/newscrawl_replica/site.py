@@ -289,8 +289,9 @@ class Site:
         path = f"{folder}/{arabic.slug(title, self.clock)}"
         n = 1
         while path in self.by_path:
+            # In front: a slug keeps the title's first 60 characters.
             n += 1
-            title = f"{base.title} ({n})"
+            title = f"({n}) {base.title}"
             path = f"{folder}/{arabic.slug(title, self.clock)}"
         return replace(
             base,
