@@ -73,6 +73,7 @@ class Byline:
     date: str | None = None
     shares: str | None = None
     read_time: str | None = None
+    views: str | None = None
 
 
 #: Elements whose edges separate words (inline ones such as ``a``, ``span``, ``em`` do not).
@@ -261,12 +262,14 @@ class LayoutParser:
                 date=first_text(self.container, self.selectors.date),
                 shares=first_text(self.container, self.selectors.shares),
                 read_time=first_text(self.container, self.selectors.read_time),
+                views=first_text(self.container, self.selectors.views),
             )
         line = S.BYLINE_SEPARATOR.join(items)
         source = S.BYLINE_SOURCE.search(line)
         date = S.BYLINE_DATE.search(line)
         shares = S.BYLINE_SHARES.search(line)
         read_time = S.BYLINE_READ_TIME.search(line)
+        views = S.BYLINE_VIEWS.search(line)
         return Byline(
             text=line,
             authors=self._author_links(),
@@ -279,6 +282,7 @@ class LayoutParser:
                 if read_time
                 else first_text(self.container, self.selectors.read_time)
             ),
+            views=views["value"] if views else first_text(self.container, self.selectors.views),
         )
 
     def _author_links(self) -> list[str]:
@@ -314,6 +318,7 @@ class LayoutParser:
             or S.BYLINE_DATE.match(part)
             or S.BYLINE_SHARES.match(part)
             or S.BYLINE_READ_TIME.match(part)
+            or S.BYLINE_VIEWS.match(part)
         )
 
     # --- standfirst, body, related, tags ------------------------------------------------
@@ -866,6 +871,9 @@ class ArticlePage:
 
     def shares(self) -> list[str]:
         return self._present(self.byline.shares)
+
+    def views(self) -> list[str]:
+        return self._present(self.byline.views)
 
     def main_image(self) -> list[RawImage]:
         candidates = [

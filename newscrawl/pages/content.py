@@ -418,6 +418,7 @@ class ContentParser(LayoutParser):
             date=found.get("date"),
             shares=found.get("shares"),
             read_time=found.get("read_time"),
+            views=found.get("views"),
         )
 
     @staticmethod
@@ -461,6 +462,8 @@ class ContentParser(LayoutParser):
             found["shares"] = match["value"]
         elif "read_time" not in found and (match := S.BYLINE_READ_TIME.fullmatch(piece)):
             found["read_time"] = match["value"]
+        elif "views" not in found and (match := S.BYLINE_VIEWS.fullmatch(piece)):
+            found["views"] = match["value"]
         elif not author_text and S.BYLINE_BY.match(piece):
             author_text.append(piece)
         else:
@@ -475,6 +478,7 @@ class ContentParser(LayoutParser):
             ("date", S.BYLINE_DATE, 0),
             ("shares", S.BYLINE_SHARES, "value"),
             ("read_time", S.BYLINE_READ_TIME, "value"),
+            ("views", S.BYLINE_VIEWS, "value"),
         ):
             match = pattern.search(text)
             if match and name not in found:
