@@ -360,6 +360,16 @@ class ContentParser(LayoutParser):
             or S.BYLINE_READ_TIME.fullmatch(text)
         )
 
+    def _is_byline_row(self, text: str) -> bool:
+        """A line of byline items, or a ``Read more:`` line (trafilatura keeps both)."""
+        if self._is_byline_text(text) or S.READ_MORE.match(text):
+            return True
+        if len(text.split()) > S.STANDFIRST_MIN_WORDS * 2:
+            return False
+        fields = self._has_byline_field(text) or S.BYLINE_VIEWS.search(text) is not None
+        several = len([p for p in S.BYLINE_SPLIT.split(text) if p]) > 1
+        return fields and (several or S.BYLINE_SOURCE.search(text) is not None)
+
     @staticmethod
     def _has_byline_field(text: str) -> bool:
         return bool(
@@ -599,10 +609,13 @@ class ContentParser(LayoutParser):
 
         structural = super().body_paragraphs()
         header = {_norm(t) for t in (self.title(), self.standfirst()) if t}
+        captions = {
+            _norm(I.caption_text(img, holder)) for img, holder in self._caption_holders.items()
+        }
         main = [
             p
             for p in fallback.body_paragraphs(self._doc)
-            if _norm(p) not in header and not self._is_byline_text(p) and not S.READ_MORE.match(p)
+            if _norm(p) not in header | captions and not self._is_byline_row(p)
         ]
         article = self.article
         around = _words([element_text(article)]) if article is not None else None
