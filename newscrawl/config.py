@@ -140,6 +140,9 @@ class CrawlSettings(BaseModel):
     redis_retry_seconds: Seconds = _setting(300.0, "NEWSCRAWL_REDIS_RETRY_SECONDS")
     redis_url: Annotated[str | None, Optional] = _setting(None, "REDIS_URL")
     # -- health (newscrawl.monitors; docs/scheduling.md) --
+    blocked_stop_after: Annotated[int, Field(ge=1)] = _setting(
+        5, "NEWSCRAWL_BLOCKED_STOP_AFTER", "plain blocks in a row that stop the run (exit 4)"
+    )
     job: Annotated[str | None, Optional] = _setting(None, "NEWSCRAWL_JOB")
     health_finish_reasons: CommaList = _setting(
         ["finished", "max_articles", "closespider_itemcount", "closespider_pagecount"],

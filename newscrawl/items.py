@@ -99,6 +99,8 @@ class ArticleItem:
     """``3 Min Read`` → 3."""
     shares: int | None = None
     """``1 Shares`` → 1."""
+    views: int | None = None
+    """``20 Visualizaciones`` → 20; ``None`` where the edition shows no views (en, ar)."""
     main_image: Image | None = None
     """The main figure (→ ``og:image`` → tawsiyat ``thumbnail``)."""
     images: list[Image] = field(default_factory=list)

@@ -64,6 +64,7 @@ def test_fixtures_exist() -> None:
         "en-video",
         "en-gallery",
         "ar-article",
+        "es-article",
         "en-malformed-tawsiyat",
         "en-no-head-times",
     } <= names
@@ -125,6 +126,7 @@ def test_fingerprint_ignores_crawl_fields_and_follows_content() -> None:
         ("en-video", "2022"),
         ("en-gallery", "2022"),
         ("ar-article", "2022"),
+        ("es-article", "2022"),
         ("en-variant-jsonld", "generic"),
     ],
 )

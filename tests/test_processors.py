@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from newscrawl.editions import AR, EN
@@ -18,6 +20,7 @@ from newscrawl.normalize.processors import (
     split_keywords,
     strip_label,
     to_utc,
+    with_year,
 )
 from newscrawl.normalize.urls import canonical_url, is_site_url
 from newscrawl.pages import jsonld
@@ -412,3 +415,26 @@ def test_jsonld_values() -> None:
     assert jsonld.text(obj, "mainEntityOfPage") == "https://x/a"
     assert jsonld.text(obj, "missing") is None
     assert jsonld.names(None, "author") == []
+
+
+@pytest.mark.parametrize(
+    ("shown", "reference", "expected"),
+    [
+        # The Spanish byline shows no year: the one that puts it at or before the reference.
+        ("23 Julio 19:20", "2025-07-24T08:00:00Z", "2025-07-23T16:20:00Z"),
+        ("23 Julio 19:20", "2025-07-23T16:20:00Z", "2025-07-23T16:20:00Z"),
+        ("31 Diciembre 23:30", "2026-01-01T09:00:00Z", "2025-12-31T21:30:00Z"),
+        ("2 Enero 10:00", "2025-12-31T10:00:00Z", "2025-01-02T08:00:00Z"),
+        ("23 de julio 19:20", "2025-08-01T00:00:00Z", "2025-07-23T16:20:00Z"),
+    ],
+)
+def test_with_year(shown: str, reference: str, expected: str) -> None:
+    moment = datetime.fromisoformat(reference)
+    assert to_utc(with_year(shown, moment, BEIRUT), BEIRUT) == expected
+
+
+@pytest.mark.parametrize(
+    "shown", ["29 Jul 2022 11:49", "2024-01-15 12:24", "20 Visualizaciones", ""]
+)
+def test_with_year_leaves_other_text(shown: str) -> None:
+    assert with_year(shown, datetime(2025, 7, 24, tzinfo=UTC), BEIRUT) is None

@@ -55,6 +55,12 @@ ROUNDS_META = "newscrawl_challenge_rounds"
 GENERATION_META = "newscrawl_challenge_generation"
 
 
+def signed_by_cloudflare(response: Response) -> bool:
+    """The answer comes from Cloudflare: ``Server: cloudflare`` or a ``cf-ray`` header."""
+    headers = response.headers
+    return (headers.get("Server") or b"").lower() == b"cloudflare" or b"cf-ray" in headers
+
+
 def is_challenge(response: Response) -> bool:
     """True when ``response`` is a Cloudflare challenge rather than the page asked for.
 
@@ -62,12 +68,9 @@ def is_challenge(response: Response) -> bool:
     of its last: the challenge script may already have reloaded it. Status and headers decide
     there, so page methods that ran on the interstitial are run again after a solve.
     """
-    if response.status not in CHALLENGE_STATUSES:
+    if response.status not in CHALLENGE_STATUSES or not signed_by_cloudflare(response):
         return False
     headers = response.headers
-    server = (headers.get("Server") or b"").lower()
-    if server != b"cloudflare" and b"cf-ray" not in headers:
-        return False
     if (
         headers.get("cf-mitigated") or b""
     ).lower() == b"challenge" or "playwright" in response.flags:

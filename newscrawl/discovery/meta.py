@@ -24,6 +24,9 @@ class LinkKind(StrEnum):
     ARTICLE_LISTING = "article_listing"
     #: The next page of a listing (``?page=N`` or its "Load more" continuation).
     NEXT_PAGE = "next_page"
+    #: An RSS feed: announced by a page (``<link rel="alternate">``), robots.txt, or tried at
+    #: the paths feeds usually have (``FEED_PATHS``).
+    FEED = "feed"
 
 
 #: A :class:`LinkKind`.

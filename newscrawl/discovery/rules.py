@@ -143,11 +143,20 @@ AR_RULES: tuple[UrlRule, ...] = (
     _rule(r"^/(" + "|".join(AR_SINGLE_LEVEL_GROUPS) + r")/" + SEG + r"$", UrlKind.ARTICLE),
 )
 
+#: Spanish edition [es]: ``/{section}/{post id}/{slug}``; menus, sections and regions are
+#: listings (the edition's tables name them; any other one- or two-segment path without a post
+#: id is a listing too, as ``/profundidad/politica``).
+ES_RULES: tuple[UrlRule, ...] = (
+    _rule(r"^/regiones/" + SEG + r"$", UrlKind.LISTING, "region page"),
+    _rule(r"^/" + SEG + r"/\d+/" + SEG + r"$", UrlKind.ARTICLE, "section/post id/slug"),
+    _rule(r"^/[a-z][a-z-]*$", UrlKind.LISTING, "group or section page"),
+    _rule(r"^/[a-z][a-z-]*/[a-z][a-z-]*$", UrlKind.LISTING, "section topic page"),
+)
+
 EDITION_RULES: dict[str, tuple[UrlRule, ...]] = {
     "en": EN_RULES,
     "ar": AR_RULES,
-    # The Spanish edition shares the CMS; until its shapes are known, use the English ones.
-    "es": EN_RULES,
+    "es": ES_RULES,
 }
 
 #: Query parameters that only track a click: dropped before a URL is requested, so a
@@ -162,4 +171,7 @@ PAGE_PARAM = "page"
 #: Where discovery starts besides the home page: the sitemap index and the RSS feed.
 SITEMAP_INDEX_PATH = "/sitemaps/all.xml"
 RSS_PATH = "/rss.xml"
+#: Where feeds usually are, tried besides the ones pages and robots.txt announce: the site's
+#: own link [model] and the path third-party configs use [en].
+FEED_PATHS: tuple[str, ...] = (RSS_PATH, "/rss")
 ROBOTS_PATH = "/robots.txt"

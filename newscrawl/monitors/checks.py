@@ -16,6 +16,7 @@ from scrapy.settings import BaseSettings
 
 from newscrawl.archive.replay import PAGES_STAT as ARCHIVED_PAGES_STAT
 from newscrawl.config import crawl_settings
+from newscrawl.monitors.blocks import BLOCKED, FINISH_REASON, advice
 from newscrawl.monitors.exit import ExitStatus
 from newscrawl.monitors.figures import (
     CHALLENGED_STAT,
@@ -122,6 +123,10 @@ class RunFigures:
     scope: str = ""
     #: Pages a re-extraction read from the archive (``newscrawl.archive.replay``).
     archived_pages: int = 0
+    #: Plain blocks (``newscrawl.monitors.blocks``) by part (``feed``, ``pages``), and the
+    #: first paths of each part (``feed_paths``, ``pages_paths``).
+    blocked: dict[str, int] = field(default_factory=dict)
+    blocked_paths: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_stats(cls, stats: Mapping[str, Any], mode: str, scope: str = "") -> RunFigures:
@@ -153,6 +158,12 @@ class RunFigures:
             scraped=int(stats.get("item_scraped_count", 0)),
             scope=scope,
             archived_pages=int(stats.get(ARCHIVED_PAGES_STAT, 0)),
+            blocked=_prefixed(stats, BLOCKED),
+            blocked_paths={
+                k[len(BLOCKED) :]: str(v)
+                for k, v in stats.items()
+                if k.startswith(BLOCKED) and k.endswith("_paths")
+            },
         )
 
     @property
@@ -243,6 +254,17 @@ def blocked_by(fig: RunFigures) -> str | None:
             f"{unsolved} of {fig.pages} answers were challenges left unsolved ({how}"
             + (f"; challenge stats: {_kinds(given)}" if given else "")
             + ")"
+        )
+    pages_blocked = fig.blocked.get("pages", 0)
+    if pages_blocked and (
+        fig.finish_reason == FINISH_REASON or fig.records == 0 or pages_blocked * 20 > fig.pages
+    ):
+        feed = fig.blocked_paths.get("feed_paths")
+        return (
+            f"{pages_blocked} of {fig.pages} answers were a plain 403/429 (Server: cloudflare, "
+            f"no challenge), at {fig.blocked_paths.get('pages_paths', '?')}"
+            + (f" (and the feed at {feed})" if feed else "")
+            + f"; {advice()}"
         )
     if fig.finish_reason == "browser_missing":
         return "a challenge needed the browser and none could start"

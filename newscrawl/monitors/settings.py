@@ -44,6 +44,9 @@ DEFAULTS: dict[str, Any] = {
     #: No date_published before this year (the site's first), nor this far ahead (hours).
     "NEWSCRAWL_HEALTH_FIRST_YEAR": 2012,
     "NEWSCRAWL_HEALTH_FUTURE_SLACK_HOURS": 24.0,
+    #: Pages in a row answered a plain block (403/429 signed by Cloudflare, no challenge)
+    #: after which the run stops (finish reason ``blocked``, exit status 4).
+    "NEWSCRAWL_BLOCKED_STOP_AFTER": 5,
     #: node_exporter textfile: where to write the run's metrics (None: not written).
     "NEWSCRAWL_PROMETHEUS_FILE": None,
     # -- alerts (newscrawl.monitors.actions) --
@@ -65,6 +68,8 @@ COMPONENTS: dict[str, dict[str, int]] = {
     "DOWNLOADER_MIDDLEWARES": {
         # Next to the engine: each request's final answer (after retries, redirects, challenges).
         "newscrawl.monitors.figures.ReachStats": 50,
+        # Beside it: plain blocks (no challenge) are counted, and a blocked run stopped.
+        "newscrawl.monitors.blocks.PlainBlocks": 51,
     },
     "ITEM_PIPELINES": {
         # After de-duplication (200), before versioning drops unchanged records (300).

@@ -19,6 +19,7 @@ from itemloaders import ItemLoader
 from itemloaders.processors import Compose, Identity, MapCompose, TakeFirst
 from scrapy.http import TextResponse
 
+from newscrawl.dates import as_utc, parse_iso
 from newscrawl.discovery.classify import CrawlSite, production_url
 from newscrawl.editions import Edition
 from newscrawl.items import ArticleItem, Image, RelatedLink, Video
@@ -39,6 +40,7 @@ from newscrawl.normalize.processors import (
     stated_offset,
     strip_label,
     to_utc,
+    with_year,
 )
 from newscrawl.normalize.urls import canonical_url, is_site_url, url_path
 from newscrawl.pages.article import ArticlePage, RawDate, RawImage, RawLink
@@ -49,6 +51,7 @@ from newscrawl.schema import CONTENT_FIELDS, FIELDS, fingerprint
 CONTENT_TYPE_BY_SEGMENT: dict[str, str] = {
     "infographs": "infograph",
     "infograph": "infograph",
+    "infografias": "infograph",
     "in-pictures": "gallery",
 }
 VIDEO_PAGE_TYPES = ("videoobject", "video")
@@ -78,6 +81,7 @@ class ArticleLoader(ItemLoader):
     body_out = Compose(join_paragraphs)
     read_time_minutes_in = MapCompose(parse_count)
     shares_in = MapCompose(parse_count)
+    views_in = MapCompose(parse_count)
     main_image_in = Identity()
     images_in = Identity()
     images_out = Identity()
@@ -109,6 +113,7 @@ CANDIDATES: dict[str, Callable[[ArticlePage], list[str]]] = {
     "source": ArticlePage.source,
     "read_time_minutes": ArticlePage.read_time,
     "shares": ArticlePage.shares,
+    "views": ArticlePage.views,
 }
 
 
@@ -138,13 +143,19 @@ def _zones(page: ArticlePage) -> dict[str, str | None]:
 
 
 def _dates(
-    candidates: Iterable[RawDate], zones: dict[str, str | None]
+    candidates: Iterable[RawDate],
+    zones: dict[str, str | None],
+    reference: datetime | None = None,
 ) -> tuple[str | None, str | None]:
     """The first candidate that reads as a time, else the first that reads as a day: (UTC
-    value, the string it was read from)."""
+    value, the string it was read from). A date shown without a year (``23 Julio 19:20``)
+    takes its year from ``reference``."""
     day: tuple[str | None, str | None] = (None, None)
     for candidate in candidates:
-        value = to_utc(candidate.text, zones[candidate.source])
+        zone = zones[candidate.source]
+        value = to_utc(candidate.text, zone)
+        if value is None and reference is not None and zone is not None:
+            value = to_utc(with_year(candidate.text, reference, zone), zone)
         if value is None:
             continue
         if has_time(candidate.text):
@@ -332,11 +343,15 @@ def load_page(page: ArticlePage, stats: Stats | None = None) -> ArticleItem:
     item.edition = edition.code
     item.language = item.language or edition.language
     item.content_type = _content_type(page.page_type(), path)
-    item.section_group = item.section_group or edition.groups.get(segments[0])
-    item.section = item.section or edition.sections.get("/".join(segments[:2]))
+    item.section_group = item.section_group or edition.group_name(segments)
+    item.section = item.section or edition.section_name(segments)
     zones = _zones(page)
-    item.date_published, source_raw = _dates(page.dates_in_order(page.date_published()), zones)
     item.date_modified, _ = _dates(page.dates_in_order(page.date_modified()), zones)
+    # The year a byline date may leave out: the page's modification time, else the fetch time.
+    reference = parse_iso(item.date_modified) or crawled_at or datetime.now(UTC)
+    item.date_published, source_raw = _dates(
+        page.dates_in_order(page.date_published()), zones, as_utc(reference)
+    )
     item.date_published_raw = clean_text(page.date_shown()) or source_raw
     item.word_count = count_words(item.body)
     if item.content_type == "video":

@@ -254,6 +254,32 @@ def has_time(value: str | None) -> bool:
     return bool(_CLOCK.search(ascii_digits(value or "")))
 
 
+#: ``23 Julio 19:20``: a day, a month and a time, no year (the Spanish byline).
+_YEARLESS_DATE = re.compile(
+    rf"^(?P<d>\d{{1,2}})\s+(?:de\s+)?(?P<mon>{_MONTH_NAMES})\.?,?\s+(?P<time>{_TIME})$",
+    re.IGNORECASE,
+)
+
+
+def with_year(value: str | None, reference: datetime, zone: str = "UTC") -> str | None:
+    """A date shown without a year (``23 Julio 19:20``) with the year that puts it at or
+    before ``reference`` (a time the page's metadata gives, such as its modification time, or
+    when it was fetched) and nearest to it: ``23 Julio 2025 19:20``. ``None`` when ``value``
+    is not such a date."""
+    text = clean_text(value)
+    match = _YEARLESS_DATE.match(ascii_digits(text)) if text else None
+    if match is None:
+        return None
+    local = reference.astimezone(_zone(zone))
+    for year in (local.year, local.year - 1):
+        candidate = f"{match['d']} {match['mon']} {year} {match['time']}"
+        moment = parse_datetime(candidate, zone)
+        # A day of slack: a page modified before its shown date is a CMS quirk, not a year.
+        if moment is not None and moment <= reference + timedelta(days=1):
+            return candidate
+    return None
+
+
 def format_utc(moment: datetime | None) -> str | None:
     """``YYYY-MM-DDTHH:MM:SSZ`` (seconds precision) of an aware ``datetime``."""
     if moment is None:

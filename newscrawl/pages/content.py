@@ -360,6 +360,16 @@ class ContentParser(LayoutParser):
             or S.BYLINE_READ_TIME.fullmatch(text)
         )
 
+    def _is_byline_row(self, text: str) -> bool:
+        """A line of byline items, or a ``Read more:`` line (trafilatura keeps both)."""
+        if self._is_byline_text(text) or S.READ_MORE.match(text):
+            return True
+        if len(text.split()) > S.STANDFIRST_MIN_WORDS * 2:
+            return False
+        fields = self._has_byline_field(text) or S.BYLINE_VIEWS.search(text) is not None
+        several = len([p for p in S.BYLINE_SPLIT.split(text) if p]) > 1
+        return fields and (several or S.BYLINE_SOURCE.search(text) is not None)
+
     @staticmethod
     def _has_byline_field(text: str) -> bool:
         return bool(
@@ -418,6 +428,7 @@ class ContentParser(LayoutParser):
             date=found.get("date"),
             shares=found.get("shares"),
             read_time=found.get("read_time"),
+            views=found.get("views"),
         )
 
     @staticmethod
@@ -461,6 +472,8 @@ class ContentParser(LayoutParser):
             found["shares"] = match["value"]
         elif "read_time" not in found and (match := S.BYLINE_READ_TIME.fullmatch(piece)):
             found["read_time"] = match["value"]
+        elif "views" not in found and (match := S.BYLINE_VIEWS.fullmatch(piece)):
+            found["views"] = match["value"]
         elif not author_text and S.BYLINE_BY.match(piece):
             author_text.append(piece)
         else:
@@ -475,6 +488,7 @@ class ContentParser(LayoutParser):
             ("date", S.BYLINE_DATE, 0),
             ("shares", S.BYLINE_SHARES, "value"),
             ("read_time", S.BYLINE_READ_TIME, "value"),
+            ("views", S.BYLINE_VIEWS, "value"),
         ):
             match = pattern.search(text)
             if match and name not in found:
@@ -538,10 +552,14 @@ class ContentParser(LayoutParser):
 
     @cached_property
     def standfirst_node(self) -> Selector | None:
-        heading = self.heading
+        heading, body = self.heading, self.body_element
         for element, text in self._item_texts:
             if heading is not None and self._order(element) < self._order(heading):
                 continue
+            if body is not None and self._order(element) > self._order(body):
+                break  # a standfirst leads into the body; what follows it is not one
+            if _norm(text) in self.titles:
+                continue  # the head's (SEO) title shown as a second heading
             if element.tag == "a" or element.tag == "time" or self._is_byline_text(text):
                 continue
             if element.xpath("ancestor-or-self::a") or len(text) < S.STANDFIRST_MIN_CHARS:
@@ -591,10 +609,13 @@ class ContentParser(LayoutParser):
 
         structural = super().body_paragraphs()
         header = {_norm(t) for t in (self.title(), self.standfirst()) if t}
+        captions = {
+            _norm(I.caption_text(img, holder)) for img, holder in self._caption_holders.items()
+        }
         main = [
             p
             for p in fallback.body_paragraphs(self._doc)
-            if _norm(p) not in header and not self._is_byline_text(p) and not S.READ_MORE.match(p)
+            if _norm(p) not in header | captions and not self._is_byline_row(p)
         ]
         article = self.article
         around = _words([element_text(article)]) if article is not None else None

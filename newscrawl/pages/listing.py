@@ -75,6 +75,10 @@ class ListingPage:
     )
     #: Every link of the page: menus, tags, authors, cards, sidebars.
     ALL_LINKS = "a[href]::attr(href)"
+    #: Feeds the page announces in its head.
+    FEED_LINKS = (
+        "link[rel~=alternate][type*=rss]::attr(href), link[rel~=alternate][type*=atom]::attr(href)"
+    )
 
     def __init__(self, response: TextResponse) -> None:
         self.response = response
@@ -112,6 +116,12 @@ class ListingPage:
             if href and not href.startswith(("#", "javascript:", "mailto:", "tel:")):
                 seen.setdefault(self.response.urljoin(href), None)
         return list(seen)
+
+    def feeds(self) -> list[str]:
+        """The feeds the page announces (``<link rel="alternate" type="application/rss+xml">``),
+        absolute, without repeats."""
+        hrefs = (h.strip() for h in self.sel.css(self.FEED_LINKS).getall())
+        return list(dict.fromkeys(self.response.urljoin(h) for h in hrefs if h))
 
     def next_page(self, current: int = 1) -> str | None:
         """The next (older) page of this listing, if the page links one: ``rel=next``, then a
@@ -214,3 +224,12 @@ class RssPage:
 def robots_sitemaps(text: str) -> list[str]:
     """The ``Sitemap:`` URLs of a robots.txt, in order."""
     return list(Protego.parse(text).sitemaps)
+
+
+_URL_IN_TEXT = re.compile(r"https?://[^\s<>\"']+")
+
+
+def robots_urls(text: str) -> list[str]:
+    """Every absolute URL a robots.txt names (``Sitemap:`` lines, comments), in order: the
+    spider keeps the ones its URL rules call feeds."""
+    return list(dict.fromkeys(_URL_IN_TEXT.findall(text)))

@@ -85,6 +85,8 @@ SHARES_WORDS: tuple[str, ...] = (
     "compartidos",
     "veces compartido",
 )
+#: A count of views (the Spanish byline's ``20 Visualizaciones``).
+VIEWS_WORDS: tuple[str, ...] = ("visualizaciones", "visualización", "vistas", "views", "مشاهدات")
 READ_TIME_WORDS: tuple[str, ...] = (
     r"min(?:ute)?s?\.?\s*(?:read|reading)",
     "دقائق",
@@ -95,13 +97,19 @@ READ_TIME_WORDS: tuple[str, ...] = (
 READ_MORE_LABELS: tuple[str, ...] = (
     "read more",
     "read also",
-    "اقرأ أيضا",
-    "اقرأ أيضاً",
-    "اقرأ ايضا",
     "اقرأ المزيد",
     "leer más",
     "lea también",
     "lea más",
+)
+#: Arabic "read also" / "watch also" lines [ar]: a label and a link, with or without a colon.
+READ_ALSO_LABELS: tuple[str, ...] = (
+    "اقرأ أيضاً",
+    "اقرأ أيضا",
+    "اقرأ ايضا",
+    "شاهد أيضاً",
+    "شاهد أيضا",
+    "شاهد ايضا",
 )
 RELATED_HEADING_TEXTS: tuple[str, ...] = ("Related News", "أخبار ذات صلة", "Noticias relacionadas")
 
@@ -117,7 +125,11 @@ def _escaped(words: tuple[str, ...]) -> str:
 #: A byline label in an element of its own (``<span>Von: </span><a>Name</a>``).
 LONE_BY_LABEL = re.compile(rf"(?:{_escaped(BY_WORDS)})\s*[:：]?", re.IGNORECASE)
 LONE_SOURCE_LABEL = re.compile(rf"(?:{_escaped(BYLINE_SOURCE_LABELS)})\s*[:：]?", re.IGNORECASE)
-BYLINE_BY = re.compile(rf"^\s*(?:{_escaped(BY_WORDS)})\b\s*:?\s*(?P<value>.+)$", re.IGNORECASE)
+#: Names after the word: short, and no sentence (``Por su parte, X dijo que … .`` is prose).
+BYLINE_BY = re.compile(
+    rf"^\s*(?:{_escaped(BY_WORDS)})\b\s*:?\s*(?P<value>[^\s.!?](?:[^.!?]{{0,118}}[^\s.!?])?)\s*$",
+    re.IGNORECASE,
+)
 _VISIBLE_TIME = r"\d{1,2}:\d{2}(?::\d{2})?(?:\s*(?:[AaPp]\.?[Mm]\.?|ص|م)(?!\w))?"
 _VISIBLE_DATE = (
     rf"\d{{4}}-\d{{1,2}}-\d{{1,2}}(?:[ T]{_VISIBLE_TIME})?"
@@ -125,6 +137,8 @@ _VISIBLE_DATE = (
     rf"(?:,?\s+{_VISIBLE_TIME})?"
     rf"|[^\W\d_]{{3,}}\.?\s+\d{{1,2}},?\s+\d{{4}}(?:,?\s+(?:at\s+)?{_VISIBLE_TIME})?"
     rf"|\d{{1,2}}[./]\d{{1,2}}[./]\d{{4}}(?:,?\s+{_VISIBLE_TIME}(?:\s*Uhr)?)?"
+    # Without a year (the Spanish byline's ``23 Julio 19:20``): the time is required.
+    rf"|\d{{1,2}}\s+(?:de\s+)?[^\W\d_]{{3,}}\.?,?\s+{_VISIBLE_TIME}"
 )
 BYLINE_DATE = re.compile(rf"(?<!\d)(?:{_VISIBLE_DATE})")
 #: The publication date after a label (``Published: 14 Mar 2024 09:05``); an ``Updated`` date
@@ -137,12 +151,15 @@ BYLINE_PUBLISHED = re.compile(
 _COUNTED = r"\d[\d.,]*(?:\s?[KkMm](?![a-z]))?"
 _SHARES = rf"\s*(?:{_escaped(SHARES_WORDS)})"
 _READ_TIME = rf"\s*(?:{_any(READ_TIME_WORDS)})"
+_VIEWS = rf"\s*(?:{_escaped(VIEWS_WORDS)})"
 BYLINE_SHARES = re.compile(rf"(?P<value>{_COUNTED}){_SHARES}", re.IGNORECASE)
+BYLINE_VIEWS = re.compile(rf"(?P<value>{_COUNTED}){_VIEWS}(?!\w)", re.IGNORECASE)
 BYLINE_READ_TIME = re.compile(rf"(?P<value>\d+){_READ_TIME}", re.IGNORECASE)
 _SOURCE = _escaped(BYLINE_SOURCE_LABELS)
 BYLINE_SOURCE = re.compile(
     rf"(?:{_SOURCE})\s*:\s*(?P<value>.+?)\s*"
-    rf"(?=[•|·]|(?<!\d)(?:{_VISIBLE_DATE})|{_COUNTED}{_SHARES}|\d+{_READ_TIME}|$)",
+    rf"(?=[•|·]|(?<!\d)(?:{_VISIBLE_DATE})|{_COUNTED}{_SHARES}|{_COUNTED}{_VIEWS}"
+    rf"|\d+{_READ_TIME}|$)",
     re.IGNORECASE,
 )
 #: Text before ``Source:`` in a row without ``By`` (the 2024 layout): the author names.
@@ -157,7 +174,10 @@ BYLINE_BY_TEXT: tuple[str, ...] = (
 #: Author pages: links to them in the byline row are the authors.
 AUTHOR_LINKS: tuple[str, ...] = ('.//a[contains(@href, "/authors/")]',)
 #: A ``Read more: <a>title</a>`` line inside the body.
-READ_MORE = re.compile(rf"^\s*(?:{_escaped(READ_MORE_LABELS)})\s*:", re.IGNORECASE)
+READ_MORE = re.compile(
+    rf"^\s*(?:(?:{_escaped(READ_MORE_LABELS)})\s*:|(?:{_escaped(READ_ALSO_LABELS)})(?!\w)\s*:?)",
+    re.IGNORECASE,
+)
 _IS_RELATED_HEADING = " or ".join(f"normalize-space()='{t}'" for t in RELATED_HEADING_TEXTS)
 #: Related boxes found by their heading text (any layout), then by class.
 RELATED_BOX_BY_TEXT: tuple[str, ...] = (
@@ -257,7 +277,7 @@ TAG_PATH = re.compile(r"/tags?/[^/?#]")
 #: Author pages in the site's and other newsrooms' words (German, Spanish, French, Italian).
 AUTHOR_PATH = re.compile(r"/(?:authors?|autor(?:en|in|es)?|auteurs?|autori|autore|profile)/[^/?#]")
 LABEL_PATHS: dict[str, re.Pattern[str]] = {
-    "region": re.compile(r"^/regions?/[^/]"),
+    "region": re.compile(r"^/(?:regions?|regiones)/[^/]"),
     "coverage": re.compile(r"^/(?:coverage|coverages|files?)/[^/]"),
 }
 #: Tag links that are a tag list: never a link inside a sentence of the body.
@@ -318,6 +338,8 @@ class LayoutSelectors:
     related_box: tuple[str, ...]
     tags: tuple[str, ...]
     gallery_figures: tuple[str, ...]
+    #: The count of views, where the edition shows one instead of shares.
+    views: tuple[str, ...] = ()
 
 
 LAYOUT_2024 = LayoutSelectors(
@@ -353,9 +375,10 @@ LAYOUT_2022 = LayoutSelectors(
     standfirst=("p.lg_para.summary", "p.summary", "p.lg_para"),
     main_figure=("figure.main-image", "figure"),
     body=("div.p-content", "[itemprop=articleBody]", "[class*=article-body]", *BODY_BY_SHAPE),
-    related_box=("div.related-news", "[class*=related]"),
+    related_box=("div.related-news", "div.dual-related", "[class*=related]"),
     tags=("ul.tags a", *TAG_LIST_LINKS),
     gallery_figures=("div.gallery figure", "[class*=gallery] figure"),
+    views=("li.post-views::text", "[class*=views]::text"),
 )
 
 #: For pages of neither layout: headline, text patterns and generic structure only.

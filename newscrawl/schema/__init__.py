@@ -43,6 +43,7 @@ FIELDS: tuple[str, ...] = (
     "word_count",
     "read_time_minutes",
     "shares",
+    "views",
     "main_image",
     "images",
     "video",

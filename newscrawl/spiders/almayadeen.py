@@ -42,7 +42,7 @@ from newscrawl.discovery.meta import (
     PREVIOUS_CARDS,
     LinkKind,
 )
-from newscrawl.discovery.rules import ROBOTS_PATH, RSS_PATH, SITEMAP_INDEX_PATH, UrlKind
+from newscrawl.discovery.rules import FEED_PATHS, ROBOTS_PATH, SITEMAP_INDEX_PATH, UrlKind
 from newscrawl.frontier.hashes import UrlSet
 from newscrawl.pages.article import ArticlePage
 from newscrawl.pages.listing import (
@@ -51,6 +51,7 @@ from newscrawl.pages.listing import (
     RssPage,
     SitemapPage,
     robots_sitemaps,
+    robots_urls,
 )
 
 logger = logging.getLogger(__name__)
@@ -124,10 +125,16 @@ class AlmayadeenSpider(Spider):
                 PRIORITY_SITEMAP,
                 **{LINK_KIND: LinkKind.SITEMAP},
             )
-            # Sitemaps robots.txt names besides the known index (the same one is not refetched).
+        if Source.SITEMAPS in sources or Source.RSS in sources:
+            # Sitemaps and feeds robots.txt names besides the known ones (none is refetched).
             yield self._request(self.site.url(ROBOTS_PATH), self.parse_robots, PRIORITY_SITEMAP)
         if Source.RSS in sources:
-            yield self._request(self.site.url(RSS_PATH), self.parse_rss, PRIORITY_SITEMAP)
+            # The feed the pages announce is followed from the home page; the usual paths are
+            # tried too, and a path with no feed (404) is no error.
+            for path in FEED_PATHS:
+                yield from self._follow_feed(self.site.url(path), probe=True)
+            if Source.LISTINGS not in sources:
+                yield self._request(self.site.url("/"), self.parse_feed_links, PRIORITY_SITEMAP)
         if Source.LISTINGS in sources:
             starts = [f"/{s}" for s in self.args.sections] or ["/"]
             for path in starts:
@@ -164,6 +171,9 @@ class AlmayadeenSpider(Spider):
     def _listing(self, response: TextResponse) -> Iterator[Any]:
         self._count("listing_pages")
         page = ListingPage(response)
+        for url in page.feeds():
+            if self.listing_links_seen.add(url):
+                yield from self._follow_feed(url)
         cards = page.cards()
         for card in cards:
             yield from self._follow_article(card)
@@ -249,12 +259,34 @@ class AlmayadeenSpider(Spider):
             logger.error("Not a sitemap: %s", response.url)
 
     def parse_robots(self, response: Response) -> Iterator[Request]:
-        for url in robots_sitemaps(response.text if isinstance(response, TextResponse) else ""):
-            yield from self._follow(
-                url, self.parse_sitemap, PRIORITY_SITEMAP, **{LINK_KIND: LinkKind.SITEMAP}
-            )
+        text = response.text if isinstance(response, TextResponse) else ""
+        if Source.SITEMAPS in self.args.discover:
+            for url in robots_sitemaps(text):
+                yield from self._follow(
+                    url, self.parse_sitemap, PRIORITY_SITEMAP, **{LINK_KIND: LinkKind.SITEMAP}
+                )
+        for url in robots_urls(text):
+            if classify(url, self.site) is UrlKind.FEED:
+                yield from self._follow_feed(url)
+
+    def parse_feed_links(self, response: Response) -> Iterator[Request]:
+        """The home page, read for the feeds it announces only (a run that reads no listing)."""
+        if isinstance(response, TextResponse):
+            for url in ListingPage(response).feeds():
+                yield from self._follow_feed(url)
+
+    def _follow_feed(self, url: str, probe: bool = False) -> Iterator[Request]:
+        if Source.RSS not in self.args.discover:
+            return
+        meta: dict[str, Any] = {LINK_KIND: LinkKind.FEED}
+        if probe:
+            meta["handle_httpstatus_list"] = [404, 410]
+        yield from self._follow(url, self.parse_rss, PRIORITY_SITEMAP, **meta)
 
     def parse_rss(self, response: Response) -> Iterator[Request]:
+        if response.status in (404, 410):
+            self._count("feed_paths_missing")
+            return
         entries = RssPage(response).entries()
         if not entries:
             self._count("errors/bad_feed")
@@ -271,9 +303,11 @@ class AlmayadeenSpider(Spider):
             return
         page = ArticlePage(response, self.site, crawled_at=archived_at(response.meta) or _now())
         if not page.is_article():
-            # An article-shaped URL that serves a listing: a section the URL rules do not know.
+            # An article-shaped URL that serves a listing (a section the URL rules do not know,
+            # a writer's page a sitemap lists): read as a listing when listings are a source.
             self._count("not_article")
-            yield from self._listing(response)
+            if Source.LISTINGS in self.args.discover:
+                yield from self._listing(response)
             return
         yield from self._article(page)
 
@@ -297,8 +331,8 @@ class AlmayadeenSpider(Spider):
         """Follow a link a page presents as an article: a card, a sitemap or RSS entry.
 
         A listing-shaped URL presented so is fetched as an article candidate too (the Arabic
-        edition publishes some articles under /authors/{slug}); the page decides, and a real
-        listing is read as one.
+        sitemaps list writers' pages, /authors/{name}, beside the articles); the page decides,
+        and a real listing is read as one, never emitted.
         """
         kind = classify(link.url, self.site)
         if kind not in (UrlKind.ARTICLE, UrlKind.LISTING):

@@ -34,9 +34,15 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--port", type=int, default=8765, help="0 picks a free port (printed on start)")
     s.add_argument("--articles", type=int, default=500)
     s.add_argument("--seed", type=int, default=1)
-    s.add_argument("--edition", choices=("en", "ar"), default="en")
+    s.add_argument("--edition", choices=("en", "ar", "es"), default="en")
     s.add_argument("--listing", choices=("static", "js"), default="static")
     s.add_argument("--challenge", choices=("off", "on"), default="off")
+    s.add_argument(
+        "--block",
+        choices=("off", "rss", "all"),
+        default="off",
+        help="answer the feed (rss) or every path (all) with a plain 403 (Server: cloudflare)",
+    )
     s.add_argument(
         "--faults",
         choices=("none", "flaky", "hostile", "damaged"),
@@ -124,6 +130,7 @@ def main(argv: list[str] | None = None) -> int:
                 workers=args.workers,
                 markup=args.markup,
                 markup_seed=args.markup_seed,
+                block=args.block,
             ),
         )
         # The site's metadata lives as long as the process: keep the collector from walking it.

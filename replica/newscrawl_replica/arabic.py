@@ -15,14 +15,14 @@ import random
 import re
 import uuid
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from newscrawl_replica.model import BEIRUT, Article, Block, Image, Meta, clean, slugify, utc
+from newscrawl_replica.model import BEIRUT, Article, Block, Image, Meta, clean, utc
 
 DATASET = Path(__file__).with_name("data") / "arabic.jsonl.gz"
 MEDIA_HOST = "https://alpha-ar-media.almayadeen.net"
@@ -173,6 +173,53 @@ def kind_of(rec: dict[str, Any], path: str) -> str:
     return "article"
 
 
+#: Combining marks (harakat such as the shadda or the tanween) vanish from slugs [ar].
+_MARKS = re.compile(r"[\u064b-\u065f\u0670\u0300-\u036f]")
+#: 2024 on, ``:`` became ``-`` and runs of ``-`` stayed; in 2023 ``:`` was kept and runs
+#: collapsed [ar].
+COLON_KEPT_UNTIL = 2023
+
+
+def slug(title: str, published: int) -> str:
+    """The Arabic CMS slug of ``title`` first published at ``published``: vowel marks dropped,
+    other non letters/digits turned into ``-`` (``:`` kept, runs collapsed, up to 2023), cut
+    to 60, a trailing ``-`` trimmed."""
+    text = _MARKS.sub("", title)
+    if utc(published).astimezone(BEIRUT).year <= COLON_KEPT_UNTIL:
+        out = re.sub(r"-{2,}", "-", re.sub(r"[^\w:]|_", "-", text))
+    else:
+        out = re.sub(r"[^\w]|_", "-", text)
+    return out.lower()[:60].rstrip("-")
+
+
+@dataclass(frozen=True)
+class Writer:
+    """A writer's page (type "writers", الكتّاب): a post id, listed in the sitemaps [ar]."""
+
+    path: str
+    post_id: int
+    name: str
+    bio: str
+    published: int
+
+
+def is_writer(path: str) -> bool:
+    return path.startswith("/authors/")
+
+
+@lru_cache(maxsize=1)
+def writers() -> tuple[Writer, ...]:
+    """The real records that are writers' pages, not articles."""
+    out = []
+    for rec in records():
+        path = unquote(urlsplit(rec["url"]).path).rstrip("/")
+        if is_writer(path):
+            published = int(datetime.fromisoformat(rec["published_time"]).timestamp())
+            bio = clean(rec.get("description")) or ""
+            out.append(Writer(path, int(rec["post_id"]), clean(rec["title"]) or "", bio, published))
+    return tuple(out)
+
+
 def section_of(path: str) -> str:
     """Listing key of an Arabic path: ``news/politics`` for 3 segments, else the first one."""
     parts = path.strip("/").split("/")
@@ -186,29 +233,64 @@ REPEAT_POST_ID = 10_000_000
 _DATED = re.compile(r"^(/[^/]+)/\d{4}/\d{1,2}/\d{1,2}$")
 
 
+#: A site of fewer articles than the real records still shows this many of each URL type.
+PER_TYPE = 3
+
+
+def url_type(path: str) -> str:
+    """The URL type of an Arabic path: its first segment (``news``, ``tv-reports``, …)."""
+    return path.strip("/").split("/")[0]
+
+
+def newest_of_every_type(real: Sequence[Meta], count: int) -> list[Meta]:
+    """``count`` of ``real`` (newest first): the newest ones, with the newest PER_TYPE of every
+    URL type in place of the oldest of them, newest first."""
+    if count >= len(real):
+        return list(real)
+    firsts: dict[str, list[int]] = {}
+    for i, meta in enumerate(real):
+        kept = firsts.setdefault(url_type(meta.path), [])
+        if len(kept) < PER_TYPE:
+            kept.append(i)
+    picks = set(sorted(i for kept in firsts.values() for i in kept)[:count])
+    for i in range(len(real)):
+        if len(picks) >= count:
+            break
+        picks.add(i)
+    return [replace(real[i], key=key) for key, i in enumerate(sorted(picks))]
+
+
+def folder_at(path: str, published: int) -> str:
+    """The folder of an article like ``path`` published at ``published``: the same, but a dated
+    one (``/newscast/2024/8/15``) moves to the new date."""
+    folder = path.rsplit("/", 1)[0]
+    dated = _DATED.match(folder)
+    if dated:
+        day = utc(published).astimezone(BEIRUT)
+        folder = f"{dated.group(1)}/{day.year}/{day.month}/{day.day}"
+    return folder
+
+
 def make_metas(count: int) -> list[Meta]:
-    """Fresh metadata of ``count`` articles (keys 0..count-1): the real records, newest first,
-    then, past them, repeats of them, older and older: round ``r``'s titles start with ``(r+1)``
-    (so slugs stay unique), post ids count from REPEAT_POST_ID."""
+    """Fresh metadata of ``count`` articles (keys 0..count-1): the real records, newest first
+    (a smaller site keeps some of every URL type: ``newest_of_every_type``), then, past them,
+    repeats of them, older and older: round ``r``'s titles start with ``(r+1)`` (so slugs stay
+    unique), post ids count from REPEAT_POST_ID; their slugs follow the rules of their time."""
     real = all_metas()
-    out = [replace(m) for m in real[:count]]
+    out = newest_of_every_type(real, count)
     taken = {m.path for m in out}
     oldest = real[-1].published
     for key in range(len(real), count):
         rnd, base = divmod(key, len(real))
         origin = real[base]
         published = oldest - (key - len(real) + 1) * REPEAT_STEP
-        folder = origin.path.rsplit("/", 1)[0]
-        dated = _DATED.match(folder)
-        if dated:  # /newscast/2024/8/15/...: the date in the path moves with the article
-            day = utc(published).astimezone(BEIRUT)
-            folder = f"{dated.group(1)}/{day.year}/{day.month}/{day.day}"
+        folder = folder_at(origin.path, published)
         label, n = f"({rnd + 1})", 1
-        while f"{folder}/{slugify(f'{label} {origin.title}')}" in taken:
+        while f"{folder}/{slug(f'{label} {origin.title}', published)}" in taken:
             n += 1
             label = f"({rnd + 1}.{n})"
         title = f"{label} {origin.title}"
-        path = f"{folder}/{slugify(title)}"
+        path = f"{folder}/{slug(title, published)}"
         taken.add(path)
         out.append(
             replace(
@@ -230,6 +312,8 @@ def all_metas() -> tuple[Meta, ...]:
     metas: list[Meta] = []
     for i, rec in enumerate(recs):
         path = unquote(urlsplit(rec["url"]).path).rstrip("/")
+        if is_writer(path):
+            continue  # a writer's page, not an article (``writers``)
         published = int(datetime.fromisoformat(rec["published_time"]).timestamp())
         modified = int(
             datetime.fromisoformat(rec.get("last_updated") or rec["published_time"]).timestamp()
@@ -242,7 +326,7 @@ def all_metas() -> tuple[Meta, ...]:
         )
         metas.append(
             Meta(
-                key=i,
+                key=len(metas),
                 post_id=int(rec["post_id"]),
                 kind=kind_of(rec, path),
                 section=section_of(path),
@@ -273,6 +357,13 @@ def make_article(seed: int, meta: Meta, link_pool: Sequence[Meta]) -> Article:
         links = tuple(dict.fromkeys((m.path, m.title) for m in others if m.key != meta.key))
         if links:
             blocks.insert(2, ("related", links))
+    if len(pars) >= 2 and len(link_pool) > 1:
+        # "اقرأ أيضاً" / "شاهد أيضاً" lines: links to other articles between paragraphs.
+        for at in (1, len(blocks)):
+            if rng.random() < 0.35:
+                other = link_pool[rng.randrange(len(link_pool))]
+                if other.key != meta.key:
+                    blocks.insert(at, ("readmore", ((other.path, other.title),)))
     thumb = rec.get("thumbnail")
     main_image = Image(thumb, None) if thumb else None
     video_url = None

@@ -21,6 +21,7 @@ DROPPABLE: dict[str, dict[str, Any]] = {
     "source": {"source": None},
     "main_image": {"main_image": None},
     "shares": {"shares": None},
+    "views": {"views": None},
     "read_time_minutes": {"read_time": None},
 }
 

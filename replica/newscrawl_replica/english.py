@@ -13,10 +13,11 @@ import uuid
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from functools import lru_cache
+from types import ModuleType
 from typing import TypeVar
 
 from newscrawl_replica import reference, vocab
-from newscrawl_replica.editions import EN
+from newscrawl_replica.editions import EN, Edition
 from newscrawl_replica.model import Article, Block, Image, Meta, slugify, utc
 
 #: Publication time of article 0 when the site starts; older ones spread over SPAN seconds.
@@ -92,10 +93,13 @@ def meta_rng(seed: int, key: int) -> random.Random:
     return random.Random(f"en-meta:{seed}:{key}")
 
 
-def base_time(rng: random.Random, i: int, count: int) -> int:
-    """Publication time of base article ``i``: newest first, spread over SPAN, on the minute."""
-    st = step(count)
-    published = NEWEST - int(i * st) - int(rng.random() * st * 0.9)
+def base_time(
+    rng: random.Random, i: int, count: int, newest: int = NEWEST, span: int = SPAN
+) -> int:
+    """Publication time of base article ``i``: newest first, spread over ``span`` seconds
+    before ``newest``, on the minute."""
+    st = span / max(count, 1)
+    published = newest - int(i * st) - int(rng.random() * st * 0.9)
     return published - published % 60
 
 
@@ -242,28 +246,70 @@ def sentence_bank() -> tuple[str, ...]:
     return tuple(_sentence(rng) for _ in range(SENTENCE_BANK_SIZE))
 
 
-def _paragraph(rng: random.Random, used: set[str]) -> str:
-    """Two to four bank sentences, none already in ``used`` (the article so far)."""
-    bank = sentence_bank()
+def paragraph(rng: random.Random, used: set[str], bank: Sequence[str] | None = None) -> str:
+    """Two to four sentences of ``bank`` (default: the English one), none already in ``used``
+    (the article so far)."""
+    bank = bank or sentence_bank()
+    size = len(bank)
     out: list[str] = []
     for _ in range(_int(rng, 2, 4)):
-        sentence = bank[int(rng.random() * SENTENCE_BANK_SIZE)]
+        sentence = bank[int(rng.random() * size)]
         while sentence in used:
-            sentence = bank[int(rng.random() * SENTENCE_BANK_SIZE)]
+            sentence = bank[int(rng.random() * size)]
         used.add(sentence)
         out.append(sentence)
     return " ".join(out)
 
 
+def pick_links(
+    rng: random.Random, link_pool: Sequence[Meta], meta: Meta, n: int
+) -> tuple[tuple[str, str], ...]:
+    """Up to ``n`` distinct (path, title) links to other articles of ``link_pool``."""
+    chosen: list[tuple[str, str]] = []
+    for _ in range(n * 3):
+        other = link_pool[rng.randrange(len(link_pool))]
+        pair = (other.path, other.title)
+        if other.key != meta.key and pair not in chosen:
+            chosen.append(pair)
+        if len(chosen) == n:
+            break
+    return tuple(chosen)
+
+
 def _image(rng: random.Random, ts: int) -> Image:
+    return image(rng, ts, MEDIA_HOST, vocab, utc(ts).strftime("%B %-d, %Y"))
+
+
+def image(rng: random.Random, ts: int, host: str, words: ModuleType, date: str) -> Image:
+    """A picture of ``host``'s media folder of day ``ts``, captioned from ``words`` (a
+    vocabulary module: PEOPLE, PLACES, CAPTION_TEMPLATES)."""
     d = utc(ts)
     uid = uuid.UUID(int=rng.getrandbits(128), version=4)
-    url = f"{MEDIA_HOST}/media/image/{d.year}/{d.month}/{d.day}/{uid}.jpg?v=3&width=1000"
-    person, role = rng.choice(vocab.PEOPLE)
-    caption = rng.choice(vocab.CAPTION_TEMPLATES).format(
-        person=person, role=role, place=rng.choice(vocab.PLACES), date=d.strftime("%B %-d, %Y")
+    url = f"{host}/media/image/{d.year}/{d.month}/{d.day}/{uid}.jpg?v=3&width=1000"
+    person, role = rng.choice(words.PEOPLE)
+    caption = rng.choice(words.CAPTION_TEMPLATES).format(
+        person=person, role=role, place=rng.choice(words.PLACES), date=date
     )
     return Image(url, caption)
+
+
+def video_url(rng: random.Random, ts: int, host: str) -> str:
+    d = utc(ts)
+    uid = uuid.UUID(int=rng.getrandbits(128), version=4)
+    return f"{host}/media/video/{d.year}/{d.month}/{d.day}/{uid}.mp4"
+
+
+def cms_classes(edition: Edition, meta: Meta) -> tuple[tuple[str, str], ...]:
+    """The tawsiyat classes the CMS writes for a generated article of ``edition``."""
+    classes = [("posttype", edition.groups[edition.group_of(meta.section)])]
+    if meta.section in edition.sections:
+        classes.append(("category", edition.sections[meta.section]))
+    if meta.region:
+        classes.append(("country", meta.region))
+    if meta.coverage:
+        classes.append(("coverage", meta.coverage))
+    classes.append(("author", ", ".join(meta.authors)))
+    return tuple(classes)
 
 
 def make_article(seed: int, meta: Meta, link_pool: Sequence[Meta]) -> Article:
@@ -279,30 +325,22 @@ def make_article(seed: int, meta: Meta, link_pool: Sequence[Meta]) -> Article:
     else:
         n_par = rng.randint(3, 9)
     used: set[str] = set()
-    pars = [_paragraph(rng, used) for _ in range(n_par)]
+    pars = [paragraph(rng, used) for _ in range(n_par)]
     # A few paragraphs carry the trailing space real pages show; the record strips it.
     pars = [p + " " if rng.random() < 0.1 else p for p in pars]
     blocks: list[Block] = [("p", p) for p in pars]
 
-    def pick_links(n: int) -> tuple[tuple[str, str], ...]:
-        chosen: list[tuple[str, str]] = []
-        for _ in range(n * 3):
-            other = link_pool[rng.randrange(len(link_pool))]
-            pair = (other.path, other.title)
-            if other.key != meta.key and pair not in chosen:
-                chosen.append(pair)
-            if len(chosen) == n:
-                break
-        return tuple(chosen)
+    def links(n: int) -> tuple[tuple[str, str], ...]:
+        return pick_links(rng, link_pool, meta, n)
 
     if len(link_pool) > 1 and n_par >= 3:
         if rng.random() < 0.5:
             at = rng.randint(1, min(3, n_par - 1))
-            blocks.insert(at, ("related", pick_links(rng.randint(1, 3))))
+            blocks.insert(at, ("related", links(rng.randint(1, 3))))
         if rng.random() < 0.4:
-            blocks.append(("readmore", pick_links(1)))
+            blocks.append(("readmore", links(1)))
         if rng.random() < 0.15:
-            blocks.insert(rng.randint(1, len(blocks)), ("readmore", pick_links(1)))
+            blocks.insert(rng.randint(1, len(blocks)), ("readmore", links(1)))
     if n_par >= 2 and rng.random() < 0.2:
         # A paragraph citing another host: the link is off-site, its text is body text.
         at = rng.randrange(n_par)
@@ -323,12 +361,10 @@ def make_article(seed: int, meta: Meta, link_pool: Sequence[Meta]) -> Article:
     gallery = (
         [_image(rng, meta.published) for _ in range(rng.randint(4, 8))] if kind == "gallery" else []
     )
-    video_url = video_duration = None
+    video = duration = None
     if kind == "video":
-        d = utc(meta.published)
-        uid = uuid.UUID(int=rng.getrandbits(128), version=4)
-        video_url = f"{MEDIA_HOST}/media/video/{d.year}/{d.month}/{d.day}/{uid}.mp4"
-        video_duration = rng.randint(45, 3600)
+        video = video_url(rng, meta.published, MEDIA_HOST)
+        duration = rng.randint(45, 3600)
     words = sum(len(p.split()) for p in pars)
     layout = (
         "2024"
@@ -344,15 +380,6 @@ def make_article(seed: int, meta: Meta, link_pool: Sequence[Meta]) -> Article:
     count = 1 if rng.random() < 0.7 else 2
     description = " ".join(bank[int(rng.random() * SENTENCE_BANK_SIZE)] for _ in range(count))
     source = rng.choices(_SOURCES, _SOURCE_W)[0]
-    group = meta.section.split("/")[0]
-    classes: list[tuple[str, str]] = [("posttype", EN.groups[group])]
-    if meta.section in EN.sections:
-        classes.append(("category", EN.sections[meta.section]))
-    if meta.region:
-        classes.append(("country", meta.region))
-    if meta.coverage:
-        classes.append(("coverage", meta.coverage))
-    classes.append(("author", ", ".join(meta.authors)))
     return Article(
         meta=meta,
         lang="en",
@@ -367,12 +394,12 @@ def make_article(seed: int, meta: Meta, link_pool: Sequence[Meta]) -> Article:
         blocks=blocks,
         main_image=main_image,
         gallery=gallery,
-        video_url=video_url,
-        video_duration=video_duration,
+        video_url=video,
+        video_duration=duration,
         shares=rng.randint(0, 80),
         read_time=max(1, math.ceil(words / 200)),
         head_times=rng.random() < 0.93,
-        classes=tuple(classes),
+        classes=cms_classes(EN, meta),
     )
 
 

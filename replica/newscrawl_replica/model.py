@@ -58,7 +58,7 @@ class Article:
 
     meta: Meta
     lang: str
-    layout: str  # "2022" | "2024"
+    layout: str  # "2022" | "2024" | "es" (the 2022 markup, the Spanish byline)
     tawsiyat_type: str  # article | videoobject
     title: str
     description: str | None
@@ -72,6 +72,8 @@ class Article:
     video_url: str | None = None
     video_duration: int | None = None
     shares: int | None = None
+    #: The Spanish byline's count of views (``20 Visualizaciones``); no other edition shows one.
+    views: int | None = None
     read_time: int | None = None
     head_times: bool = True
     show_date: bool = True
@@ -145,9 +147,19 @@ def head_time(ts: int) -> str:
     return utc(ts).strftime("%Y-%m-%dT%H:%M:%S.0000000")
 
 
+#: Month names of the Spanish byline, capitalized as shown ("23 Julio 19:20").
+MESES = (
+    "Enero", "Febrero", "Marzo", "Abril", "Mayo", "Junio", "Julio", "Agosto", "Septiembre",
+    "Octubre", "Noviembre", "Diciembre",
+)  # fmt: skip
+
+
 def byline_date(ts: int, layout: str) -> str:
-    """The visible byline date, Beirut local time: '29 Jul 2022 11:49' or '2024-01-15 12:24'."""
+    """The visible byline date, Beirut local time: '29 Jul 2022 11:49', '2024-01-15 12:24', or
+    (Spanish, no year) '23 Julio 19:20'."""
     local = utc(ts).astimezone(BEIRUT)
+    if layout == "es":
+        return f"{local.day} {MESES[local.month - 1]} {local:%H:%M}"
     if layout == "2024":
         return local.strftime("%Y-%m-%d %H:%M")
     return local.strftime("%d %b %Y %H:%M")

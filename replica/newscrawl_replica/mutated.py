@@ -28,13 +28,20 @@ from newscrawl_replica.site import Site, author_path, href, tag_path
 REGIMES = ("tawsiyat", "meta", "jsonld", "none")
 _SYLLABLES = ("ka", "lo", "mi", "zu", "ter", "vak", "don", "ril", "sem", "pa", "qu", "ne", "xo")
 _PLACEHOLDER = "data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7"
-_AD_LABELS = {"en": "Advertisement", "ar": "إعلان"}
+_AD_LABELS = {"en": "Advertisement", "ar": "إعلان", "es": "Publicidad"}
 _SIDEBAR_TITLES = {
     "en": ("Most Read", "Trending", "Latest", "Editor's Picks"),
     "ar": ("الأكثر قراءة", "الأحدث", "مختارات"),
+    "es": ("Lo más leído",),
 }
-_TAGS_LABEL = {"en": ("Tags", "Topics", "Keywords"), "ar": ("الوسوم", "كلمات مفتاحية")}
-_RELATED = {"en": "Related News", "ar": "أخبار ذات صلة"}
+_TAGS_LABEL = {
+    "en": ("Tags", "Topics", "Keywords"),
+    "ar": ("الوسوم", "كلمات مفتاحية"),
+    "es": ("Etiquetas", "Temas"),
+}
+_RELATED = {"en": "Related News", "ar": "أخبار ذات صلة", "es": "Noticias relacionadas"}
+_READ_MORE = {"en": "Read more:", "ar": "اقرأ أيضاً:", "es": "Lea también:"}
+_SOURCE = {"en": "Source", "ar": "Source", "es": "Fuente"}
 
 
 class Theme:
@@ -262,7 +269,8 @@ def _body(t: Theme, site: Site, article: Article, rng: random.Random) -> str:
                 f'<a href="{e(href(p))}">{e(title)}</a>'
                 for p, title in cast(Sequence[tuple[str, str]], value)
             )
-            label = "<strong>Read more:</strong> " if rng.random() < 0.5 else "Read more: "
+            word = _READ_MORE[site.code]
+            label = f"<strong>{word}</strong> " if rng.random() < 0.5 else f"{word} "
             out.append(f"<p>{label}{links}</p>")
         elif kind == "figure":
             for url, caption in cast(Sequence[tuple[str, str | None]], value):
@@ -299,6 +307,9 @@ def _byline(t: Theme, site: Site, article: Article, rng: random.Random) -> list[
         if site.code == "ar":
             joined = "، ".join(shown)
             by = rng.choice(("", "بقلم: ")) if linked else "بقلم: "
+        elif site.code == "es":
+            joined = ", ".join(shown)
+            by = rng.choice(("", "Por ")) if linked else "Por "
         else:
             joined = shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
             by = rng.choice(("By ", "By ", ""))
@@ -306,12 +317,14 @@ def _byline(t: Theme, site: Site, article: Article, rng: random.Random) -> list[
                 by = "By "
         items.append(f"<span>{by}{joined}</span>")
     if article.source:
-        items.append(f"<span>Source: {e(article.source)}</span>")
+        items.append(f"<span>{_SOURCE[site.code]}: {e(article.source)}</span>")
     if article.show_date:
         shown_date = byline_date(meta.published, article.layout)
         items.append(f'<time datetime="{iso_z(meta.published)}">{shown_date}</time>')
     if article.shares is not None:
         items.append(f"<span>{article.shares} Shares</span>")
+    if article.views is not None:
+        items.append(f"<span>{article.views} Visualizaciones</span>")
     if article.read_time is not None:
         word = rng.choice(("Min Read", "min read"))
         items.append(f"<span>{article.read_time} {word}</span>")
@@ -322,7 +335,7 @@ def _labels(t: Theme, site: Site, article: Article) -> str:
     meta = article.meta
     classes = dict(article.classes)
     parts: list[str] = []
-    group = meta.path.strip("/").split("/")[0]
+    group = site.edition.group_of(meta.section)
     group_name = classes.get("posttype") or site.edition.groups.get(group)
     if group_name:
         parts.append(f'<a href="/{e(group)}">{e(group_name)}</a>')
@@ -350,7 +363,8 @@ def _sidebar(t: Theme, site: Site, article: Article, rng: random.Random) -> str:
     cards = "".join(
         f'<div{_c(t, "card")}><a href="{e(href(m.path))}"><span>{e(m.title)}</span></a>'
         f"<span>{byline_date(m.published, article.layout)}</span>"
-        f"<span>{rng.randint(1, 90)} Shares</span></div>"
+        f"<span>{rng.randint(1, 90)} {'Visualizaciones' if site.code == 'es' else 'Shares'}</span>"
+        "</div>"
         for m in picks
     )
     tags = sorted({tg for m in picks for tg in m.tags})[:6]
@@ -368,7 +382,7 @@ def article_page(site: Site, article: Article, seed: int) -> str:
     rng = random.Random(f"markup:{seed}:{meta.key}:{meta.body_version}")
     kind = regime(seed, meta.key)
     code = site.code
-    lang, direction = ("en", "ltr") if code == "en" else ("ar", "rtl")
+    lang, direction = (code, "rtl" if code == "ar" else "ltr")
 
     title = f"<{t.title_tag}{_c(t, 'title')}>{e(article.title)}</{t.title_tag}>"
     byline = _byline(t, site, article, rng)

@@ -12,7 +12,8 @@ from collections.abc import Callable, Iterable, Sequence
 from html import escape
 from typing import Any, cast
 
-from newscrawl_replica import vocab
+from newscrawl_replica import spanish_vocab, vocab
+from newscrawl_replica.arabic import Writer
 from newscrawl_replica.model import (
     Article,
     Image,
@@ -36,7 +37,22 @@ _CLASS_KEYS = {
 OTHER_EDITIONS = {
     "en": (("Ar", "https://www.almayadeen.net/"), ("Es", "https://espanol.almayadeen.net/")),
     "ar": (("En", "https://english.almayadeen.net/"), ("Es", "https://espanol.almayadeen.net/")),
+    "es": (("Ar", "https://www.almayadeen.net/"), ("En", "https://english.almayadeen.net/")),
 }
+#: Page furniture words per edition (the Arabic pages keep the English ones) [model].
+_WORDS = {
+    "es": {"breaking": "ÚLTIMA HORA", "most_read": "Lo más leído", "home": "Inicio"},
+}
+_EN_WORDS = {"breaking": "BREAKING", "most_read": "Most Read", "home": "Home"}
+MEDIA_HOSTS = {
+    "en": "https://alpha-en-media.almayadeen.net",
+    "ar": "https://alpha-ar-media.almayadeen.net",
+    "es": "https://alpha-es-media.almayadeen.net",
+}
+
+
+def words(site: Site) -> dict[str, str]:
+    return _WORDS.get(site.code, _EN_WORDS)
 
 
 def e(text: object) -> str:
@@ -44,7 +60,7 @@ def e(text: object) -> str:
 
 
 def site_name(site: Site) -> str:
-    return "Al Mayadeen English" if site.code == "en" else "الميادين"
+    return {"en": "Al Mayadeen English", "es": "Al Mayadeen Español"}.get(site.code, "الميادين")
 
 
 def word_count(article: Article) -> int:
@@ -81,7 +97,7 @@ def _header(site: Site, extra_links: Sequence[tuple[str, str]]) -> str:
     ]
     out.append('</ul><nav class="main-menu"><ul>')
     for group, gname in ed.groups.items():
-        subs = [(p, n) for p, n in ed.sections.items() if p.startswith(group + "/")]
+        subs = [(p, n) for p, n in ed.sections.items() if ed.group_of(p) == group]
         out.append(f'<li><a href="/{group}">{e(gname)}</a>')
         if subs:
             out.append(
@@ -96,8 +112,9 @@ def _header(site: Site, extra_links: Sequence[tuple[str, str]]) -> str:
         out.append('<ul class="regions">')
         out += [f'<li><a href="/{p}">{e(n)}</a></li>' for p, n in ed.regions.items()]
         out.append("</ul>")
-    out.append('<div class="breaking"><span>BREAKING</span><ul>')
-    out += [f"<li>{e(b)}</li>" for b in vocab.BREAKING]
+    out.append(f'<div class="breaking"><span>{words(site)["breaking"]}</span><ul>')
+    breaking = spanish_vocab.BREAKING if site.code == "es" else vocab.BREAKING
+    out += [f"<li>{e(b)}</li>" for b in breaking]
     out.append("</ul></div>")
     for url, text in extra_links:
         out.append(f'<a class="promo" href="{e(url)}">{e(text)}</a>')
@@ -135,11 +152,7 @@ def _footer(site: Site, traps: Sequence[tuple[str, str]]) -> str:
 
 def card_image(site: Site, meta: Meta) -> str:
     d = utc(meta.published)
-    host = (
-        "https://alpha-en-media.almayadeen.net"
-        if site.code == "en"
-        else "https://alpha-ar-media.almayadeen.net"
-    )
+    host = MEDIA_HOSTS[site.code]
     return f"{host}/media/image/{d.year}/{d.month}/{d.day}/card-{meta.post_id}.jpg?v=3&width=400"
 
 
@@ -168,7 +181,7 @@ def _most_read(site: Site) -> str:
     pool = site.newest(40)
     picks = [pool[i] for i in (2, 7, 13, 21) if i < len(pool)]
     return (
-        '<aside class="most-read"><h4>Most Read</h4>'
+        f'<aside class="most-read"><h4>{words(site)["most_read"]}</h4>'
         + "".join(card(site, m) for m in picks)
         + "</aside>"
     )
@@ -182,7 +195,7 @@ def page(
     traps: Sequence[tuple[str, str]] = (),
     charset: str = "utf-8",
 ) -> str:
-    lang, direction = ("en", "ltr") if site.code == "en" else ("ar", "rtl")
+    lang, direction = (site.code, "rtl" if site.code == "ar" else "ltr")
     return (
         f'<!DOCTYPE html>\n<html lang="{lang}" dir="{direction}"><head>'
         f'<meta charset="{charset}">'
@@ -290,8 +303,18 @@ def links_html(links: Iterable[tuple[str, str]]) -> list[str]:
     return [f'<a href="{e(href(path))}">{e(title)}</a>' for path, title in links]
 
 
+#: The label of a line linking another article, per language: the Arabic ones with and without
+#: a colon ("اقرأ أيضاً" / "شاهد أيضاً", read also / watch also) [ar; the colon: model].
+READ_ALSO: dict[str, tuple[str, ...]] = {
+    "en": ("Read more:",),
+    "es": ("Lea también:",),
+    "ar": ("اقرأ أيضاً:", "شاهد أيضاً"),
+}
+
+
 def body_html(article: Article, layout: str) -> str:
     out: list[str] = []
+    reads = 0
     for kind, value in article.blocks:
         if kind == "p":
             out.append(f"<p>{e(value)}</p>")
@@ -307,14 +330,25 @@ def body_html(article: Article, layout: str) -> str:
                     + "".join(anchors)
                     + "</aside>"
                 )
-            else:
+            elif article.lang == "ar":
+                # Two cards, no heading [ar: div.dual-related inside the body].
                 out.append(
-                    '<div class="related-news"><h4>Related News</h4><ul>'
+                    '<div class="dual-related">'
+                    + "".join(f'<div class="card">{a}</div>' for a in anchors)
+                    + "</div>"
+                )
+            else:
+                heading = "Noticias relacionadas" if article.lang == "es" else "Related News"
+                out.append(
+                    f'<div class="related-news"><h4>{heading}</h4><ul>'
                     + "".join(f"<li>{a}</li>" for a in anchors)
                     + "</ul></div>"
                 )
         elif kind == "readmore":
-            out.append("<p>Read more: " + "".join(links_html(value)) + "</p>")  # type: ignore[arg-type]
+            labels = READ_ALSO.get(article.lang, READ_ALSO["en"])
+            label = labels[reads % len(labels)]
+            reads += 1
+            out.append(f"<p>{label} " + "".join(links_html(value)) + "</p>")  # type: ignore[arg-type]
         elif kind == "figure":
             for url, caption in value:  # type: ignore[attr-defined]
                 out.append(figure(Image(url, caption), "inline-image"))
@@ -338,11 +372,15 @@ def byline_2022(site: Site, article: Article) -> str:
     by = "By " if site.code == "en" else ""
     out = [f'<ul class="post-info"><li class="post-author">{by}{joined}</li>']
     if article.source:
-        out.append(f'<li class="post-source">Source: {e(article.source)}</li>')
+        label = "Fuente" if site.code == "es" else "Source"
+        out.append(f'<li class="post-source">{label}: {e(article.source)}</li>')
     if article.show_date:
-        out.append(f'<li class="post-date">{byline_date(article.meta.published, "2022")}</li>')
+        shown = byline_date(article.meta.published, article.layout)
+        out.append(f'<li class="post-date">{shown}</li>')
     if article.shares is not None:
         out.append(f'<li class="post-shares">{article.shares} Shares</li>')
+    if article.views is not None:
+        out.append(f'<li class="post-views">{article.views} Visualizaciones</li>')
     out.append("</ul>")
     if article.read_time is not None:
         out.append(f'<span class="read-time">{article.read_time} Min Read</span>')
@@ -382,13 +420,30 @@ def media_html(article: Article) -> str:
 
 
 def article_main_2022(site: Site, article: Article) -> str:
+    heading = "h1" if site.code == "ar" else "h2"  # [ar: div.details-white-box h1]
     desc = f'<p class="lg_para summary">{e(article.description)}</p>' if article.description else ""
     body = body_html(article, "2022")
     return (
-        f'<div class="details-white-box"><h2>{e(article.title)}</h2>{byline_2022(site, article)}'
+        breadcrumb(site, article)
+        + f'<div class="details-white-box"><{heading}>{e(article.title)}</{heading}>'
+        f"{byline_2022(site, article)}"
         f'{desc}{media_html(article)}<div class="p-content">{body}</div>'
         f"{tags_html(site, article.tags, '2022')}</div>"
     )
+
+
+def breadcrumb(site: Site, article: Article) -> str:
+    """``Inicio › {author} › {section} › {title}`` above the Spanish article [es]."""
+    if site.code != "es":
+        return ""
+    meta = article.meta
+    parts = [f'<a href="/">{words(site)["home"]}</a>']
+    parts += author_links(article.authors[:1])
+    section = site.edition.sections.get(meta.section) or site.edition.groups.get(meta.section)
+    if section:
+        parts.append(f'<a href="/{e(meta.section)}">{e(section)}</a>')
+    parts.append(f"<span>{e(article.title)}</span>")
+    return '<nav class="breadcrumb">' + " › ".join(parts) + "</nav>"
 
 
 def article_main_2024(site: Site, article: Article) -> str:
@@ -485,7 +540,8 @@ def listing_page(
     # Home and menu-group pages link some URL variants; section, tag and author pages link the
     # canonical URL, so every article keeps one canonical link.
     group = path.strip("/") + "/"
-    variants = path == "/" or any(sec.startswith(group) for sec in site.edition.sections)
+    ed = site.edition
+    variants = path == "/" or any(ed.group_of(sec) + "/" == group for sec in ed.sections)
     cards = "".join(card(site, m, variant_link(m) if variants else None) for m in metas)
     out = [f'<h1 class="listing-title">{e(name)}</h1><div class="news-list">{cards}</div>']
     link_base = href(path)
@@ -506,8 +562,38 @@ def listing_page(
             nav.append(f'<a rel="next" href="{link_base}?page={page_no + 1}">Next</a>')
         nav.append("</nav>")
         out.append("".join(nav))
-    head = f'<link rel="canonical" href="{e(site.edition.base_url + link_base)}">'
+    writer = site.writers.get(path)
+    if writer is not None:
+        out.insert(0, writer_bio(writer))
+    head = (
+        (writer_head(site, writer) if writer is not None else "")
+        + f'<link rel="canonical" href="{e(site.edition.base_url + link_base)}">'
+        f'<link rel="alternate" type="application/rss+xml" title="{e(site_name(site))}" '
+        'href="/rss.xml">'
+    )
     return page(site, f"{name} | {site_name(site)}", head, "".join(out) + most_read(site), traps)
+
+
+def writer_bio(writer: Writer) -> str:
+    return f'<div class="writer-bio"><h2>{e(writer.name)}</h2><p>{e(writer.bio)}</p></div>'
+
+
+def writer_head(site: Site, writer: Writer) -> str:
+    """A writer's page says what it is in its tawsiyat block: type ``page``, class الكتّاب."""
+    obj: dict[str, Any] = {
+        "type": "page",
+        "postid": str(writer.post_id),
+        "title": writer.name,
+        "url": site.edition.base_url + writer.path,
+        "lang": site.edition.language,
+        "description": writer.bio,
+        "classes": [{"key": "class1", "mapping": "posttype", "value": "الكتّاب"}],
+    }
+    return (
+        '<script id="tawsiyat-metadata" type="text/tawsiyat">'
+        + json_crlf(obj).replace("</", "<\\/")
+        + "</script>"
+    )
 
 
 LOAD_MORE_SCRIPT = """<script>
@@ -575,8 +661,11 @@ def sitemap_index(site: Site) -> str:
     out = [
         '<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
     ]
-    for (y, m), keys in sorted(site.months.items(), reverse=True):
-        lastmod = max(site.metas[k].modified for k in keys)
+    for y, m in sorted(set(site.months) | set(site.writer_months), reverse=True):
+        lastmod = max(
+            [site.metas[k].modified for k in site.months.get((y, m), ())]
+            + [w.published for w in site.writer_months.get((y, m), ())]
+        )
         out.append(
             f"<sitemap><loc>{site.edition.base_url}/sitemaps/all/sitemap-{y}-{m}.xml</loc>"
             f"<lastmod>{iso_z(lastmod)}</lastmod></sitemap>"
@@ -585,15 +674,17 @@ def sitemap_index(site: Site) -> str:
     return "\n".join(out)
 
 
-def sitemap_month(site: Site, keys: Iterable[int]) -> str:
+def sitemap_month(site: Site, keys: Iterable[int], writers: Iterable[Writer] = ()) -> str:
+    """A monthly sitemap: its articles, and the writers' pages of the month (Arabic) [ar]."""
     out = [
         '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
     ]
-    for k in keys:
-        m = site.metas[k]
+    entries = [(site.metas[k].path, site.metas[k].modified) for k in keys]
+    entries += [(w.path, w.published) for w in writers]
+    for path, modified in entries:
         out.append(
-            f"<url><loc>{e(site.edition.base_url + href(m.path))}</loc>"
-            f"<lastmod>{iso_z(m.modified)}</lastmod></url>"
+            f"<url><loc>{e(site.edition.base_url + href(path))}</loc>"
+            f"<lastmod>{iso_z(modified)}</lastmod></url>"
         )
     out.append("</urlset>\n")
     return "\n".join(out)

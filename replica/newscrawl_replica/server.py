@@ -11,6 +11,7 @@ import json
 import logging
 import re
 import threading
+import zlib
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -47,6 +48,8 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 HTML = "text/html; charset=utf-8"
 _SITEMAP = re.compile(r"^/sitemaps/all/sitemap-(\d{4})-(\d{1,2})\.xml$")
 _CALENDAR = re.compile(r"^/archive/calendar/(\d{1,6})/(\d{1,2})/(\d{1,2})$")
+#: The feed's paths: the one the site links (``/rss.xml``) and the ones others try.
+_FEED = re.compile(r"^/(rss|feed)(\.xml|/.*)?$")
 _STATIC_PAGES = frozenset({"/search", "/privacy-policy", "/about-us", "/contact-us", "/live"})
 #: Paths no mode touches: control endpoints and robots.txt (served even behind the challenge).
 _EXEMPT = ("/__replica__/", "/robots.txt")
@@ -67,6 +70,9 @@ class Options:
     #: Article page markup: ``canonical`` (MARKUP.md) or ``mutated`` (``mutated.py``, seeded).
     markup: str = "canonical"
     markup_seed: int = 1
+    #: Plain blocks, not challenges: ``rss`` answers the feed, ``all`` every path, with a bare
+    #: ``403`` signed ``Server: cloudflare`` (the real English feed's answer to scripts).
+    block: str = "off"  # off | rss | all
 
 
 class Replica:
@@ -76,6 +82,7 @@ class Replica:
             ("challenge", options.challenge, ("off", "on")),
             ("faults", options.faults, ("none", "flaky", "hostile", "damaged")),
             ("markup", options.markup, ("canonical", "mutated")),
+            ("block", options.block, ("off", "rss", "all")),
         ):
             if value not in allowed:
                 raise ValueError(f"--{name} must be one of {', '.join(allowed)}, not {value!r}")
@@ -107,6 +114,8 @@ class Replica:
 
     def app(self) -> web.Application:
         middlewares = []
+        if self.opts.block != "off":
+            middlewares.append(self._block_mw)
         if self.challenge:
             middlewares.append(self._challenge_mw)
         if self.opts.faults in ("flaky", "hostile"):
@@ -149,6 +158,19 @@ class Replica:
             log.error("writing the truth to %s failed: %r", self.opts.truth, job.exception())
 
     # --- middlewares ------------------------------------------------------------------------
+
+    @web.middleware
+    async def _block_mw(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        path = request.path
+        if path.startswith("/__replica__/"):
+            return await handler(request)
+        if self.opts.block == "all" or _FEED.match(path):
+            return web.Response(
+                status=403,
+                text="error code: 1020\n",
+                headers={"Server": "cloudflare", "cf-ray": f"{zlib.crc32(path.encode()):08x}-BEY"},
+            )
+        return await handler(request)
 
     @web.middleware
     async def _challenge_mw(self, request: web.Request, handler: Handler) -> web.StreamResponse:
@@ -222,11 +244,14 @@ class Replica:
             return web.Response(text=render.sitemap_index(site), content_type="application/xml")
         m = _SITEMAP.match(path)
         if m:
-            keys = site.months.get((int(m[1]), int(m[2])))
-            if keys is None:
+            month = (int(m[1]), int(m[2]))
+            keys = site.months.get(month)
+            writers = site.writer_months.get(month, [])
+            if keys is None and not writers:
                 return self._not_found()
             return web.Response(
-                text=render.sitemap_month(site, keys), content_type="application/xml"
+                text=render.sitemap_month(site, keys or (), writers),
+                content_type="application/xml",
             )
         if path == "/api/listing":
             return self._api_listing(request)

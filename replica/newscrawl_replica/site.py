@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Any, overload
 from urllib.parse import quote
 
-from newscrawl_replica import arabic, english, reference
+from newscrawl_replica import arabic, english, reference, spanish
 from newscrawl_replica.drop import check_droppable, without
 from newscrawl_replica.editions import EDITIONS, Edition
 from newscrawl_replica.model import Article, Meta, month_of, slugify
@@ -72,8 +72,8 @@ class Site:
     ) -> None:
         #: Record fields whose element and metadata article pages leave out (``--drop-field``).
         self.drop = check_droppable(drop)
-        if edition not in ("en", "ar"):
-            raise ValueError(f"edition must be 'en' or 'ar', not {edition!r}")
+        if edition not in EDITIONS:
+            raise ValueError(f"edition must be one of {', '.join(EDITIONS)}, not {edition!r}")
         if edition == "en" and articles < 10:
             raise ValueError("the English edition needs at least 10 articles")
         if articles < 1:
@@ -88,6 +88,10 @@ class Site:
         self.listings: dict[str, array[int]] = {}
         self.listing_titles: dict[str, str] = {}
         self.months: dict[tuple[int, int], array[int]] = {}
+        #: Writers' pages (Arabic): listings of their articles, listed in the monthly sitemaps
+        #: beside the articles, by path and by the month of their post.
+        self.writers: dict[str, arabic.Writer] = {}
+        self.writer_months: dict[tuple[int, int], list[arabic.Writer]] = {}
         self._region_paths = {name: f"/{path}" for path, name in self.edition.regions.items()}
         #: Keys that publishing never edits (the reference page and the pages it links to).
         self.pinned: set[int] = set()
@@ -102,6 +106,8 @@ class Site:
             self.listing_titles["/" + path] = name
         if edition == "en":
             self._build_english()
+        elif edition == "es":
+            self._build_spanish()
         else:
             self._build_arabic()
         self.clock = max(m.published for m in self.metas)
@@ -136,9 +142,23 @@ class Site:
                     meta.post_id += 1 if (meta.post_id - 1_300_000) % 7 != 6 else -1
             self._add(meta)
 
+    def _build_spanish(self) -> None:
+        n = self.base_count
+        for i in range(n):
+            rng = spanish.meta_rng(self.seed, i)
+            published = english.base_time(rng, i, n, spanish.NEWEST, spanish.SPAN)
+            post_id = spanish.base_post_id(i)
+            self._add(spanish.make_meta(rng, i, self.by_path.__contains__, published, post_id))
+
     def _build_arabic(self) -> None:
         for meta in arabic.make_metas(self.base_count):
             self._add(meta)
+        for writer in arabic.writers():
+            self.writers[writer.path] = writer
+            self.writer_months.setdefault(month_of(writer.published), []).append(writer)
+            if writer.path not in self.listings:
+                self.listings[writer.path] = array("i")
+            self.listing_titles[writer.path] = writer.name
 
     def _add(self, meta: Meta, newest: bool = False) -> None:
         key = meta.key
@@ -165,7 +185,7 @@ class Site:
     def listings_of(self, meta: Meta) -> list[tuple[str, str]]:
         """Listing paths (decoded) that link ``meta``, with the names the pages show."""
         out = list(self._section_listings(meta.section))
-        if meta.region and self.code == "en":
+        if meta.region and self.edition.regions:
             path = self._region_paths.get(meta.region)
             if path:
                 out.append((path, meta.region))
@@ -176,9 +196,9 @@ class Site:
     @lru_cache(maxsize=256)  # noqa: B019 - a few dozen sections; the site lives as long as the process
     def _section_listings(self, section: str) -> tuple[tuple[str, str], ...]:
         ed = self.edition
-        group = section.split("/")[0]
+        group = ed.group_of(section)
         out = [("/", "Home"), (f"/{group}", ed.groups.get(group, group))]
-        if "/" in section:
+        if section != group:
             out.append((f"/{section}", ed.sections.get(section, section)))
         return tuple(out)
 
@@ -203,6 +223,8 @@ class Site:
     def _article(self, meta: Meta) -> Article:
         if self.code == "ar":
             return arabic.make_article(self.seed, meta, self.link_pool(meta))
+        if self.code == "es":
+            return spanish.make_article(self.seed, meta, self.link_pool(meta))
         if meta.path == reference.PATH:
             companions = [self.metas[k] for k in english.companion_indices(self.base_count)]
             return english.make_reference(meta, companions)
@@ -257,16 +279,20 @@ class Site:
         if self.code == "en":
             rng = english.meta_rng(self.seed, key)
             return english.make_meta(rng, key, self.by_path.__contains__, self.clock, post_id)
-        recs = arabic.records()
-        record = (self.base_count + key) % len(recs)
-        base = arabic.all_metas()[record]
+        if self.code == "es":
+            rng = spanish.meta_rng(self.seed, key)
+            return spanish.make_meta(rng, key, self.by_path.__contains__, self.clock, post_id)
+        real = arabic.all_metas()
+        base = real[(self.base_count + key) % len(real)]
+        folder = arabic.folder_at(base.path, self.clock)
         title = base.title
-        path = f"/{base.section}/{slugify(title)}"
+        path = f"{folder}/{arabic.slug(title, self.clock)}"
         n = 1
         while path in self.by_path:
+            # In front: a slug keeps the title's first 60 characters.
             n += 1
-            title = f"{base.title} ({n})"
-            path = f"/{base.section}/{slugify(title)}"
+            title = f"({n}) {base.title}"
+            path = f"{folder}/{arabic.slug(title, self.clock)}"
         return replace(
             base,
             key=key,
@@ -275,11 +301,12 @@ class Site:
             title=title,
             published=self.clock,
             modified=self.clock + rng.randint(0, 600),
-            record=record,
             body_version=0,
         )
 
     def _edited_title(self, meta: Meta, rng: random.Random) -> str:
         if self.code == "en":
             return english.make_title(rng)
+        if self.code == "es":
+            return spanish.make_title(rng)
         return f"{meta.title.removesuffix(' - محدّث')} - محدّث"

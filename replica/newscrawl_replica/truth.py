@@ -88,6 +88,7 @@ def record(site: Site, article: Article) -> dict[str, Any]:
         "word_count": len(body.split()) if body else 0,
         "read_time_minutes": article.read_time,
         "shares": article.shares,
+        "views": article.views,
         "main_image": _image(article.main_image) if article.main_image else None,
         "images": images,
         "video": (

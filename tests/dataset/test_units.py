@@ -57,6 +57,8 @@ def test_schema_types_come_from_the_json_schema() -> None:
         pa.struct([("url", pa.string()), ("caption", pa.string())])
     )
     assert schema.field("related").type.value_type.names == ["url", "title"]
+    # A field added to the record (the Spanish byline's views) is a column with no other change.
+    assert schema.field("views").type == pa.int64()
     with pytest.raises(ValueError, match="no Arrow type for the schema of odd"):
         arrow_type({"type": ["number", "null"]}, {}, "odd")
 

@@ -75,12 +75,32 @@ def test_rss_reads_the_newest(replica_en: ReplicaServer, tmp_path: Path) -> None
     assert len(result.records) == 50
 
 
+#: The Arabic edition's URL types [ar]: /news/{section}/{slug}, one-part types, dated bulletins.
+AR_URL_TYPES = {
+    "news", "tv-reports", "press", "misc", "reports", "research-papers", "podcasts", "infograph",
+    "analysis", "health", "video", "articles", "newscast",
+}  # fmt: skip
+READ_ALSO = re.compile(r"^(اقرأ|شاهد) أيضا", re.MULTILINE)
+
+
 def test_arabic_crawl(replica_ar: ReplicaServer, tmp_path: Path) -> None:
     truth = replica_ar.truth()
     result = run_crawl(replica_ar.base_url, tmp_path, edition="ar")
     assert_crawl_matches_truth(result, truth)
     assert len(result.records) == 300
     assert all(r["url"].startswith("https://www.almayadeen.net/") for r in result.records)
+    # Every URL type, the dated bulletins among them.
+    paths = [urlsplit(r["url"]).path for r in result.records]
+    assert {p.split("/")[1] for p in paths} == AR_URL_TYPES
+    assert any(re.match(r"^/newscast/\d{4}/\d{1,2}/\d{1,2}/", p) for p in paths)
+    # Writers' pages are in the sitemaps and read, never emitted as articles.
+    assert not [p for p in paths if p.startswith("/authors/")]
+    assert result.summary["pages"]["sitemap"] > 0
+    # Read-also lines and related boxes are links in ``related``, not body text.
+    bodies = [r["body"] for r in result.records if r["body"]]
+    assert bodies and not [b for b in bodies if READ_ALSO.search(b)]
+    related = [link for r in result.records for link in r["related"]]
+    assert len(related) > 50
 
 
 def test_js_listings_through_their_api(replica_factory: Any, tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ at least 99% of field values exact, and hold a wrong value (one that is set and 
 truth) in at most 0.1% of them: a missing value is a lesser failure than a wrong one.
 
 Default runs crawl one modest replica per edition; the acceptance size (five seeds, 500 English
-and 300 Arabic articles each) is marked ``slow``.
+and 300 Arabic articles each; three seeds of 300 Spanish ones) is marked ``slow``.
 """
 
 from __future__ import annotations
@@ -51,7 +51,9 @@ def crawl_mutated(edition: str, articles: int, markup_seed: int, out: Path) -> N
     assert wrong / s.compared <= WRONG_CEILING, s.report()
 
 
-@pytest.mark.parametrize(("edition", "articles", "markup_seed"), [("en", 120, 3), ("ar", 80, 4)])
+@pytest.mark.parametrize(
+    ("edition", "articles", "markup_seed"), [("en", 120, 3), ("ar", 80, 4), ("es", 60, 2)]
+)
 def test_mutated_markup_is_read_exactly(
     edition: str, articles: int, markup_seed: int, tmp_path: Path
 ) -> None:
@@ -65,3 +67,9 @@ def test_mutated_markup_at_acceptance_size(
     edition: str, articles: int, markup_seed: int, tmp_path: Path
 ) -> None:
     crawl_mutated(edition, articles, markup_seed, tmp_path)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("markup_seed", [1, 2, 3])
+def test_spanish_mutated_markup_at_acceptance_size(markup_seed: int, tmp_path: Path) -> None:
+    crawl_mutated("es", 300, markup_seed, tmp_path)

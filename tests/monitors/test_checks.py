@@ -16,6 +16,7 @@ from newscrawl.monitors.checks import (
     check_coverage,
     check_errors,
     check_exceptions,
+    check_not_blocked,
     coverage_drifts,
 )
 from newscrawl.monitors.exit import exit_status
@@ -147,3 +148,30 @@ def test_download_errors_of_requests_without_an_errback_are_counted() -> None:
     reach.process_exception(Request(f"{SITE}/news", errback=lambda failure: None), TimeoutError())
     errors = RunFigures.from_stats(crawler.stats.get_stats(), "full").failed
     assert errors == {"timeout": 1}  # the spider's errback counts the second one itself
+
+
+def test_plain_blocks_of_pages_are_named_and_a_blocked_feed_alone_is_not() -> None:
+    blocked = figures(
+        finish_reason="blocked",
+        response_received_count=6,
+        **{
+            "newscrawl/blocked/pages": 4,
+            "newscrawl/blocked/pages_paths": "/robots.txt, /sitemaps/all.xml, /",
+            "newscrawl/blocked/feed": 2,
+            "newscrawl/blocked/feed_paths": "/rss.xml, /rss",
+        },
+    )
+    check = check_not_blocked(blocked)
+    assert not check.ok and check.exit_status == 4
+    assert "4 of 6 answers were a plain 403/429" in check.message
+    assert "/sitemaps/all.xml" in check.message and "the feed at /rss.xml, /rss" in check.message
+    assert "proxy" in check.message and "DOWNLOAD_DELAY" in check.message
+    feed_only = figures(
+        response_received_count=500,
+        **{
+            "newscrawl/coverage/records": 400,
+            "newscrawl/blocked/feed": 2,
+            "newscrawl/blocked/feed_paths": "/rss.xml, /rss",
+        },
+    )
+    assert check_not_blocked(feed_only).ok

@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 import jsonschema
 import pytest
@@ -59,7 +60,7 @@ def test_article_page_carries_the_record(ar: ReplicaServer) -> None:
         tawsiyat = json.loads(block.group(1))
         assert tawsiyat["postid"] == rec["post_id"]
         assert tawsiyat["url"] == rec["url"]
-        assert '<div class="details-white-box"><h2>' in html
+        assert '<div class="details-white-box"><h1>' in html  # h1, as a public scraper reads it
 
 
 def test_publish_on_the_arabic_edition() -> None:
@@ -84,6 +85,52 @@ def test_more_articles_than_real_records_repeat_them_older() -> None:
         dates = [line["record"]["date_published"] for line in truth]
         assert dates == sorted(dates, reverse=True)
         repeats = [line["record"] for line in truth if line["record"]["title"].startswith("(2) ")]
-        assert len(repeats) == 2300 - len(arabic.records())
+        assert len(repeats) == 2300 - len(arabic.all_metas())
         for rec in repeats[:5]:
             assert big.get(quote(rec["url"].removeprefix(HOST))).status == 200
+
+
+def test_every_url_type_and_writers_pages_in_the_sitemaps(ar: ReplicaServer) -> None:
+    small = arabic.make_metas(300)
+    assert {arabic.url_type(m.path) for m in small} == {
+        arabic.url_type(m.path) for m in arabic.all_metas()
+    }
+    truth_urls = {line["record"]["url"] for line in ar.truth()}
+    index = ar.get("/sitemaps/all.xml").text
+    months = re.findall(r"<loc>https://www\.almayadeen\.net(/sitemaps/all/[^<]+)</loc>", index)
+    locs = [
+        loc for month in months for loc in re.findall(r"<loc>([^<]+)</loc>", ar.get(month).text)
+    ]
+    writers = [unquote(loc) for loc in locs if "/authors/" in loc]
+    assert len(writers) == len(arabic.writers()) > 0
+    assert not set(writers) & truth_urls  # a writer's page is not an article
+    page = ar.get(quote(writers[0].removeprefix(HOST))).text
+    assert '"type": "page"' in page and 'class="writer-bio"' in page
+    assert 'class="news-list"' in page
+
+
+def test_related_boxes_and_read_also_lines(ar: ReplicaServer) -> None:
+    pages = [
+        ar.get(quote(line["record"]["url"].removeprefix(HOST))).text
+        for line in ar.truth()[:200]
+        if line["record"]["related"]
+    ]
+    assert any('<div class="dual-related">' in page for page in pages)
+    assert any("<p>اقرأ أيضاً: <a " in page for page in pages)
+    assert any("<p>شاهد أيضاً <a " in page for page in pages)
+
+
+@pytest.mark.parametrize(
+    ("title", "year", "slug"),
+    [
+        # 2023: ':' kept, runs of '-' collapsed; 2024: ':' turned into '-', runs kept.
+        ("عاجل: غارات على غزة", 2023, "عاجل:-غارات-على-غزة"),
+        ("عاجل: غارات على غزة", 2024, "عاجل--غارات-على-غزة"),
+        # A trailing '-' is trimmed; vowel marks (the shadda, a tanween) are dropped.
+        ("ماذا بعد؟", 2024, "ماذا-بعد"),
+        ("الشدّة في لقاءٍ", 2024, "الشدة-في-لقاء"),
+    ],
+)
+def test_slugs_follow_the_rules_of_their_time(title: str, year: int, slug: str) -> None:
+    published = int(datetime(year, 6, 1, tzinfo=UTC).timestamp())
+    assert arabic.slug(title, published) == slug

@@ -258,7 +258,22 @@ def test_sections_filter_cards_listings_and_items(spider_run: Run) -> None:
 def test_the_start_requests_follow_the_sources_and_sections(spider_run: Run) -> None:
     run = spider_run(discover="listings,rss", sections="news/politics")
     starts = list(run.spider.start_requests_for_sources())
-    assert [r.url for r in starts] == [BASE + "/rss.xml", BASE + "/news/politics"]
+    # robots.txt for the feeds it names, the usual feed paths, then the listings.
+    assert [r.url for r in starts] == [
+        BASE + "/robots.txt",
+        BASE + "/rss.xml",
+        BASE + "/rss",
+        BASE + "/news/politics",
+    ]
+    # Without listings, the home page is read for the feed it announces.
+    run = spider_run(discover="rss")
+    starts = list(run.spider.start_requests_for_sources())
+    assert [r.url for r in starts] == [
+        BASE + "/robots.txt",
+        BASE + "/rss.xml",
+        BASE + "/rss",
+        BASE + "/",
+    ]
 
 
 def test_non_html_responses_are_counted_not_parsed(spider_run: Run) -> None:
