@@ -1,6 +1,7 @@
-"""The menu tables (``newscrawl/editions.py``) and the URL rules (``newscrawl/discovery/rules.py``),
-pinned entry by entry: each entry is stated here once more and checked for what it decides, so
-a table entry lost, renamed or added shows up as the entry it is.
+"""The menu tables (``newscrawl/editions.py``, English and Spanish) and the URL rules
+(``newscrawl/discovery/rules.py``), pinned entry by entry: each entry is stated here once more
+and checked for what it decides, so a table entry lost, renamed or added shows up as the entry
+it is.
 
 - a group or section of the menu is a listing (though ``/articles/{slug}`` is an article), its
   pages are listings, what is below it is an article, ``sections=`` accepts it, and its name is
@@ -23,10 +24,11 @@ from newscrawl.discovery.rules import (
     COMMON_RULES,
     DISALLOWED_RULES,
     EN_RULES,
+    ES_RULES,
     UrlKind,
     UrlRule,
 )
-from newscrawl.editions import AR, EN
+from newscrawl.editions import AR, EN, ES
 from newscrawl_replica.editions import EDITIONS as REPLICA_EDITIONS
 
 A, L = UrlKind.ARTICLE, UrlKind.LISTING
@@ -56,7 +58,40 @@ AR_GROUPS = (
     "economy", "technology",
 )  # fmt: skip
 
+#: The Spanish menu: group -> (name, its sections: slug -> name); sections are flat paths.
+ES_MENU = {
+    "noticias": ("Noticias", {
+        "politica": "Política", "cultura-y-arte": "Cultura y Arte", "deportes": "Deportes",
+        "salud": "Salud", "tecnologia": "Tecnología", "medio-ambiente": "Medio Ambiente",
+        "medios-internacionales": "Medios Internacionales",
+        "cronicas-del-medio-oriente": "Crónicas del Medio Oriente",
+    }),
+    "video": ("Video", {}),
+    "opinion": ("Opinión", {
+        "articulos-exclusivos": "Artículos Exclusivos", "articulos": "Artículos",
+        "entrevistas": "Entrevistas", "profundidad": "A Profundidad", "escritores": "Escritores",
+    }),
+    "television": ("Televisión", {}),
+    "multimedia": ("Multimedia", {
+        "infografias": "Infografías", "caricaturas": "Caricaturas", "historietas": "Historietas",
+    }),
+    "coberturas": ("Coberturas", {}),
+    "en-vivo": ("En Vivo", {}),
+}  # fmt: skip
+ES_SECTIONS = [
+    (group, group_name, slug, name)
+    for group, (group_name, subs) in ES_MENU.items()
+    for slug, name in subs.items()
+]
+ES_REGIONS = {
+    "regiones/medio-oriente": "Medio Oriente", "regiones/america-latina": "América Latina",
+    "regiones/eeuu-canada": "EE.UU.-Canadá", "regiones/europa": "Europa",
+    "regiones/africa": "África", "regiones/asia": "Asia", "regiones/oceania": "Oceanía",
+}  # fmt: skip
+
 EN_SITE = CrawlSite.of("en")
+ES_SITE = CrawlSite.of("es")
+REPLICA_ES = REPLICA_EDITIONS["es"]
 AR_SITE = CrawlSite.of("ar")
 REPLICA_EN = REPLICA_EDITIONS["en"]
 
@@ -66,6 +101,10 @@ def test_the_tables_hold_exactly_the_pinned_entries() -> None:
     assert EN.sections == EN_SECTIONS
     assert EN.regions == EN_REGIONS
     assert AR_SINGLE_LEVEL_GROUPS == AR_GROUPS
+    assert ES.groups == {group: name for group, (name, _) in ES_MENU.items()}
+    assert ES.sections == {slug: name for _, _, slug, name in ES_SECTIONS}
+    assert ES.section_groups == {slug: group for group, _, slug, _ in ES_SECTIONS}
+    assert ES.regions == ES_REGIONS
     assert (AR.groups, AR.sections, AR.regions) == ({}, {}, {})  # no menu hints: rules only
 
 
@@ -85,6 +124,24 @@ def test_each_english_group_and_section(path: str, name: str) -> None:
 def test_each_english_region(path: str, name: str) -> None:
     assert EN.regions[path] == name == REPLICA_EN.regions[path]
     assert classify(f"{EN.base_url}/{path}", EN_SITE) is L
+
+
+@pytest.mark.parametrize(("group", "group_name", "slug", "name"), ES_SECTIONS)
+def test_each_spanish_section(group: str, group_name: str, slug: str, name: str) -> None:
+    assert ES.sections[slug] == name == REPLICA_ES.sections[slug]
+    assert ES.groups[group] == group_name == REPLICA_ES.groups[group]
+    # Articles are /{section}/{post id}/{slug}: their section and group are named by the table.
+    assert ES.section_name([slug, "1234567", "x"]) == name
+    assert ES.group_name([slug, "1234567", "x"]) == group_name
+    assert classify(f"{ES.base_url}/{slug}", ES_SITE) is L
+    assert classify(f"{ES.base_url}/{slug}/1234567/un-articulo", ES_SITE) is A
+    assert classify(f"{ES.base_url}/{group}", ES_SITE) is L
+
+
+@pytest.mark.parametrize(("path", "name"), ES_REGIONS.items())
+def test_each_spanish_region(path: str, name: str) -> None:
+    assert ES.regions[path] == name == REPLICA_ES.regions[path]
+    assert classify(f"{ES.base_url}/{path}", ES_SITE) is L
 
 
 def test_a_section_not_in_the_menu_is_an_article_shape() -> None:
@@ -112,6 +169,9 @@ RULE_EXAMPLES: list[tuple[str, tuple[UrlRule, ...], list[str]]] = [
     ("en", EN_RULES, [
         "/news", "/live", "/news/politics/a-slug", "/articles/a-slug", "/infographs/a-slug",
     ]),
+    ("es", ES_RULES, [
+        "/regiones/asia", "/politica/1234567/un-articulo", "/noticias", "/profundidad/politica",
+    ]),
     ("ar", AR_RULES, [
         "/news", "/news/politics", "/news/politics/عنوان", "/newscast",
         "/newscast/2024/8/15/نشرة", "/tv-reports", "/tv-reports/عنوان",
@@ -136,7 +196,7 @@ def test_each_url_rule_decides_its_example(
     assert first is rule, (
         f"{path} is decided by {first.pattern.pattern}, not {rule.pattern.pattern}"
     )
-    edition = AR if table == "ar" else EN
+    edition = {"ar": AR, "es": ES}.get(table, EN)
     assert classify_path(path, edition) is rule.kind
 
 
