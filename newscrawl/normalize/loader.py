@@ -226,12 +226,25 @@ def _content_type(page_types: Iterable[str], path: str) -> str:
     return CONTENT_TYPE_BY_SEGMENT.get(segment, "article")
 
 
-def _authors(linked: list[str], texts: Iterable[str], sites: set[str] = frozenset()) -> list[str]:  # type: ignore[assignment]
-    """Author links name one author each; the byline text is split (``By A, B and C``) when
-    there are no links, or when it names the linked authors and more (``By <a>A</a> and B``).
-    Only names are kept: never a link label, a sentence, a date or one of ``sites``."""
-    named = [name for text in texts for name in split_authors(text) if is_person_name(name, sites)]
-    linked = [name for name in dedupe(linked) if is_person_name(name, sites)]
+def _authors(
+    linked: list[str], sources: Iterable[tuple[list[str], bool]], sites: set[str]
+) -> list[str]:
+    """Author links name one author each; the author text of the first source that names
+    anyone is split (``By A, B and C``) and used when there are no links, or when it names the
+    linked authors and more (``By <a>A</a> and B``). Only names are kept: never a link label,
+    a sentence or a date; from a source marked ``True`` (``<meta name=author>``, JSON-LD
+    ``author``) never one of ``sites`` either, where newsrooms often put their own name."""
+    named: list[str] = []
+    for texts, strict in sources:
+        named = [
+            name
+            for text in texts
+            for name in split_authors(text)
+            if is_person_name(name, sites if strict else set())
+        ]
+        if named:
+            break
+    linked = [name for name in dedupe(linked) if is_person_name(name)]
     if linked and not set(linked) < set(named):
         return linked
     return named or linked
@@ -315,7 +328,7 @@ def load_page(page: ArticlePage, stats: Stats | None = None) -> ArticleItem:
     for name, candidates in CANDIDATES.items():
         loader.add_value(name, candidates(page))
     loader.add_value(
-        "authors", _authors(page.author_names(), page.author_text(), page.author_site_names())
+        "authors", _authors(page.author_names(), page.author_texts(), page.author_site_names())
     )
     loader.add_value("tags", page.tags())
     keywords = next((c for c in page.keywords() if split_keywords(c)), None)

@@ -745,21 +745,18 @@ class ArticlePage:
         """Authors one name each: the byline row's author links."""
         return self.byline.authors
 
-    def author_text(self) -> list[str]:
-        """Author text to split, of the most trusted source that has any: the byline row's
-        ``By …`` text, tawsiyat ``author``, then (in a known layout) ``<meta name=author>``
-        before JSON-LD ``author``; in a layout never seen, JSON-LD first, since newsrooms
-        often put their own name in ``<meta name=author>``."""
-        if self.byline.author_text:
-            return self.byline.author_text
-        site_json = self._present(self._t("author"))
-        if site_json:
-            return site_json
-        meta = self._present(self._meta(S.META_AUTHOR))
-        linked = jsonld.names(self.jsonld, "author")
-        if self.known_layout:
-            return meta or linked
-        return linked or meta
+    def author_texts(self) -> list[tuple[list[str], bool]]:
+        """Author texts to split, by source, most trusted first, each marked ``True`` where
+        the site's own name is no author (the head's metadata): the byline row's ``By …``
+        text, tawsiyat ``author``, then (in a known layout) ``<meta name=author>`` before
+        JSON-LD ``author``; in a layout never seen, JSON-LD first."""
+        meta = (self._present(self._meta(S.META_AUTHOR)), True)
+        linked = (jsonld.names(self.jsonld, "author"), True)
+        return [
+            (self.byline.author_text, False),
+            (self._present(self._t("author")), False),
+            *((meta, linked) if self.known_layout else (linked, meta)),
+        ]
 
     def author_site_names(self) -> set[str]:
         """Names an author of this page is never: another site's own names (the site's own
