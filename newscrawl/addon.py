@@ -98,8 +98,8 @@ COMPONENTS: dict[str, dict[str, int | None]] = {
         "newscrawl.output.dedup.DedupPipeline": 200,
         # After de-duplication: an article's version is counted only for a record that is kept.
         "newscrawl.output.versioning.VersioningPipeline": 300,
-        # Last: only records that reach the feed count towards max_articles.
-        "newscrawl.output.dedup.MaxArticlesPipeline": 400,
+        # Last: only records that would reach the feed take part in max_articles' newest N.
+        "newscrawl.output.cap.MaxArticlesPipeline": 400,
     },
     "EXTENSIONS": {
         # First: takes the job's lock and opens the crawl state before anything else runs.
