@@ -14,9 +14,8 @@ of the selection, whatever order pages arrive in. This middleware keeps what tha
   (the modification time: at or after publication) is older, a monthly sitemap of an older
   month, a listing's next page once every card of the page is older (listings are newest
   first). A link at the bar's own time is followed: ties are broken by URL.
-- The tag and author listings article pages link are not followed when the sitemaps are read
-  (they list every article): they only lead to articles the section listings and the sitemaps
-  reach too, most of them old.
+- The tag and author listings article pages link are not followed: every article is on its
+  section's listing and in a sitemap, and what those listings add is mostly old.
 
 What it leaves out is counted as ``newscrawl/filtered/max_articles``.
 """
@@ -35,7 +34,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
 from newscrawl.dates import as_utc, month_span
-from newscrawl.discovery.args import CrawlArgs, Source
+from newscrawl.discovery.args import CrawlArgs
 from newscrawl.discovery.meta import (
     LINK_DATE,
     LINK_KIND,
@@ -101,27 +100,21 @@ def _age_days(moment: datetime) -> int:
 
 
 class NewestFirstMiddleware:
-    def __init__(self, crawler: Crawler, args: CrawlArgs) -> None:
+    def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.bar = bar_for(crawler)
-        #: The sitemaps list every article: other listings than the sections add nothing.
-        self.complete_sitemaps = Source.SITEMAPS in args.discover
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        args = CrawlArgs.from_settings(crawler.settings)
-        if not args.max_articles:
+        if not CrawlArgs.from_settings(crawler.settings).max_articles:
             raise NotConfigured("no max_articles")
-        return cls(crawler, args)
+        return cls(crawler)
 
     def judge(self, entry: Any) -> Any | None:
         """``entry`` as it is to be scheduled, or ``None`` when it is not followed."""
         if not isinstance(entry, Request):
             return entry
-        kind = entry.meta.get(LINK_KIND)
-        if (kind == LinkKind.ARTICLE_LISTING and self.complete_sitemaps) or self.bar.excludes(
-            entry
-        ):
+        if entry.meta.get(LINK_KIND) == LinkKind.ARTICLE_LISTING or self.bar.excludes(entry):
             if self.crawler.stats is not None:
                 self.crawler.stats.inc_value(FILTERED_STAT)
             return None

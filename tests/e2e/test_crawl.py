@@ -140,8 +140,8 @@ def newest(lines: list[dict[str, Any]], count: int) -> list[str]:
 def in_sections(*sections: str) -> Any:
     """A truth selection: the reachable articles under the site paths ``sections``."""
     prefixes = tuple(f"/{section}/" for section in sections)
-    return lambda line: line["reachable"] and urlsplit(line["record"]["url"]).path.startswith(
-        prefixes
+    return lambda line: (
+        line["reachable"] and urlsplit(line["record"]["url"]).path.startswith(prefixes)
     )
 
 
@@ -268,17 +268,18 @@ def test_crawl_delay_is_honoured_without_the_replica_profile(
     result = run_crawl(
         replica_en.base_url,
         tmp_path,
-        "max_articles=6",
         "discover=listings",
-        # Few requests in flight: closing at max_articles waits for those already queued.
+        # Scrapy's own item count ends the run after a few records (max_articles would read on
+        # to find the newest); few requests in flight: closing waits for those already queued.
         settings={
             "NEWSCRAWL_PROFILE": "",
             "LOG_LEVEL": "DEBUG",
             "DOWNLOAD_DELAY": 0,
             "CONCURRENT_REQUESTS": 2,
+            "CLOSESPIDER_ITEMCOUNT": 6,
         },
     )
-    assert len(result.records) == 6
+    assert len(result.records) >= 6
     assert_crawl_matches_truth(result, replica_en.truth(), emitted(result.records))
     assert result.summary["waits"]["crawl_delay_seconds"] == 1
     times = [

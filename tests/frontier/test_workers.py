@@ -5,7 +5,6 @@ when a worker is killed again and again or Redis restarts mid-crawl."""
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ from newscrawl_replica.testing import ReplicaServer
 from tests.frontier.fleet import Fleet, duplicates, status
 from tests.support.crawl import run_crawl
 from tests.support.feeds import read_feeds
+from tests.support.wait import wait_until
 
 #: What differs between two crawls of the same pages, one process or many: when each record was
 #: crawled, and which alias URLs (an old ``/article/{id}`` redirect) the crawl met before the
@@ -147,10 +147,8 @@ def test_redis_restarted_mid_crawl_loses_and_duplicates_nothing(
     fleet = Fleet(replica.base_url, tmp_path, redis_server)
     fleet.start_all(3)
     client = redis_server.client()
-    deadline = time.monotonic() + 300
-    while not any(client.hlen(key) >= 60 for key in client.keys("*:state:articles")):
-        assert time.monotonic() < deadline, fleet.logs()[-3000:]
-        time.sleep(0.2)
+    wait_until(lambda: any(client.hlen(key) >= 60 for key in client.keys("*:state:articles")),
+               "60 articles in the shared state", timeout=300)  # fmt: skip
     redis_server.restart(down_seconds=3)  # SIGKILL; AOF with appendfsync always keeps all
     codes = fleet.wait()
     assert set(codes.values()) == {0}, fleet.logs()[-5000:]

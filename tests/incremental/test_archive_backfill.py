@@ -14,7 +14,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
@@ -24,6 +23,7 @@ from newscrawl_replica.testing import ReplicaServer
 from tests.support.crawl import run_crawl, start_crawl, wait_for_log
 from tests.support.feeds import read_feeds, read_rejects
 from tests.support.score import assert_matches_truth
+from tests.support.wait import wait_until
 
 ARTICLES = int(os.environ.get("NEWSCRAWL_BACKFILL_ARTICLES", "20000"))
 
@@ -43,11 +43,8 @@ def kill_after_lines(
     proc: subprocess.Popen[str], out_dir: Path, lines: int, timeout: float
 ) -> None:
     """SIGKILL the crawl ``proc`` once its feed holds ``lines`` lines."""
-    deadline = time.monotonic() + timeout
-    while feed_lines(out_dir) < lines:
-        assert proc.poll() is None, "the run ended before it could be killed"
-        assert time.monotonic() < deadline, f"fewer than {lines} lines after {timeout}s"
-        time.sleep(0.2)
+    wait_until(lambda: feed_lines(out_dir) >= lines, f"{lines} feed lines", timeout=timeout,
+               proc=proc)  # fmt: skip
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
 

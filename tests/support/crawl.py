@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tests.support.wait import wait_until
+
 from .feeds import read_jsonl
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -167,8 +169,4 @@ def wait_for_log(
     """Wait until the run started last logs ``text`` (by default: it holds its job and has
     opened the state)."""
     log = last_log(out_dir)
-    deadline = time.monotonic() + timeout
-    while text not in log.read_text():
-        assert proc.poll() is None, f"the run ended before logging {text!r}: {log}"
-        assert time.monotonic() < deadline, f"the run did not log {text!r}: {log}"
-        time.sleep(0.05)
+    wait_until(lambda: text in log.read_text(), f"{text!r} in {log}", timeout=timeout, proc=proc)
