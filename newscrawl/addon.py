@@ -92,6 +92,8 @@ COMPONENTS: dict[str, dict[str, int | None]] = {
         "newscrawl.discovery.newest.NewestFirstMiddleware": 905,
         # Sitemaps that are still wanted are read one at a time (newscrawl.frontier.sitemaps).
         "newscrawl.frontier.sitemaps.SitemapSlotMiddleware": 900,
+        # Nearest the engine: in a capped run each record goes to the pipelines on its own.
+        "newscrawl.output.cap.DetachedRecordsMiddleware": 10,
     },
     "ITEM_PIPELINES": {
         "newscrawl.output.validate.ValidationPipeline": 100,

@@ -12,6 +12,13 @@ not record it as known: a later run still finds it new. While the run goes on, t
 N-th newest record held is the bar below which :mod:`newscrawl.discovery.newest` follows no
 link, so a capped run reads the listings' first pages and little else.
 
+A held record must not hold its page: the page's body would stay in memory, and Scrapy stops
+downloading once the pages being processed pass ``SCRAPER_SLOT_MAX_ACTIVE_SIZE`` (5 MB), which
+N held article pages would reach. :class:`DetachedRecordsMiddleware`, the spider middleware
+nearest the engine, sends each record to the pipelines on its own (Scrapy's
+``Scraper.start_itemproc_async``, as for a record that comes from no response), so its page is
+done with once its links are scheduled.
+
 "Nothing else left to do" is the engine's own idle test less the records held here: no start
 request, scheduled request, download or response left, and no item in the pipelines but these,
 seen twice in a row (:data:`CHECK_EVERY` apart) with nothing moving in between. A run that is
@@ -23,14 +30,16 @@ from __future__ import annotations
 import bisect
 import logging
 import math
+from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Self
 
-from itemadapter import ItemAdapter
+from itemadapter import ItemAdapter, is_item
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import CloseSpider, DropItem, NotConfigured
-from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.http import Response
+from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
 from twisted.internet.defer import Deferred
 from twisted.internet.task import LoopingCall
 
@@ -166,3 +175,52 @@ class MaxArticlesPipeline:
             self._check.stop()
             self._release()
         self._last_look = look
+
+
+class DetachedRecordsMiddleware:
+    """Spider middleware of a capped run: each record goes to the item pipelines on its own, not
+    as a part of its page's processing (see the module doc)."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        #: Records on their way through the pipelines (a reference keeps each one running).
+        self.pending: set[Deferred[None]] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        if not CrawlArgs.from_settings(crawler.settings).max_articles:
+            raise NotConfigured("no max_articles")
+        return cls(crawler)
+
+    def detach(self, entry: Any) -> bool:
+        """Send ``entry`` to the pipelines if it is a record; whether it was one."""
+        engine = self.crawler.engine
+        slot = engine.scraper.slot if engine is not None else None
+        if not is_item(entry) or engine is None or slot is None:
+            return False
+        # Counted at once, as Scrapy counts a record start() yields: the engine never looks idle
+        # between its page being done and the record reaching the pipelines.
+        slot.itemproc_size += 1
+
+        async def process() -> None:
+            slot.itemproc_size -= 1  # start_itemproc_async counts it from here
+            await engine.scraper.start_itemproc_async(entry, response=None)
+
+        done = deferred_from_coro(process())
+        self.pending.add(done)
+        done.addBoth(self._finished, done)
+        return True
+
+    def _finished(self, result: Any, done: Deferred[None]) -> Any:
+        self.pending.discard(done)
+        return result
+
+    def process_spider_output(self, response: Response, result: Iterable[Any]) -> Iterable[Any]:
+        return (entry for entry in result if not self.detach(entry))
+
+    async def process_spider_output_async(
+        self, response: Response, result: AsyncIterator[Any]
+    ) -> AsyncIterator[Any]:
+        async for entry in result:
+            if not self.detach(entry):
+                yield entry

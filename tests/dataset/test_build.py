@@ -136,7 +136,7 @@ STAGES: tuple[tuple[str, str], ...] = (
     ("staging begun", ".staging"),
     ("history partition staged", ".staging/history/**/data.parquet"),
     ("current partition staged", ".staging/current/**/data.parquet"),
-    ("feed lines staged", ".staging/.lines/*.jsonl"),
+    ("feed lines staged", ".staging/.lines/**/*.jsonl"),
     ("current.jsonl staged", ".staging/current.jsonl"),
 )
 
