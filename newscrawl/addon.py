@@ -115,14 +115,16 @@ COMPONENTS: dict[str, dict[str, int | None]] = {
         "newscrawl.discovery.newest.NewestFirstMiddleware": 905,
         # Sitemaps that are still wanted are read one at a time (newscrawl.frontier.sitemaps).
         "newscrawl.frontier.sitemaps.SitemapSlotMiddleware": 900,
+        # Nearest the engine: in a capped run each record goes to the pipelines on its own.
+        "newscrawl.output.cap.DetachedRecordsMiddleware": 10,
     },
     "ITEM_PIPELINES": {
         "newscrawl.output.validate.ValidationPipeline": 100,
         "newscrawl.output.dedup.DedupPipeline": 200,
         # After de-duplication: an article's version is counted only for a record that is kept.
         "newscrawl.output.versioning.VersioningPipeline": 300,
-        # Last: only records that reach the feed count towards max_articles.
-        "newscrawl.output.dedup.MaxArticlesPipeline": 400,
+        # Last: only records that would reach the feed take part in max_articles' newest N.
+        "newscrawl.output.cap.MaxArticlesPipeline": 400,
     },
     "EXTENSIONS": {
         # First: takes the job's lock and opens the crawl state before anything else runs.

@@ -8,7 +8,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -28,6 +27,7 @@ from newscrawl.state import CrawlState
 from newscrawl.state.policy import Mode
 from newscrawl.state.session import CrawlSession
 from tests.support.feeds import read_jsonl
+from tests.support.wait import wait_until
 
 NOW = datetime(2026, 11, 27, 12, 0, 0, tzinfo=UTC)
 STAMP = "2026-11-27T12-00-00Z"
@@ -140,10 +140,8 @@ def test_killed_runs_rejects_are_finished_by_the_next_run(tmp_path: Path) -> Non
     state.register_feed(feed, state.start_run("incremental", os.getpid()))
     state.close()
     proc = subprocess.Popen([sys.executable, "-c", REJECTING, str(rejects)])
-    deadline = time.monotonic() + 60
-    while not part.exists() or part.stat().st_size < 20_000:
-        assert proc.poll() is None and time.monotonic() < deadline
-        time.sleep(0.05)
+    wait_until(lambda: part.exists() and part.stat().st_size >= 20_000, "20 kB of rejects",
+               timeout=60, proc=proc)  # fmt: skip
     proc.send_signal(signal.SIGKILL)
     assert proc.wait(30) == -signal.SIGKILL
     assert not rejects.exists()

@@ -12,6 +12,11 @@ a run with no state) the system's temporary directory; it is removed when the ru
 a killed run left in the state directory is removed by the next run of the job (which holds the
 job's lock). ``NEWSCRAWL_FRONTIER_ON_DISK = False`` keeps Scrapy's in-memory queue.
 
+In a capped run (``max_articles``), a request that waited in the queue while the run found
+newer articles is dropped when its turn comes if it can only lead to articles older than the
+newest N the run holds (:class:`newscrawl.discovery.newest.NewestBar`), as it would have been
+when it was found.
+
 :class:`CompactDupeFilter` is Scrapy's ``RFPDupeFilter`` keeping the first 8 bytes of each
 request fingerprint in a :class:`~newscrawl.frontier.hashes.HashSet` (about 10 bytes a request
 instead of about 100). Under ``JOBDIR`` it keeps them in ``JOBDIR/frontier.seen``, 8 bytes a
@@ -33,6 +38,8 @@ from scrapy.crawler import Crawler
 from scrapy.dupefilters import RFPDupeFilter
 
 from newscrawl.config import crawl_settings
+from newscrawl.discovery.args import CrawlArgs
+from newscrawl.discovery.newest import FILTERED_STAT, NewestBar, bar_for
 from newscrawl.frontier.hashes import HashSet, bytes_hash
 
 logger = logging.getLogger(__name__)
@@ -64,11 +71,15 @@ class DiskFrontierScheduler(Scheduler):
     """See the module doc."""
 
     spill_dir: Path | None = None
+    #: A capped run's bar: what waited in the queue past it is not fetched.
+    newest: NewestBar | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         settings = crawler.settings
         scheduler = super().from_crawler(crawler)
+        if CrawlArgs.from_settings(settings).max_articles:
+            scheduler.newest = bar_for(crawler)
         if scheduler.dqdir is None and crawl_settings(settings).frontier_on_disk:
             parent, locked = spill_parent(crawler)
             if parent is not None:
@@ -79,6 +90,14 @@ class DiskFrontierScheduler(Scheduler):
             scheduler.dqdir = scheduler._dqdir(str(scheduler.spill_dir))
             logger.info("Request queue on disk in %s (removed when the run ends)", scheduler.dqdir)
         return scheduler
+
+    def next_request(self) -> Request | None:
+        request = super().next_request()
+        while request is not None and self.newest is not None and self.newest.excludes(request):
+            if self.stats is not None:
+                self.stats.inc_value(FILTERED_STAT)
+            request = super().next_request()
+        return request
 
     def close(self, reason: str) -> Any:
         try:

@@ -1,7 +1,8 @@
-"""De-duplication within a run, and the ``max_articles`` cap.
+"""De-duplication within a run.
 
 ``DedupPipeline`` runs before versioning (nothing is versioned that is then dropped as a
-duplicate); ``MaxArticlesPipeline`` runs last, so only records that reach the feed count.
+duplicate); the ``max_articles`` cap (:mod:`newscrawl.output.cap`) runs last, so only records
+that reach the feed count.
 
 The feed is a stream: the first record of an article is emitted at once, and a later record
 of the same article (same canonical URL, same post id, or the same content fingerprint) is
@@ -22,10 +23,8 @@ from typing import Any, Self
 
 from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DropItem, NotConfigured
-from scrapy.utils.defer import deferred_from_coro
+from scrapy.exceptions import DropItem
 
-from newscrawl.discovery.args import CrawlArgs
 from newscrawl.frontier.hashes import HashSet, url_hash
 from newscrawl.components import disabled
 
@@ -62,38 +61,3 @@ class DedupPipeline:
         for _, key in keys:
             self.seen.add(key)
         return item
-
-
-class MaxArticlesPipeline:
-    """Stops the crawl after ``max_articles`` records (``NEWSCRAWL_MAX_ARTICLES``)."""
-
-    def __init__(self, crawler: Crawler, limit: int) -> None:
-        self.crawler = crawler
-        self.limit = limit
-        self.emitted = 0
-        self.closing = False
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> Self:
-        limit = CrawlArgs.from_settings(crawler.settings).max_articles
-        if limit is None:
-            raise disabled(cls, "no max_articles")
-        return cls(crawler, limit)
-
-    def process_item(self, item: Any) -> Any:
-        if self.emitted >= self.limit:
-            self.crawler.stats.inc_value("newscrawl/dropped/max_articles")
-            self._close("max_articles")
-            url = ItemAdapter(item).get("url")
-            raise DropItem(f"max_articles ({self.limit}) reached: {url}", log_level="DEBUG")
-        self.emitted += 1
-        if self.emitted >= self.limit:
-            self._close("max_articles")
-        return item
-
-    def _close(self, reason: str) -> None:
-        if not self.closing:
-            self.closing = True
-            logger.info("Closing the crawl: %s", reason)
-            # The engine's own CloseSpider extension schedules the same coroutine this way.
-            deferred_from_coro(self.crawler.engine.close_spider_async(reason=reason))

@@ -3,14 +3,13 @@ run. Read back with DuckDB, pandas and polars; built again, killed, and built to
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
-import random
 import shutil
 import signal
 import subprocess
-import time
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +21,7 @@ from jsonschema import Draft202012Validator
 from newscrawl.dataset.store import Manifest, open_table
 from newscrawl.schema import json_schema
 from tests.support.feeds import read_jsonl
+from tests.support.wait import wait_until
 
 from .conftest import ARTICLES, PROJECT, History, build, dataset_command, run_dataset
 from .readers import counts, duckdb_rows, polars_frame
@@ -130,39 +130,62 @@ def test_building_again_changes_nothing(history: History) -> None:
     assert snapshot(dataset) == before
 
 
+#: Moments of a build as seen from outside, by the files it stages under ``dataset/``: a kill
+#: lands as soon as a build gets to one (never after a wait on the clock).
+STAGES: tuple[tuple[str, str], ...] = (
+    ("staging begun", ".staging"),
+    ("history partition staged", ".staging/history/**/data.parquet"),
+    ("current partition staged", ".staging/current/**/data.parquet"),
+    ("feed lines staged", ".staging/.lines/**/*.jsonl"),
+    ("current.jsonl staged", ".staging/current.jsonl"),
+)
+
+
+def staged(dataset: Path, pattern: str) -> dict[Path, int]:
+    """The files (or folders) ``pattern`` matches under ``dataset``, with their mtimes."""
+    found = {}
+    for path in dataset.glob(pattern):
+        with contextlib.suppress(FileNotFoundError):  # a build moves them meanwhile
+            found[path] = path.stat().st_mtime_ns
+    return found
+
+
 def test_killed_builds_leave_the_last_dataset_readable_and_the_next_one_completes(
     history: History, tmp_path: Path
 ) -> None:
-    """SIGKILL a build five times at random moments; after each kill the dataset reads as it
-    was before the build or as it is after it (never in between); then one build to the end
-    gives exactly the tables of the uninterrupted build."""
+    """SIGKILL a build at each stage of its work and once at its commit; after each kill the
+    dataset reads as it was before the build or as it is after it (never in between); then one
+    build to the end gives exactly the tables of the uninterrupted build."""
     job = tmp_path / "job"
+    dataset = job / "dataset"
     shutil.copytree(history.after_first, job)
     for path in history.second_feeds:  # the second run's files, as the run left them
         shutil.copy2(path, job / path.relative_to(history.job))
     old = {"current": 1600, "history": 1600}
     new = {"current": 1620, "history": 1625}
-    rng = random.Random(12)
-    span = max(history.second_build_seconds, 1.0)
-    kills, attempts, phases = 0, 0, []
-    while kills < 5:
-        attempts += 1
-        assert attempts <= 15, f"the build kept finishing before it could be killed: {phases}"
+    phases = []
+
+    def committed() -> bool:
+        return bool(Manifest.load(dataset / "manifest.json").pending)
+
+    for stage, pattern in [*STAGES, ("commit", "")]:
+        before = staged(dataset, pattern) if pattern else {}
         proc = subprocess.Popen(dataset_command("build", job), cwd=PROJECT,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
-        time.sleep(rng.uniform(0.05, 0.6) * span)
-        if proc.poll() is not None:  # it finished first: not a kill
-            span *= 0.7
-            phases.append("finished")
-            continue
-        os.kill(proc.pid, signal.SIGKILL)
+        if pattern:  # a stage a build always goes through: a new or rewritten file
+            wait_until(lambda p=pattern, b=before: staged(dataset, p).items() - b.items(),
+                       stage, timeout=300, proc=proc)  # fmt: skip
+        else:  # the renames after the commit may be done before the commit is seen
+            wait_until(lambda p=proc: p.poll() is not None or committed(), stage, timeout=300)
+        landed = proc.poll() is None
+        if landed:
+            os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
-        kills += 1
-        manifest = Manifest.load(job / "dataset" / "manifest.json")
-        phases.append("after commit" if manifest.rows("current") == 1620 else "before commit")
+        manifest = Manifest.load(dataset / "manifest.json")
+        phases.append(f"{stage}: " + ("killed" if landed else "finished first"))
         seen = {table: open_table(job, table).count_rows() for table in old}
-        assert seen in (old, new), phases
-        glob_seen = {table: duckdb_rows(job / "dataset", table)[0][0] for table in old}
+        assert seen == (new if stage == "commit" else old), phases
+        glob_seen = {table: duckdb_rows(dataset, table)[0][0] for table in old}
         # A glob reader sees whole partitions; between a commit and the end of its renames,
         # old and new ones may be mixed: then the manifest says renames are pending.
         assert glob_seen in (old, new) or manifest.pending, (glob_seen, phases)

@@ -3,6 +3,7 @@ directory (its feeds, its local state), all on one redis-server."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -15,6 +16,7 @@ from typing import Any
 from newscrawl.frontier.testing import RedisServer
 from tests.support.crawl import crawl_command, crawl_env
 from tests.support.feeds import feed_files, read_jsonl
+from tests.support.wait import wait_until
 
 #: Short leases and a short idle grace, so a killed worker's requests come back quickly.
 FAST = {
@@ -34,6 +36,9 @@ class Fleet:
     procs: dict[int, subprocess.Popen[str]] = field(default_factory=dict)
     #: Every process started, in order: (worker number, pid).
     started: list[tuple[int, int]] = field(default_factory=list)
+    #: Per worker, the unpublished feeds that were there when its current process started (a
+    #: killed run's, which the new one recovers): not the current run's.
+    earlier_parts: dict[int, set[Path]] = field(default_factory=dict)
 
     def out_dir(self, worker: int) -> Path:
         return self.root / f"worker-{worker}"
@@ -47,6 +52,7 @@ class Fleet:
         settings.update(self.settings)
         log = self.log_path(worker)
         log.parent.mkdir(parents=True, exist_ok=True)
+        self.earlier_parts[worker] = self.parts(worker)
         proc = subprocess.Popen(
             crawl_command(self.base_url, self.out_dir(worker), *self.args, settings=settings),
             env=crawl_env(), stdout=subprocess.DEVNULL, stderr=log.open("w"), text=True,
@@ -74,11 +80,27 @@ class Fleet:
 
     def wait_for_log(self, worker: int, text: str, timeout: float = 120) -> None:
         log = max((self.out_dir(worker) / "logs").glob("run-*.log"))
-        deadline = time.monotonic() + timeout
-        while text not in log.read_text():
-            assert self.procs[worker].poll() is None, f"worker {worker} ended: {log}"
-            assert time.monotonic() < deadline, f"no {text!r} in {log}"
-            time.sleep(0.1)
+        wait_until(lambda: text in log.read_text(), f"{text!r} in {log}",
+                   timeout=timeout, proc=self.procs[worker])  # fmt: skip
+
+    def parts(self, worker: int) -> set[Path]:
+        """The worker's unpublished feeds (``*.jsonl.part``)."""
+        return set(self.out_dir(worker).glob("almayadeen/*/*.jsonl.part"))
+
+    def lines_written(self, worker: int) -> int:
+        """Complete lines the worker's current process has written to its feed so far."""
+        lines = 0
+        for part in self.parts(worker) - self.earlier_parts.get(worker, set()):
+            with contextlib.suppress(FileNotFoundError):  # published meanwhile: it is ending
+                lines += part.read_bytes().count(b"\n")
+        return lines
+
+    def wait_for_lines(self, worker: int, lines: int, timeout: float = 300) -> None:
+        """Wait until the worker's current process has written ``lines`` feed lines: it is
+        crawling, with requests leased."""
+        wait_until(lambda: self.lines_written(worker) >= lines,
+                   f"{lines} lines from worker {worker}", timeout=timeout,
+                   proc=self.procs[worker])  # fmt: skip
 
     def logs(self) -> str:
         return "\n".join(p.read_text() for p in sorted(self.root.rglob("logs/run-*.log")))

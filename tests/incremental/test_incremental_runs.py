@@ -25,6 +25,7 @@ from newscrawl_replica.testing import ReplicaServer
 from tests.support.crawl import run_crawl, start_crawl, wait_for_log
 from tests.support.feeds import feed_files, parse_jsonl, read_feeds, read_jsonl, read_rejects
 from tests.support.score import assert_matches_truth
+from tests.support.wait import wait_until
 
 pytestmark = pytest.mark.timeout(300)
 
@@ -159,7 +160,9 @@ def test_killed_runs_resume_to_every_article_exactly_once(tmp_path: Path) -> Non
     seed = int(os.environ.get(KILL_SEED) or time.time_ns() % 1_000_000_007)
     print(f"kill test seed: {KILL_SEED}={seed} replays these kill moments")
     rng = random.Random(seed)
-    targets = sorted(rng.randrange(articles) for _ in range(3))
+    # Feed lines written (all runs) at each kill; a tenth of the crawl is left after the last,
+    # so each kill lands on a run that is still crawling.
+    targets = sorted(rng.randrange(articles * 9 // 10) for _ in range(3))
     watch = LineWatch(tmp_path)
     kills: list[Kill] = []
     left: dict[Path, bytes] = {}  # feeds killed runs left, with the lines they held
@@ -167,14 +170,13 @@ def test_killed_runs_resume_to_every_article_exactly_once(tmp_path: Path) -> Non
         truth = replica.truth()
         for target in targets:
             proc = start_crawl(replica.base_url, tmp_path)
-            while proc.poll() is None and watch.count() < target:
-                time.sleep(0.02)
+            wait_until(lambda n=target: watch.count() >= n, f"{target} lines written",
+                       timeout=600, proc=proc)  # fmt: skip
             kills.append(Kill(f"written {target}", kill(proc), watch.count()))
             left.update(unpublished(tmp_path))
-        # The last kill lands while the run publishes its feed: after the engine closes.
+        # The last kill lands while the run publishes its feed: as soon as the engine closes.
         proc = start_crawl(replica.base_url, tmp_path)
         wait_for_log(proc, tmp_path, "Closing spider", timeout=600)
-        time.sleep(rng.uniform(0, 0.05))
         kills.append(Kill("publish", kill(proc), watch.count()))
         left.update(unpublished(tmp_path))
         final = run_crawl(replica.base_url, tmp_path)
@@ -202,12 +204,14 @@ def test_killed_runs_resume_to_every_article_exactly_once(tmp_path: Path) -> Non
 
 def test_a_second_run_of_the_same_job_refuses_and_the_first_is_unharmed(tmp_path: Path) -> None:
     with ReplicaServer(articles=150, seed=2) as replica:
-        # Slow enough that the second run starts while the first one holds the job.
-        slow = {"DOWNLOAD_DELAY": 0.05, "CONCURRENT_REQUESTS": 1}
-        first = start_crawl(replica.base_url, tmp_path, settings=slow)
-        wait_for_log(first, tmp_path)
-        second = run_crawl(replica.base_url, tmp_path, settings=slow, timeout=120)
-        assert first.poll() is None, "the first run ended before the second was refused"
+        first = start_crawl(replica.base_url, tmp_path)
+        wait_for_log(first, tmp_path)  # it holds the job
+        # Paused while the second run starts (however long that takes): it holds the job still.
+        first.send_signal(signal.SIGSTOP)
+        try:
+            second = run_crawl(replica.base_url, tmp_path, timeout=120)
+        finally:
+            first.send_signal(signal.SIGCONT)
         assert first.wait(timeout=240) == 0
         truth = replica.truth()
 
@@ -230,8 +234,9 @@ def test_a_backfill_resumes_from_its_jobdir_and_a_killed_one_from_the_state(
         # Paced so that it is still running when it is stopped.
         paced = {**settings, "CONCURRENT_REQUESTS": 1, "DOWNLOAD_DELAY": 0.01}
         stopped = start_crawl(replica.base_url, tmp_path, settings=paced)
-        wait_for_log(stopped, tmp_path)
-        time.sleep(2)
+        watch = LineWatch(tmp_path)
+        # Stopped mid-crawl: a tenth of the articles written, the rest still in the queue.
+        wait_until(lambda: watch.count() >= 40, "40 lines written", timeout=300, proc=stopped)
         stopped.send_signal(signal.SIGINT)  # a graceful stop: Scrapy saves its queue
         # A stop asked for is not a failure: exit status 6, of its own (docs/scheduling.md).
         assert stopped.wait(timeout=60) == 6
@@ -251,10 +256,8 @@ def test_a_backfill_resumes_from_its_jobdir_and_a_killed_one_from_the_state(
             "mode=incremental",
             settings={**settings, "CONCURRENT_REQUESTS": 1, "DOWNLOAD_DELAY": 0.2},
         )
-        wait_for_log(killed, tmp_path)
-        while watch.count() == written:  # killed while crawling: it has emitted a record
-            assert killed.poll() is None, "the run ended before it was killed"
-            time.sleep(0.02)
+        # Killed while crawling: it has emitted a record.
+        wait_until(lambda: watch.count() > written, "a record emitted", timeout=300, proc=killed)
         assert kill(killed)
         after_kill = run_crawl(replica.base_url, tmp_path, settings=settings)
         assert after_kill.returncode == 0, after_kill.log[-3000:]

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from newscrawl_replica.testing import ReplicaServer
+from tests.support.wait import wait_until
 
 
 def children(pid: int) -> list[int]:
@@ -21,5 +21,6 @@ def test_two_workers_serve_the_same_bytes() -> None:
         assert len(pages) == 1
         assert len(replica.truth()) == 80
         assert replica.get("/__replica__/publish?new=1", method="POST").status == 409
-    time.sleep(0.5)
-    assert not any(Path(f"/proc/{pid}").exists() for pid in workers)
+    # Stopping the replica stops its workers too.
+    wait_until(lambda: not any(Path(f"/proc/{pid}").exists() for pid in workers),
+               "the replica's workers gone", timeout=30)  # fmt: skip

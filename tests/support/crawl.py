@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tests.support.wait import wait_until
+
 from .feeds import read_jsonl
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -184,11 +186,9 @@ def kill_after_lines(
     proc: subprocess.Popen[str], out_dir: Path, lines: int, timeout: float
 ) -> None:
     """SIGKILL the crawl ``proc`` once its feed holds ``lines`` lines."""
-    deadline = time.monotonic() + timeout
-    while feed_lines(out_dir) < lines:
-        assert proc.poll() is None, "the run ended before it could be killed"
-        assert time.monotonic() < deadline, f"fewer than {lines} lines after {timeout}s"
-        time.sleep(0.2)
+    wait_until(
+        lambda: feed_lines(out_dir) >= lines, f"{lines} feed lines", timeout=timeout, proc=proc
+    )
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
 
@@ -204,18 +204,15 @@ def wait_for_log(
     """Wait until the run started last logs ``text`` (by default: it holds its job and has
     opened the state)."""
     log = last_log(out_dir)
-    deadline = time.monotonic() + timeout
-    while text not in log.read_text():
-        assert proc.poll() is None, f"the run ended before logging {text!r}: {log}"
-        assert time.monotonic() < deadline, f"the run did not log {text!r}: {log}"
-        time.sleep(0.05)
+    wait_until(lambda: text in log.read_text(), f"{text!r} in {log}", timeout=timeout, proc=proc)
 
 
 def wait_for_feed_line(proc: subprocess.Popen[str], out_dir: Path, timeout: float = 120) -> None:
     """Wait until a run has written a complete line to a feed it has not published yet (it is
     crawling)."""
-    deadline = time.monotonic() + timeout
-    while not any(part.read_bytes().count(b"\n") for part in out_dir.rglob("*.jsonl.part")):
-        assert proc.poll() is None, f"the run ended before writing a line under {out_dir}"
-        assert time.monotonic() < deadline, f"no feed line under {out_dir}"
-        time.sleep(0.05)
+    wait_until(
+        lambda: any(part.read_bytes().count(b"\n") for part in out_dir.rglob("*.jsonl.part")),
+        f"a feed line under {out_dir}",
+        timeout=timeout,
+        proc=proc,
+    )
