@@ -26,7 +26,6 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from newscrawl.frontier.hashes import HashSet, url_hash
-from newscrawl.components import disabled
 
 logger = logging.getLogger(__name__)
 

@@ -5,8 +5,8 @@ written (a disk that fills) or a feed that cannot be opened loses records with n
 lines to show for it. This extension counts, for each feed, the records the run handed to the
 feed exporter against the lines that reached the feed:
 
-- a local feed (:class:`newscrawl.output.feeds.AtomicFileFeedStorage`) counts its lines on disk and the
-  lines it could not write (a failed line is cut off the file, so the file holds whole lines);
+- a local feed (:class:`newscrawl.output.feeds.AtomicFileFeedStorage`) counts its lines on
+  disk and the lines it could not write (a failed line is cut off the file, so the file holds whole lines);
 - any other storage (stdout, a remote one) delivered all of its records or, when storing
   failed, none.
 

@@ -39,6 +39,7 @@ from scrapy import Spider
 from scrapy.crawler import Crawler
 from scrapy.settings import SETTINGS_PRIORITIES
 from w3lib.url import file_uri_to_path
+
 from newscrawl.config import crawl_settings
 
 logger = logging.getLogger(__name__)
@@ -264,8 +265,8 @@ class FeedFile(io.RawIOBase):
 
     A line that fails (disk full, I/O error) is cut back off the file, so the file never holds a
     partial line, and is counted in ``failed``; the crawl goes on (the next line may fit) and the
-    run reports the loss (:mod:`newscrawl.output.delivery`). A file that cannot be created at all counts
-    every line as failed. ``written`` counts the lines on disk.
+    run reports the loss (:mod:`newscrawl.output.delivery`). A file that cannot be created at
+    all counts every line as failed. ``written`` counts the lines on disk.
     """
 
     def __init__(

@@ -19,6 +19,7 @@ from typing import Any, Self
 from itemadapter import ItemAdapter
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
+
 from newscrawl.output.feeds import write_text_atomic
 from newscrawl.output.runfiles import RUN_FEED, RUN_REJECTS, RUN_SUMMARY
 

@@ -23,10 +23,10 @@ from jsonschema import Draft202012Validator
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
+from newscrawl.config import crawl_settings
 from newscrawl.output.feeds import LineDurableFile, fsync_dir, part_path
 from newscrawl.output.runfiles import REJECTS_SUFFIX, RUN_REJECTS
 from newscrawl.schema import fingerprint, json_schema
-from newscrawl.config import crawl_settings
 
 logger = logging.getLogger(__name__)
 

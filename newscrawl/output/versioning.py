@@ -15,11 +15,11 @@ from typing import Any, Self
 from itemadapter import ItemAdapter
 from scrapy import signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DropItem, NotConfigured
+from scrapy.exceptions import DropItem
 
+from newscrawl.components import disabled
 from newscrawl.state.policy import Change
 from newscrawl.state.session import CrawlSession, policy_for, run_plan, session_for
-from newscrawl.components import disabled
 
 STAT_PREFIX = "newscrawl/state"
 
