@@ -6,7 +6,8 @@ lines to show for it. This extension counts, for each feed, the records the run 
 feed exporter against the lines that reached the feed:
 
 - a local feed (:class:`newscrawl.output.feeds.AtomicFileFeedStorage`) counts its lines on
-  disk and the lines it could not write (a failed line is cut off the file, so the file holds whole lines);
+  disk and the lines it could not write (a failed line is cut off the file, so the file holds
+  whole lines);
 - any other storage (stdout, a remote one) delivered all of its records or, when storing
   failed, none.
 

@@ -7,10 +7,10 @@ The feed itself is Scrapy's FEEDS with the jsonlines format. When the user gives
 Every file of a run shares one *stem*, settled once before any of them is opened: the feed's
 name without ``.jsonl``, moved on to ``{stem}-2``, ``-3``… while any file of that family exists
 (a feed, its ``.part``, rejects, summary, stats or health of an earlier run), so a run never
-overwrites another run's files and its files never get mixed with another's (``-O`` keeps the name: it asks
-for those very files to be replaced). A feed the user names with ``-o`` is used as given, with
-Scrapy's meaning (appended to when it exists); only the run's own files beside it move on to a
-free stem. The family of ``X.jsonl``:
+overwrites another run's files and its files never get mixed with another's (``-O`` keeps the
+name: it asks for those very files to be replaced). A feed the user names with ``-o`` is used
+as given, with Scrapy's meaning (appended to when it exists); only the run's own files beside
+it move on to a free stem. The family of ``X.jsonl``:
 
 - ``X.rejects.jl``: the rejected records, JSON Lines, written as ``X.rejects.jl.part``; named so
   that a ``*.jsonl`` glob over the feed folder reads articles only;
