@@ -2,7 +2,9 @@
 
 Scrapy stops gracefully on the first SIGTERM or SIGINT (it closes the spider, so the feed is
 published and the state closed) and hard on the second. :class:`StopSignals` (an extension)
-puts a handler in front of Scrapy's once the reactor runs, which
+puts a handler in front of Scrapy's once the reactor runs (in a run of the job only: ``scrapy
+shell`` and ``scrapy parse`` are not runs, :mod:`newscrawl.commands.inspect`, and the shell runs
+its reactor in a thread of its own, where no handler can be installed), which
 
 - sets :data:`STOP`, so that every wait ends within a fraction of a second: a Redis
   reconnect's back-off, which blocks the reactor (``newscrawl.frontier.connection``,
@@ -26,6 +28,8 @@ from typing import Any, Self
 
 from scrapy.crawler import Crawler
 
+from newscrawl.commands.inspect import INSPECT
+from newscrawl.components import disabled
 from newscrawl.monitors.exit import ExitStatus, record_exit
 
 logger = logging.getLogger(__name__)
@@ -71,6 +75,8 @@ class StopSignals:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
+        if crawler.settings.getbool(INSPECT):
+            raise disabled(cls, "not a run of the job (scrapy shell or parse): no exit status")
         extension = cls(crawler)
         from twisted.internet import reactor
 
@@ -79,6 +85,11 @@ class StopSignals:
         return extension
 
     def install(self) -> None:
+        if threading.current_thread() is not threading.main_thread():
+            # Python takes signal handlers in the main thread only (a reactor run in a thread
+            # of its own): Scrapy's stay, and a stop is still graceful, without status 6.
+            logger.debug("Stop signals: the reactor runs outside the main thread; not installed")
+            return
         for number in SIGNALS:
             previous = signal.getsignal(number)
             if callable(previous):

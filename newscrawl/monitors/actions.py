@@ -3,6 +3,8 @@
 - :class:`HealthReport` (always): records each failed check's exit status in the stats
   (``newscrawl/exit/<check>``), writes ``X.health.json`` beside the feed and the Prometheus text
   file (``NEWSCRAWL_PROMETHEUS_FILE``), appends the run to the job's history and logs the verdict.
+  A health file that cannot be written is an output failure (exit status 5, like the feed beside
+  it that usually failed too), not a judgement that failed: the verdict is still logged.
 - :class:`WebhookAlert` (``NEWSCRAWL_ALERT_WEBHOOK_URL``): a JSON POST whose ``text`` is the
   message, so a Slack (or Mattermost, Rocket.Chat…) incoming webhook shows it as it is.
 - :class:`EmailAlert` (``NEWSCRAWL_ALERT_SMTP_HOST`` and ``NEWSCRAWL_ALERT_EMAIL_TO``): one
@@ -25,10 +27,11 @@ from pathlib import Path
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Gauge, write_to_textfile
+from scrapy.crawler import Crawler
 from spidermon import Action, SkipAction
 
 from newscrawl.config import CrawlSettings, crawl_settings
-from newscrawl.monitors.exit import record_exit
+from newscrawl.monitors.exit import ExitStatus, record_exit
 from newscrawl.monitors.history import append_history
 from newscrawl.monitors.run import HealthRun, health_path, judgement_failed
 from newscrawl.output.feeds import write_text_atomic
@@ -36,6 +39,8 @@ from newscrawl.output.feeds import write_text_atomic
 logger = logging.getLogger(__name__)
 
 FAILURES_STAT = "newscrawl/health/failures"
+#: The exit reason of a health file that could not be written (status 5, output failed).
+HEALTH_FILE_REASON = "health_file_not_written"
 
 
 class HealthAction(Action):
@@ -63,7 +68,7 @@ class HealthReport(HealthAction):
                     report = {**self.health.report(), **failed}
                 except Exception:  # the run's health itself could not be built
                     report = failed
-                write_text_atomic(path, json.dumps(report, indent=2) + "\n")
+                write_health_file(crawler, path, report)
             raise
 
     def report(self, health: HealthRun) -> None:
@@ -75,8 +80,8 @@ class HealthReport(HealthAction):
         stats.set_value(FAILURES_STAT, [f"{c.name}: {c.message}" for c in health.failed])
         report = health.report()
         path = health_path(health.crawler)
-        if path is not None:
-            write_text_atomic(path, json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+        if path is not None and not write_health_file(health.crawler, path, report):
+            path = None
         prometheus = self.config.prometheus_file
         if prometheus:
             write_prometheus(Path(prometheus), health)
@@ -95,6 +100,20 @@ class HealthReport(HealthAction):
                 path or "-",
                 "\n".join(f"  {c.name}: {c.message}" for c in health.failed),
             )
+
+
+def write_health_file(crawler: Crawler, path: Path, report: dict[str, Any]) -> bool:
+    """Write ``X.health.json``; whether it was written. It goes beside the feed: when it cannot be
+    written (the output folder cannot be created, a full disk), the run's output failed (exit
+    status 5), which the feed's own account says too, and the judgement goes on."""
+    try:
+        write_text_atomic(path, json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+    except OSError as error:
+        logger.error("Output failed: the health file could not be written at %s (%s)", path, error)
+        assert crawler.stats is not None
+        record_exit(crawler.stats, HEALTH_FILE_REASON, ExitStatus.OUTPUT_FAILED)
+        return False
+    return True
 
 
 def write_prometheus(path: Path, health: HealthRun) -> None:

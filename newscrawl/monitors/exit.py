@@ -12,7 +12,8 @@ code  meaning
 2     bad arguments (one line on stderr, no traceback)
 3     unhealthy output: a monitor failed (too few articles, field coverage drift, rejects, …)
 4     the site was unreachable or blocked
-5     the output failed (the feed could not be written or published)
+5     the output failed (the feed could not be written or published, or the health file
+      beside it: ``newscrawl.monitors.actions.write_health_file``)
 6     stopped on request: a SIGTERM or SIGINT stopped the run gracefully (the feed is
       published, the next run carries on); not a failure for a scheduler
 ====  ======================================================================

@@ -43,6 +43,13 @@ def assert_output_failed(run: CrawlResult, not_written: int, of: int) -> None:
     assert run.returncode == 5  # scrapy crawl: output failed
 
 
+def assert_health_file_is_part_of_the_output_failure(run: CrawlResult) -> None:
+    """The health file beside a feed that cannot open cannot be written either: one more line of
+    the output failure (status 5), not a judgement that crashed (status 1)."""
+    assert "Output failed: the health file could not be written at /proc/x/" in run.log
+    assert "Health judgement failed" not in run.log and "health_judgement" not in run.log
+
+
 def output_failure(run: CrawlResult) -> tuple[int, int]:
     """(records not written, records scraped) from the run's "Output failed" line."""
     match = re.search(r"Output failed: (\d+) of (\d+) records were not written", run.log)
@@ -96,6 +103,7 @@ def test_a_feed_that_cannot_open_teaches_the_state_nothing(
     assert missing == scraped > ARTICLES * 0.9
     assert_output_failed(run, scraped, scraped)
     assert "None of them reached it" in run.log
+    assert_health_file_is_part_of_the_output_failure(run)
     assert known(state_dir) == set()
     healthy_run_completes_the_job(replica, tmp_path, state_dir, [])
 
@@ -168,6 +176,7 @@ def test_an_export_whose_feed_cannot_open_says_so(replica: ReplicaServer, tmp_pa
     assert missing == scraped > ARTICLES * 0.9
     assert_output_failed(run, scraped, scraped)
     assert "This run kept no crawl state: run it again" in run.log
+    assert_health_file_is_part_of_the_output_failure(run)
     # Its stats file would be beside the feed, which cannot be written: the log says it.
     assert f"stateless run finished: 0 new, 0 updated, 0 repeated, {scraped} not written" in (
         run.log

@@ -17,11 +17,13 @@ from tests.support.crawl import (
     collect,
     crawl_env,
     last_log,
+    run_crawl,
     scrapy_command,
     start_crawl,
     wait_for_feed_line,
 )
 from tests.support.feeds import read_jsonl
+from tests.support.readonly import read_only_prefix
 
 from .health_run import checks_of, crawl, health_of
 from .receivers import SmtpReceiver, WebhookReceiver, free_port
@@ -278,3 +280,26 @@ def test_exports_leave_the_job_alone_and_runs_are_judged_like_with_like(
     assert enough["figures"]["articles"] == len(capped.records) == 5
     history = read_jsonl(state / "health-history.jl")
     assert [run["scope"] for run in history] == ["", "", "max_articles=5"]
+
+
+def test_an_export_is_judged_where_the_jobs_state_directory_is_read_only(
+    replica_factory: Callable[..., ReplicaServer], tmp_path: Path
+) -> None:
+    """An export beside a job with a history: judged on its own (the history is neither read nor
+    appended to), so it needs no write access to the job's state directory."""
+    replica = replica_factory(articles=60, seed=21, truth=False)
+    state = tmp_path / "state"
+    job = crawl(replica.base_url, tmp_path, "mode=full")
+    assert job.returncode == 0, job.log[-3000:]
+    history = (state / "health-history.jl").read_bytes()
+    export = run_crawl(
+        replica.base_url, tmp_path / "export", "-O", str(tmp_path / "export" / "e.jsonl"),
+        settings={"NEWSCRAWL_STATE_DIR": state}, prefix=read_only_prefix(state),
+    )  # fmt: skip
+    assert export.returncode == 0, export.log[-3000:]
+    assert "HealthReport... OK" in export.log and "Read-only file system" not in export.log
+    health = health_of(export)
+    assert health["healthy"] and health["mode"] == "stateless"
+    assert checks_of(health)["enough_articles"]["figures"]["recent_runs"] == 0
+    assert len(export.records) == 60
+    assert (state / "health-history.jl").read_bytes() == history  # one line, the job's run
