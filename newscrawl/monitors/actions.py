@@ -167,14 +167,19 @@ class WebhookAlert(AlertAction):
         return bool(self.setting("NEWSCRAWL_ALERT_WEBHOOK_URL"))
 
     def send(self, alert: dict[str, Any]) -> None:
-        request = urllib.request.Request(
-            str(self.setting("NEWSCRAWL_ALERT_WEBHOOK_URL")),
-            data=json.dumps(alert, ensure_ascii=False).encode("utf-8"),
-            headers={"Content-Type": "application/json; charset=utf-8"},
-            method="POST",
-        )
-        with urllib.request.urlopen(request, timeout=self.timeout) as response:
-            response.read()
+        post_webhook(str(self.setting("NEWSCRAWL_ALERT_WEBHOOK_URL")), alert, self.timeout)
+
+
+def post_webhook(url: str, alert: dict[str, Any], timeout: float) -> None:
+    """POST ``alert`` as JSON to an incoming webhook (its ``text`` is the message)."""
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(alert, ensure_ascii=False).encode("utf-8"),
+        headers={"Content-Type": "application/json; charset=utf-8"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        response.read()
 
 
 class EmailAlert(AlertAction):

@@ -94,6 +94,13 @@ def run_plan(crawler: Crawler) -> RunPlan:
     if not settings.getbool("NEWSCRAWL_STATE_ENABLED", True):
         return RunPlan(None, "NEWSCRAWL_STATE_ENABLED is off")
     given = CrawlArgs.from_settings(settings).mode  # -a mode=… or -s NEWSCRAWL_MODE=…
+    if given == "watch":
+        # A watch is one long incremental run: its feeds, state and exactly-once are the same.
+        return RunPlan(
+            Mode.INCREMENTAL,
+            f"-a mode=watch: an incremental pass, then polling for what is new; crawl state "
+            f"in {where}",
+        )
     if given:
         return RunPlan(Mode(given), f"-a mode={given}; crawl state in {where}")
     if settings.getpriority("FEEDS") == SETTINGS_PRIORITIES["cmdline"]:

@@ -1,0 +1,85 @@
+"""Publishing a feed while the run goes on: Scrapy's feed exporter with a ``rotate`` step.
+
+A long run (``-a mode=watch``) publishes what it has written every few seconds rather than at
+its end. Scrapy's :class:`~scrapy.extensions.feedexport.FeedExporter` already knows how to close
+a feed and go on in a new file (its batches, ``FEED_EXPORT_BATCH_ITEM_COUNT``), but only by
+count; :meth:`RotatingFeedExporter.rotate` does the same step on demand, for every feed that
+holds anything. Closing a local feed is the one publication rule of
+:class:`~newscrawl.output.feeds.AtomicFileFeedStorage`: its ``.part`` is absorbed into the
+crawl state, then renamed to ``.jsonl``; so exactly-once holds for each rotation as for a run.
+
+The next file of the run's default feed is named by the moment it opens (``{date}T{time}Z.jsonl``
+in the same folder, ``-2`` when the second is taken); a feed the user named (``-o``) is appended
+to at each rotation.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from weakref import WeakKeyDictionary
+
+from scrapy.crawler import Crawler
+from scrapy.extensions.feedexport import FeedExporter
+from scrapy.settings import SETTINGS_PRIORITIES
+from twisted.internet.defer import Deferred
+
+from newscrawl.output.runfiles import RUN_FEED, run_stamp
+
+_EXPORTERS: WeakKeyDictionary[Crawler, RotatingFeedExporter] = WeakKeyDictionary()
+
+
+def exporter_for(crawler: Crawler) -> RotatingFeedExporter | None:
+    """The run's feed exporter (``None`` when the run has no feed)."""
+    return _EXPORTERS.get(crawler)
+
+
+class RotatingFeedExporter(FeedExporter):
+    """``EXTENSIONS`` entry that replaces Scrapy's ``FeedExporter`` (see the module doc)."""
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RotatingFeedExporter:
+        exporter: RotatingFeedExporter = super().from_crawler(crawler)
+        _EXPORTERS[crawler] = exporter
+        return exporter
+
+    @property
+    def pending(self) -> int:
+        """Records written to the open feeds and not yet published."""
+        return sum(slot.itemcount for slot in self.slots)
+
+    def rotate(self) -> list[asyncio.Task[None] | Deferred[None]]:
+        """Publish every feed that holds a record and go on in a new file; returns the
+        publications under way (each finishes on its own; :meth:`close_spider` waits for any
+        still going)."""
+        spider = self.crawler.spider
+        assert spider is not None
+        slots, closing = [], []
+        for slot in self.slots:
+            if not slot.itemcount:
+                slots.append(slot)
+                continue
+            closing.append(self._schedule_slot_close(slot, spider))
+            options = self.feeds[slot.uri_template]
+            slots.append(
+                self._start_new_batch(
+                    batch_id=slot.batch_id + 1,
+                    uri=self._next_uri(slot.uri_template),
+                    feed_options=options,
+                    spider=spider,
+                    uri_template=slot.uri_template,
+                )
+            )
+        self.slots = slots
+        return closing
+
+    def _next_uri(self, template: str) -> str:
+        settings = self.crawler.settings
+        default = (
+            settings.getpriority("FEEDS") != SETTINGS_PRIORITIES["cmdline"]
+            and settings.get(RUN_FEED) == template
+        )
+        if not default:
+            return template
+        path = Path(template)
+        return str(path.with_name(run_stamp() + "".join(path.suffixes)))
