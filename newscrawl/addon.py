@@ -72,6 +72,9 @@ DEFAULTS: dict[str, Any] = {
     "NEWSCRAWL_WATCH_PUBLISH_SECONDS": 60.0,
     #: Requests a watch sends at most in any hour (polls and what they lead to).
     "NEWSCRAWL_WATCH_BUDGET_PER_HOUR": 3600,
+    #: Seconds between two checkpoints of a watch in the crawl state (the high-water mark a
+    #: restart after a kill pages back to).
+    "NEWSCRAWL_WATCH_CHECKPOINT_SECONDS": 3600.0,
     #: Alert when every poll has failed for this long (seconds).
     "NEWSCRAWL_WATCH_ALERT_FAILING_SECONDS": 600.0,
     #: Alert when nothing new came for longer than this factor times the longest gap between

@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import Any
 from weakref import WeakKeyDictionary
 
 from scrapy.crawler import Crawler
 from scrapy.extensions.feedexport import FeedExporter
 from scrapy.settings import SETTINGS_PRIORITIES
-from twisted.internet.defer import Deferred
+from twisted.internet.defer import Deferred, DeferredList
 
 from newscrawl.output.runfiles import RUN_FEED, run_stamp
 
@@ -72,6 +73,15 @@ class RotatingFeedExporter(FeedExporter):
             )
         self.slots = slots
         return closing
+
+    def publish(self) -> Deferred[Any]:
+        """:meth:`rotate`, fired once every publication it started is done (a failed one is
+        logged and counted by the exporter, as at the end of a run)."""
+        waits = [
+            closing if isinstance(closing, Deferred) else Deferred.fromFuture(closing)
+            for closing in self.rotate()
+        ]
+        return DeferredList(waits, consumeErrors=True)
 
     def _next_uri(self, template: str) -> str:
         settings = self.crawler.settings

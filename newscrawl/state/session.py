@@ -236,6 +236,35 @@ class CrawlSession:
         keys = {key: record.get(key) for key in STATE_KEYS}
         self.scraped.write(json.dumps(keys, ensure_ascii=False).encode() + b"\n")
 
+    # -- a long run's checkpoints ---------------------------------------------------------------
+
+    def checkpoint(self, partial: bool = False, delivered: bool = True) -> bool:
+        """Close the run so far as a run of its own and go on under a new one; for a watch,
+        once the feed holding everything so far is published (its incremental pass, later once
+        in a while). When complete (nothing limited, lost or left unsettled), it moves the
+        high-water mark and the sitemap marks as a scheduled run's end does, so a restart after
+        a kill pages back only to it. Returns whether it was complete."""
+        state, policy = self.state, self.policy
+        if state is None or policy is None or self.run_id is None:
+            return False
+        missing = self.scraped_count - self.written if self.feed_key is not None else 0
+        unsettled = policy.unsettled
+        complete = not partial and delivered and missing <= 0 and not unsettled
+        state.touch_where(policy.seen_unchanged)
+        state.finish_run(
+            self.run_id, "finished" if complete else "checkpoint", complete,
+            {} if unsettled else policy.sitemaps_seen,
+        )  # fmt: skip
+        self.run_id = state.start_run(self.mode.value, os.getpid())
+        logger.info(
+            "Checkpoint: the run so far is %s; high-water mark %s",
+            "complete"
+            if complete
+            else "not complete (limited, lost records or unsettled requests)",
+            state.high_water_mark(),
+        )
+        return complete
+
     # -- end -----------------------------------------------------------------------------------
 
     @property

@@ -31,6 +31,7 @@ from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider, NotConfigured
 from twisted.internet import threads
+from twisted.internet.defer import Deferred, succeed
 from twisted.internet.task import LoopingCall
 
 from newscrawl.dates import parse_iso
@@ -39,6 +40,7 @@ from newscrawl.discovery.meta import WATCH, WATCH_POLL
 from newscrawl.discovery.watch import poll_urls
 from newscrawl.monitors.actions import post_webhook
 from newscrawl.monitors.run import health_path, job_name
+from newscrawl.output.delivery import EXIT_STAT
 from newscrawl.output.feeds import write_text_atomic
 from newscrawl.output.rotation import exporter_for
 from newscrawl.state.session import session_for
@@ -79,6 +81,8 @@ class WatchExtension:
         self.last_new: float | None = None
         self.longest_gap = 0.0
         self.alerts: dict[str, str] = {}
+        self.checkpoint_every = settings.getfloat("NEWSCRAWL_WATCH_CHECKPOINT_SECONDS")
+        self.last_checkpoint = time.monotonic()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -113,9 +117,29 @@ class WatchExtension:
             self.publish_every,
             self.state.budget_per_hour,
         )
-        self.publish()
-        self.polls.start(self.every, now=True)
-        self.publications.start(self.publish_every, now=False)
+        published = self.publish()
+        published.addCallback(lambda _: self.checkpoint())
+        published.addCallback(lambda _: self.start_timers())
+        published.addErrback(lambda failure: logger.error("Watch: %s", failure.getTraceback()))
+
+    def start_timers(self) -> None:
+        if self.crawler.crawling:
+            for loop, seconds, now in ((self.polls, self.every, True),
+                                       (self.publications, self.publish_every, False)):  # fmt: skip
+                ended = loop.start(seconds, now=now)
+                ended.addErrback(lambda f: logger.error("Watch stopped: %s", f.getTraceback()))
+
+    def checkpoint(self) -> None:
+        """Record the run so far (its feed published) in the crawl state: a restart after a
+        kill then pages back only to its high-water mark."""
+        session = session_for(self.crawler)
+        exporter = exporter_for(self.crawler)
+        if session is None or (exporter is not None and exporter.pending):
+            return  # records came meanwhile: the next publication checkpoints
+        stats = self.crawler.stats.get_stats() if self.crawler.stats is not None else {}
+        args = CrawlArgs.from_settings(self.crawler.settings)
+        session.checkpoint(partial=args.limited, delivered=EXIT_STAT not in stats)
+        self.last_checkpoint = time.monotonic()
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         for loop in (self.polls, self.publications):
@@ -167,11 +191,14 @@ class WatchExtension:
             if published is not None:
                 self.pending_published.append(published)
 
-    def publish(self) -> None:
-        """Publish the feed when it holds anything, then write this window's health."""
+    def publish(self) -> Deferred[Any]:
+        """Publish the feed when it holds anything, write this window's health, and once in a
+        while (``NEWSCRAWL_WATCH_CHECKPOINT_SECONDS``) checkpoint the run; fires once the feed
+        is published."""
         exporter = exporter_for(self.crawler)
+        published: Deferred[Any] = succeed(None)
         if exporter is not None and exporter.pending:
-            exporter.rotate()
+            published = exporter.publish()
             now = datetime.now(UTC)
             self.window_latencies = [(now - p).total_seconds() for p in self.pending_published]
             self.pending_published = []
@@ -181,6 +208,10 @@ class WatchExtension:
         except OSError:
             logger.exception("Watch: could not write the health of this window")
         self.window_records = 0
+        due = time.monotonic() - self.last_checkpoint >= self.checkpoint_every
+        if self.state.watching and self.polls.running and due:
+            published.addCallback(lambda _: self.checkpoint())
+        return published
 
     # -- health ------------------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from newscrawl_replica.testing import ReplicaServer
-from tests.support.crawl import start_crawl, wait_for_log
+from tests.support.crawl import last_log, start_crawl, wait_for_log
 from tests.support.feeds import read_rejects
 from tests.support.score import assert_matches_truth
 from tests.support.watch import PublishedLines, expected_versions
@@ -50,6 +50,8 @@ def test_watch_publishes_new_and_edited_articles_exactly_once_through_a_kill(
         try:
             wait_for_log(proc, tmp_path, PASS_OVER, timeout=120)
             seen.wait_for(expected_versions(replica.truth()), proc)
+            # The pass is recorded complete: a restart pages back only to its high-water mark.
+            wait_for_log(proc, tmp_path, "Checkpoint: the run so far is complete")
 
             # New and edited articles while it watches; killed mid-write.
             replica.publish(new=3, edit=2)
@@ -60,6 +62,7 @@ def test_watch_publishes_new_and_edited_articles_exactly_once_through_a_kill(
             replica.publish(new=2, edit=2)
             proc = start_crawl(replica.base_url, tmp_path, *WATCH, settings=SETTINGS)
             wait_for_log(proc, tmp_path, PASS_OVER, timeout=120)
+            assert "no complete run yet" not in last_log(tmp_path).read_text()
             replica.publish(new=2, edit=1)
             truth = replica.truth()
             seen.wait_for(expected_versions(truth), proc)
