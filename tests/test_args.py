@@ -96,6 +96,16 @@ def test_arguments_round_trip_through_settings() -> None:
     assert CrawlArgs.from_settings(Settings()) == CrawlArgs.parse({})
 
 
+def test_watch_mode_and_its_interval_round_trip_through_settings() -> None:
+    args = CrawlArgs.parse({"mode": "watch", "every": "30"})
+    assert (args.mode, args.every) == ("watch", 30.0)
+    assert CrawlArgs.parse({}).every == 60.0
+    settings = Settings()
+    args.to_settings(settings)
+    assert (settings["NEWSCRAWL_MODE"], settings["NEWSCRAWL_WATCH_EVERY"]) == ("watch", 30.0)
+    assert CrawlArgs.from_settings(settings) == args
+
+
 @pytest.mark.parametrize(
     ("raw", "message"),
     [
@@ -113,6 +123,9 @@ def test_arguments_round_trip_through_settings() -> None:
         ({"discover": "listings,gossip"}, "unknown source 'gossip'"),
         ({"discover": ""}, "name at least one source"),
         ({"editon": "en"}, "editon: unknown argument; the spider takes edition, base_url"),
+        ({"mode": "live"}, "unknown mode 'live'; use incremental, full or watch"),
+        ({"mode": "watch", "every": "soon"}, "every: 'soon' is not a number of seconds"),
+        ({"mode": "watch", "every": "0.5"}, "every: Input should be greater than or equal to 1"),
     ],
 )
 def test_bad_values_name_the_argument(raw: dict[str, str], message: str) -> None:
