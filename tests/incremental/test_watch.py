@@ -13,10 +13,11 @@ from typing import Any
 import pytest
 
 from newscrawl_replica.testing import ReplicaServer
+from tests.monitors.receivers import WebhookReceiver
 from tests.support.crawl import last_log, start_crawl, wait_for_log
 from tests.support.feeds import read_rejects
 from tests.support.score import assert_matches_truth
-from tests.support.watch import PublishedLines, expected_versions
+from tests.support.watch import PublishedLines, expected_versions, wait_until
 
 pytestmark = pytest.mark.timeout(300)
 
@@ -35,6 +36,12 @@ def wait_for_part_line(out_dir: Path, timeout: float = 60) -> None:
     while not any(p.stat().st_size for p in out_dir.rglob("*.jsonl.part")):
         assert time.monotonic() < deadline, "no line written"
         time.sleep(0.01)
+
+
+def watch_health(out_dir: Path) -> list[dict[str, Any]]:
+    """The health files a watch wrote for its windows (a run's end rewrites them)."""
+    reports = [json.loads(p.read_text()) for p in out_dir.rglob("*.health.json")]
+    return [report for report in reports if report.get("mode") == "watch"]
 
 
 def links_by_url(record: dict[str, Any]) -> dict[str, Any]:
@@ -66,12 +73,8 @@ def test_watch_publishes_new_and_edited_articles_exactly_once_through_a_kill(
             replica.publish(new=2, edit=1)
             truth = replica.truth()
             seen.wait_for(expected_versions(truth), proc)
-            health_files = sorted(tmp_path.rglob("*.health.json"))
-            deadline = time.monotonic() + 30
-            while not any(json.loads(p.read_text()).get("mode") == "watch" for p in health_files):
-                assert time.monotonic() < deadline, "no health written by the watch"
-                time.sleep(0.1)
-                health_files = sorted(tmp_path.rglob("*.health.json"))
+            wait_until(lambda: bool(watch_health(tmp_path)), "the health of a window")
+            figures = watch_health(tmp_path)[0]["watch"]
         finally:
             proc.send_signal(signal.SIGTERM)
             status = proc.wait(60)
@@ -96,6 +99,34 @@ def test_watch_publishes_new_and_edited_articles_exactly_once_through_a_kill(
         # Polls were conditional: unchanged listings, feed and sitemaps answered 304.
         served = json.loads(replica.get("/__replica__/stats").body)["served"]
         assert served["listing"].get("304", 0) > 0 and served["feed"].get("304", 0) > 0
-        watch_health = [json.loads(p.read_text()) for p in health_files]
-        figures = next(h["watch"] for h in watch_health if h.get("mode") == "watch")
         assert figures["polls"] > 0 and figures["last_successful_poll"]
+        assert figures["requests_last_hour"] <= figures["budget_per_hour"]
+
+
+def test_watch_alerts_when_quiet_or_unreachable_and_says_when_it_recovers(
+    tmp_path: Path,
+) -> None:
+    with WebhookReceiver() as hook, ReplicaServer(articles=40, seed=6) as replica:
+        settings = {
+            **SETTINGS,
+            "NEWSCRAWL_ALERT_WEBHOOK_URL": hook.url,
+            "NEWSCRAWL_WATCH_QUIET_MIN_SECONDS": 3,
+            "NEWSCRAWL_WATCH_QUIET_FACTOR": 0,
+            "NEWSCRAWL_WATCH_ALERT_FAILING_SECONDS": 2,
+        }
+        proc = start_crawl(replica.base_url, tmp_path, *WATCH, settings=settings)
+
+        def posted(status: str, text: str) -> bool:
+            return any(p["status"] == status and text in p["text"] for p in list(hook.posts))
+
+        try:
+            wait_for_log(proc, tmp_path, PASS_OVER, timeout=120)
+            wait_until(lambda: posted("failed", "nothing new for"), "the quiet alert")
+            replica.publish(new=1)
+            wait_until(lambda: posted("recovered", "nothing_new recovered"), "its recovery")
+            replica.stop()
+            wait_until(lambda: posted("failed", "polls have failed"), "the failing polls alert")
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(60)
+        assert all(p["job"] and p["health_file"].endswith(".health.json") for p in hook.posts)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import subprocess
 import time
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -92,3 +92,11 @@ class PublishedLines:
             assert proc is None or proc.poll() is None, f"the watch ended ({proc.returncode})"
             assert time.monotonic() < deadline, f"not published in time: {list(missing)[:5]}"
             time.sleep(0.1)
+
+
+def wait_until(done: Callable[[], bool], what: str, timeout: float = 60.0) -> None:
+    """Wait until ``done()`` holds (checked every 0.1 s), failing after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while not done():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.1)
