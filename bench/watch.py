@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/watch.py [--minutes 10] [--new 40] [--edit 10] [--every 30]
                                     [--publish 30] [--kill-at SECONDS] [--articles 500]
+                                    [--budget REQUESTS_PER_HOUR]
 
 Starts a replica and ``scrapy crawl almayadeen -a mode=watch -a every=EVERY`` beside it (feed
 published every ``--publish`` seconds). Once the watch's incremental pass is over, the replica
@@ -86,6 +87,9 @@ def main() -> int:
     parser.add_argument("--every", type=float, default=30)
     parser.add_argument("--publish", type=float, default=30)
     parser.add_argument("--kill-at", type=float, default=None, metavar="SECONDS")
+    parser.add_argument(
+        "--budget", type=int, default=None, help="NEWSCRAWL_WATCH_BUDGET_PER_HOUR (default: its)"
+    )
     parser.add_argument("--articles", type=int, default=500)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", type=Path, default=None, help="output folder (default: temp)")
@@ -93,7 +97,12 @@ def main() -> int:
     rng = random.Random(opts.seed)
     duration = opts.minutes * 60
     out = opts.out or Path(tempfile.mkdtemp(prefix="bench-watch-"))
-    settings = {"NEWSCRAWL_WATCH_PUBLISH_SECONDS": opts.publish, "LOG_LEVEL": "INFO"}
+    settings: dict[str, Any] = {
+        "NEWSCRAWL_WATCH_PUBLISH_SECONDS": opts.publish,
+        "LOG_LEVEL": "INFO",
+    }
+    if opts.budget is not None:
+        settings["NEWSCRAWL_WATCH_BUDGET_PER_HOUR"] = opts.budget
     args = ("mode=watch", f"every={opts.every:g}")
     with ReplicaServer(articles=opts.articles, seed=opts.seed) as replica:
         replica.wait_truth()

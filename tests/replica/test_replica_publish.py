@@ -158,3 +158,14 @@ def test_publish_edits_only_articles_that_existed_before_the_call(edition: str, 
         assert len(result["new"]) == 20 and len(result["edited"]) == 5
         assert set(result["edited"]) <= before
         assert before.isdisjoint(result["new"])
+
+
+def test_a_listing_changes_only_when_its_own_cards_do(live: ReplicaServer) -> None:
+    sections = ["/news/politics", "/news/economy", "/articles/opinion", "/videos", "/news"]
+    tags = {path: live.get(path).headers["ETag"] for path in sections}
+    new = live.publish(new=1)["new"][0]
+    shows_it = set(by_url(live.truth())[new]["listings"])
+    for path, etag in tags.items():
+        status = live.get(path, headers={"If-None-Match": etag}).status
+        assert status == (200 if path in shows_it else 304), path
+    assert any(path not in shows_it for path in sections)
