@@ -9,8 +9,8 @@ holds anything. Closing a local feed is the one publication rule of
 crawl state, then renamed to ``.jsonl``; so exactly-once holds for each rotation as for a run.
 
 The next file of the run's default feed is named by the moment it opens (``{date}T{time}Z.jsonl``
-in the same folder, ``-2`` when the second is taken); a feed the user named (``-o``) is appended
-to at each rotation.
+in the same folder, ``-2`` when the second is taken); see :meth:`RotatingFeedExporter._next_uri`
+for other feeds.
 """
 
 from __future__ import annotations
@@ -21,11 +21,10 @@ from typing import Any
 from weakref import WeakKeyDictionary
 
 from scrapy.crawler import Crawler
-from scrapy.extensions.feedexport import FeedExporter
-from scrapy.settings import SETTINGS_PRIORITIES
+from scrapy.extensions.feedexport import FeedExporter, apply_uri_params
 from twisted.internet.defer import Deferred, DeferredList
 
-from newscrawl.output.runfiles import RUN_FEED, run_stamp
+from newscrawl.output.runfiles import RUN_FEED, local_feed_path, run_stamp
 
 _EXPORTERS: WeakKeyDictionary[Crawler, RotatingFeedExporter] = WeakKeyDictionary()
 
@@ -65,7 +64,7 @@ class RotatingFeedExporter(FeedExporter):
             slots.append(
                 self._start_new_batch(
                     batch_id=slot.batch_id + 1,
-                    uri=self._next_uri(slot.uri_template),
+                    uri=self._next_uri(slot),
                     feed_options=options,
                     spider=spider,
                     uri_template=slot.uri_template,
@@ -83,13 +82,22 @@ class RotatingFeedExporter(FeedExporter):
         ]
         return DeferredList(waits, consumeErrors=True)
 
-    def _next_uri(self, template: str) -> str:
-        settings = self.crawler.settings
-        default = (
-            settings.getpriority("FEEDS") != SETTINGS_PRIORITIES["cmdline"]
-            and settings.get(RUN_FEED) == template
-        )
-        if not default:
+    def _next_uri(self, slot: Any) -> str:
+        """The next file of a feed: its URI template's parameters applied again (Scrapy's
+        ``%(batch_time)s``, ``%(batch_id)d``…), else a new name beside the last file: the
+        run's default feed ``{date}T{time}Z.jsonl``, another local feed ``{name}-{date}T{time}Z
+        .jsonl``. A remote or stdout feed keeps its URI."""
+        template = slot.uri_template
+        if "%(" in template:
+            options = self.feeds[template]
+            assert self.crawler.spider is not None
+            params = self._get_uri_params(self.crawler.spider, options["uri_params"], slot)
+            return apply_uri_params(template, params)
+        path = local_feed_path(template)
+        if path is None:
             return template
-        path = Path(template)
-        return str(path.with_name(run_stamp() + "".join(path.suffixes)))
+        suffixes = "".join(path.suffixes)
+        stem = path.name[: len(path.name) - len(suffixes)] if suffixes else path.name
+        default = self.crawler.settings.get(RUN_FEED) == template
+        name = run_stamp() if default else f"{stem}-{run_stamp()}"
+        return str(path.with_name(name + suffixes))

@@ -35,7 +35,7 @@ from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 
 from newscrawl.commands.inspect import INSPECT
 from newscrawl.dates import parse_iso
-from newscrawl.discovery.args import CrawlArgs
+from newscrawl.discovery.args import ArgumentError, CrawlArgs
 from newscrawl.normalize.urls import canonical_url
 from newscrawl.output.delivery import EXIT_STAT
 from newscrawl.output.feeds import set_feed_ledger
@@ -95,6 +95,13 @@ def run_plan(crawler: Crawler) -> RunPlan:
         return RunPlan(None, "NEWSCRAWL_STATE_ENABLED is off")
     given = CrawlArgs.from_settings(settings).mode  # -a mode=… or -s NEWSCRAWL_MODE=…
     if given == "watch":
+        if settings.getpriority("FEEDS") == SETTINGS_PRIORITIES["cmdline"]:
+            # Each publication is a new file beside the last; one file named with -o/-O would
+            # be appended to (or replaced) while its last publication is still being written.
+            raise ArgumentError(
+                "mode=watch publishes its own feeds in NEWSCRAWL_OUTPUT_DIR; drop -o/-O "
+                "(they name the one file of a single run)"
+            )
         # A watch is one long incremental run: its feeds, state and exactly-once are the same.
         return RunPlan(
             Mode.INCREMENTAL,

@@ -2,7 +2,8 @@
 
 - The first time the spider goes idle, the incremental pass is over: the feed is published, the
   policy starts watching (:meth:`IncrementalPolicy.start_watching`) and two timers start: the
-  polls every ``every`` seconds and the publication every ``NEWSCRAWL_WATCH_PUBLISH_SECONDS``.
+  polls every ``every`` seconds and the publication, at most every
+  ``NEWSCRAWL_WATCH_PUBLISH_SECONDS``, as soon as the articles the last polls led to are in.
   Every idle raises :class:`~scrapy.exceptions.DontCloseSpider`, so the run ends only when it
   is stopped (SIGTERM / SIGINT: Scrapy's graceful stop, which publishes the feed as any run's
   end does).
@@ -50,6 +51,9 @@ logger = logging.getLogger(__name__)
 
 #: Polls go before the articles still being fetched: a round is a handful of small requests.
 PRIORITY_POLL = 30
+#: Seconds between two looks at whether the feed is due for publication and the health for
+#: its window.
+TICK = 1.0
 
 
 def _iso(moment: float | None) -> str | None:
@@ -70,7 +74,8 @@ class WatchExtension:
         self.quiet_factor = settings.getfloat("NEWSCRAWL_WATCH_QUIET_FACTOR")
         self.urls = poll_urls(args)
         self.polls = LoopingCall(self.poll)
-        self.publications = LoopingCall(self.publish)
+        self.publications = LoopingCall(self.tick)
+        self.last_published = self.last_health = time.monotonic()
         self.started = time.time()
         #: This window's new and updated records, and the seconds from each new article's
         #: publication (as its page gives it) to the feed's publication.
@@ -125,7 +130,7 @@ class WatchExtension:
     def start_timers(self) -> None:
         if self.crawler.crawling:
             for loop, seconds, now in ((self.polls, self.every, True),
-                                       (self.publications, self.publish_every, False)):  # fmt: skip
+                                       (self.publications, TICK, False)):  # fmt: skip
                 ended = loop.start(seconds, now=now)
                 ended.addErrback(lambda f: logger.error("Watch stopped: %s", f.getTraceback()))
 
@@ -191,23 +196,38 @@ class WatchExtension:
             if published is not None:
                 self.pending_published.append(published)
 
+    def tick(self) -> Deferred[Any] | None:
+        """Every second: publish the feed when it holds anything and the last publication is
+        ``NEWSCRAWL_WATCH_PUBLISH_SECONDS`` old, as soon as the articles the last polls led to
+        are in (or once it is twice that old); rewrite the health once a window."""
+        now = time.monotonic()
+        if now - self.last_health >= self.publish_every:
+            self.last_health = now
+            try:
+                self.write_health()
+            except OSError:
+                logger.exception("Watch: could not write the health of this window")
+            self.window_records = 0
+        exporter = exporter_for(self.crawler)
+        age = now - self.last_published
+        settled = not self.state.in_flight or age >= 2 * self.publish_every
+        if exporter is not None and exporter.pending and age >= self.publish_every and settled:
+            return self.publish()
+        return None
+
     def publish(self) -> Deferred[Any]:
-        """Publish the feed when it holds anything, write this window's health, and once in a
-        while (``NEWSCRAWL_WATCH_CHECKPOINT_SECONDS``) checkpoint the run; fires once the feed
-        is published."""
+        """Publish the feed when it holds anything, and once in a while
+        (``NEWSCRAWL_WATCH_CHECKPOINT_SECONDS``) checkpoint the run; fires once the feed is
+        published."""
         exporter = exporter_for(self.crawler)
         published: Deferred[Any] = succeed(None)
+        self.last_published = time.monotonic()
         if exporter is not None and exporter.pending:
             published = exporter.publish()
             now = datetime.now(UTC)
             self.window_latencies = [(now - p).total_seconds() for p in self.pending_published]
             self.pending_published = []
             self._count("publications")
-        try:
-            self.write_health()
-        except OSError:
-            logger.exception("Watch: could not write the health of this window")
-        self.window_records = 0
         due = time.monotonic() - self.last_checkpoint >= self.checkpoint_every
         if self.state.watching and self.polls.running and due:
             published.addCallback(lambda _: self.checkpoint())

@@ -14,7 +14,7 @@ import pytest
 
 from newscrawl_replica.testing import ReplicaServer
 from tests.monitors.receivers import WebhookReceiver
-from tests.support.crawl import last_log, start_crawl, wait_for_log
+from tests.support.crawl import last_log, run_crawl, start_crawl, wait_for_log
 from tests.support.feeds import read_rejects
 from tests.support.score import assert_matches_truth
 from tests.support.watch import PublishedLines, expected_versions, wait_until
@@ -130,3 +130,10 @@ def test_watch_alerts_when_quiet_or_unreachable_and_says_when_it_recovers(
             proc.send_signal(signal.SIGTERM)
             proc.wait(60)
         assert all(p["job"] and p["health_file"].endswith(".health.json") for p in hook.posts)
+
+
+def test_a_watch_refuses_a_feed_named_with_o(tmp_path: Path) -> None:
+    result = run_crawl("http://127.0.0.1:9", tmp_path, *WATCH, "-o", str(tmp_path / "x.jsonl"))
+    assert result.returncode == 2
+    assert "error: mode=watch publishes its own feeds" in result.log
+    assert not (tmp_path / "state").exists()
