@@ -9,6 +9,7 @@ from scrapy.settings import Settings
 
 from newscrawl.discovery.args import ArgumentError, CrawlArgs, Source
 from newscrawl.discovery.classify import CrawlSite
+from newscrawl.discovery.watch import poll_paths
 
 
 def test_defaults() -> None:
@@ -144,3 +145,21 @@ def test_every_problem_is_reported_at_once() -> None:
 def test_arabic_sections_are_free_form() -> None:
     # The Arabic menus are not tabulated: any well-formed section path is accepted.
     assert CrawlArgs.parse({"edition": "ar", "sections": "tv-reports"}).sections == ("tv-reports",)
+
+
+@pytest.mark.parametrize(
+    ("raw", "polled"),
+    [
+        ({}, ["/", "/infographs", "/in-pictures", "/live", "/news/politics"]),
+        ({"sections": "news/politics,videos"}, ["/news/politics", "/videos", "/rss.xml"]),
+        ({"edition": "ar"}, ["/", "/rss.xml", "/sitemaps/all.xml"]),
+        ({"discover": "sitemaps"}, ["/sitemaps/all.xml"]),
+    ],
+)
+def test_a_watch_polls_the_pages_that_show_new_articles_first(
+    raw: dict[str, str], polled: list[str]
+) -> None:
+    paths = poll_paths(CrawlArgs.parse(raw))
+    assert paths[: len(polled)] == polled
+    # A menu group is polled only when it has no sections of its own (they show it all).
+    assert "/news" not in paths and len(paths) == len(set(paths))

@@ -1,9 +1,9 @@
 """What a watch polls: the pages that show new and edited articles first.
 
 Data, like the other URL rules: the home page, the first page of each section listing (the
-edition's menu groups and sections, or the sections the crawl is limited to), the RSS feed and
-the sitemap index (whose ``<lastmod>`` per month leads to the current month's sitemap and to any
-month an edit touched).
+edition's menu sections, and the menu groups that have none; or the sections the crawl is
+limited to), the RSS feed and the sitemap index (whose ``<lastmod>`` per month leads to the
+current month's sitemap, polled too, and to any month an edit touched).
 """
 
 from __future__ import annotations
@@ -17,7 +17,11 @@ def poll_paths(args: CrawlArgs) -> list[str]:
     edition = args.site.edition
     paths: list[str] = []
     if Source.LISTINGS in args.discover:
-        sections = args.sections or (*edition.groups, *edition.sections)
+        # A menu group with sections of its own shows nothing its sections and the home page
+        # do not show first: it is not polled (the sitemap catches what no listing polled does).
+        grouped = {section.split("/")[0] for section in edition.sections}
+        own = [group for group in edition.groups if group not in grouped]
+        sections = args.sections or (*own, *edition.sections)
         paths += ["/"] if not args.sections else []
         paths += [f"/{section}" for section in sections]
     if Source.RSS in args.discover or Source.LISTINGS in args.discover:
