@@ -157,8 +157,10 @@ class WatchExtension:
         if not self.crawler.crawling or self.crawler.engine is None:
             return
         self.state.forget_stale()
+        current = self.state.current_sitemap
+        urls = self.urls + ([current] if current else [])
         left = self.state.budget_left()
-        if left < len(self.urls):
+        if left < len(urls):
             self._count("rounds_skipped/budget")
             logger.warning(
                 "Watch: round skipped, %d of the hourly budget of %d requests left",
@@ -167,8 +169,7 @@ class WatchExtension:
             )
             return
         self._count("rounds")
-        current = self.state.current_sitemap
-        for url in self.urls + ([current] if current else []):
+        for url in urls:
             request = Request(
                 url,
                 dont_filter=True,

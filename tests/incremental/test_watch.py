@@ -137,3 +137,23 @@ def test_a_watch_refuses_a_feed_named_with_o(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "error: mode=watch publishes its own feeds" in result.log
     assert not (tmp_path / "state").exists()
+
+
+def test_a_watch_stays_within_its_hourly_budget(tmp_path: Path) -> None:
+    with ReplicaServer(articles=30, seed=2) as replica:
+        settings = {**SETTINGS, "NEWSCRAWL_WATCH_BUDGET_PER_HOUR": 60}
+        proc = start_crawl(replica.base_url, tmp_path, *WATCH, settings=settings)
+        try:
+            wait_for_log(proc, tmp_path, PASS_OVER, timeout=120)
+            before = json.loads(replica.get("/__replica__/stats").body)["served"]
+            wait_for_log(proc, tmp_path, "Watch: round skipped", timeout=60)
+            after = json.loads(replica.get("/__replica__/stats").body)["served"]
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(60)
+    sent = sum(
+        count - before.get(kind, {}).get(status, 0)
+        for kind, statuses in after.items()
+        for status, count in statuses.items()
+    )
+    assert 0 < sent <= 60
