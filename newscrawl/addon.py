@@ -84,6 +84,20 @@ DEFAULTS: dict[str, Any] = {
     "NEWSCRAWL_ARCHIVE_MAX_BYTES": 1 << 30,
     #: zlib level of each record's gzip member (warcio's own is 9, twice the CPU for ~3% less).
     "NEWSCRAWL_ARCHIVE_GZIP_LEVEL": 6,
+    # -- watch mode (newscrawl.watch; docs/scheduling.md) --
+    #: Seconds between two publications of the feed (when it holds anything).
+    "NEWSCRAWL_WATCH_PUBLISH_SECONDS": 60.0,
+    #: Requests a watch sends at most in any hour (polls and what they lead to).
+    "NEWSCRAWL_WATCH_BUDGET_PER_HOUR": 3600,
+    #: Seconds between two checkpoints of a watch in the crawl state (the high-water mark a
+    #: restart after a kill pages back to).
+    "NEWSCRAWL_WATCH_CHECKPOINT_SECONDS": 3600.0,
+    #: Alert when every poll has failed for this long (seconds).
+    "NEWSCRAWL_WATCH_ALERT_FAILING_SECONDS": 600.0,
+    #: Alert when nothing new came for longer than this factor times the longest gap between
+    #: new articles the watch has seen, and at least this many seconds.
+    "NEWSCRAWL_WATCH_QUIET_FACTOR": 3.0,
+    "NEWSCRAWL_WATCH_QUIET_MIN_SECONDS": 3600.0,
     # -- a browser where a page needs one (newscrawl.browser; docs/browser.md) --
     **{k: v for k, v in browser.as_dict().items() if not isinstance(v, dict)},
     # -- health: monitors, health file, metrics, alerts (newscrawl.monitors; docs/scheduling.md)
@@ -104,12 +118,16 @@ COMPONENTS: dict[str, dict[str, int | None]] = {
         # Next to the handler: each response as downloaded (before decompression, redirects,
         # retries); inert unless NEWSCRAWL_ARCHIVE=warc.
         "newscrawl.archive.middleware.WarcArchiveMiddleware": 980,
+        # Watch mode: conditional polls, after robots.txt, retries and redirects.
+        "newscrawl.watch.middlewares.ConditionalPolls": 120,
     },
     # process_spider_output runs from the highest order down: the window and sections first,
     # then what an incremental run skips, then the "Load more" requests of what is left.
     "SPIDER_MIDDLEWARES": {
         "newscrawl.discovery.scope.ScopeMiddleware": 930,
         "newscrawl.state.middleware.IncrementalMiddleware": 920,
+        # Watch mode: of a polled page's links, the articles and sitemaps kept above.
+        "newscrawl.watch.middlewares.WatchFollow": 915,
         "newscrawl.browser.loadmore.LoadMoreMiddleware": 910,
         # A capped run: the articles sitemaps give wait behind the listings, newest first.
         "newscrawl.discovery.newest.NewestFirstMiddleware": 905,
@@ -127,6 +145,9 @@ COMPONENTS: dict[str, dict[str, int | None]] = {
         "newscrawl.output.cap.MaxArticlesPipeline": 400,
     },
     "EXTENSIONS": {
+        # Scrapy's feed exporter, able to publish a feed while the run goes on (watch mode).
+        "scrapy.extensions.feedexport.FeedExporter": None,
+        "newscrawl.output.rotation.RotatingFeedExporter": 0,
         # First: takes the job's lock and opens the crawl state before anything else runs.
         "newscrawl.state.session.CrawlStateExtension": 100,
         # Counts what reached each feed; a run that lost records exits 5.
@@ -136,6 +157,8 @@ COMPONENTS: dict[str, dict[str, int | None]] = {
         "newscrawl.archive.replay.ReextractReport": 600,
         "newscrawl.output.runstats.RunStats": 900,
         **health.COMPONENTS["EXTENSIONS"],
+        # Watch mode: keeps the run alive, polls, publishes, keeps health beating.
+        "newscrawl.watch.extension.WatchExtension": 960,
         # Last: once every component is built and the spider opened.
         "newscrawl.frontier.collector.FreezeStartupObjects": 990,
     },

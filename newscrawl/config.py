@@ -116,6 +116,26 @@ class CrawlSettings(BaseModel):
         6, "NEWSCRAWL_ARCHIVE_GZIP_LEVEL", "gzip level of each WARC record"
     )
 
+    # -- watch mode (newscrawl.watch; docs/scheduling.md) --
+    watch_publish_seconds: Positive = _setting(
+        60.0, "NEWSCRAWL_WATCH_PUBLISH_SECONDS", "seconds between two publications of the feed"
+    )
+    watch_budget_per_hour: Annotated[int, Field(gt=0)] = _setting(
+        3600, "NEWSCRAWL_WATCH_BUDGET_PER_HOUR", "requests a watch sends at most in any hour"
+    )
+    watch_checkpoint_seconds: Positive = _setting(
+        3600.0, "NEWSCRAWL_WATCH_CHECKPOINT_SECONDS", "seconds between two checkpoints"
+    )
+    watch_alert_failing_seconds: Positive = _setting(
+        600.0, "NEWSCRAWL_WATCH_ALERT_FAILING_SECONDS", "alert when every poll failed this long"
+    )
+    watch_quiet_factor: Positive = _setting(
+        3.0, "NEWSCRAWL_WATCH_QUIET_FACTOR", "quiet alert: times the longest gap seen"
+    )
+    watch_quiet_min_seconds: Seconds = _setting(
+        3600.0, "NEWSCRAWL_WATCH_QUIET_MIN_SECONDS", "quiet alert: at least this many seconds"
+    )
+
     # -- the browser (newscrawl.browser) --
     browser_path: str = _setting("/usr/bin/chromium-headless-shell", "NEWSCRAWL_BROWSER_PATH")
     browser_timeout: Positive = _setting(120.0, "NEWSCRAWL_BROWSER_TIMEOUT")

@@ -10,6 +10,7 @@ from scrapy.settings import Settings
 
 from newscrawl.discovery.args import ArgumentError, CrawlArgs, Source
 from newscrawl.discovery.classify import CrawlSite
+from newscrawl.discovery.watch import poll_paths
 
 
 def test_defaults() -> None:
@@ -97,6 +98,16 @@ def test_arguments_round_trip_through_settings() -> None:
     assert CrawlArgs.from_settings(Settings()) == CrawlArgs.parse({})
 
 
+def test_watch_mode_and_its_interval_round_trip_through_settings() -> None:
+    args = CrawlArgs.parse({"mode": "watch", "every": "30"})
+    assert (args.mode, args.every) == ("watch", 30.0)
+    assert CrawlArgs.parse({}).every == 60.0
+    settings = Settings()
+    args.to_settings(settings)
+    assert (settings["NEWSCRAWL_MODE"], settings["NEWSCRAWL_WATCH_EVERY"]) == ("watch", 30.0)
+    assert CrawlArgs.from_settings(settings) == args
+
+
 @pytest.mark.parametrize(
     ("raw", "message"),
     [
@@ -114,6 +125,9 @@ def test_arguments_round_trip_through_settings() -> None:
         ({"discover": "listings,gossip"}, "unknown source 'gossip'"),
         ({"discover": ""}, "name at least one source"),
         ({"editon": "en"}, "editon: unknown argument; the spider takes edition, base_url"),
+        ({"mode": "live"}, "unknown mode 'live'; use incremental, full or watch"),
+        ({"mode": "watch", "every": "soon"}, "every: 'soon' is not a number of seconds"),
+        ({"mode": "watch", "every": "0.5"}, "every: Input should be greater than or equal to 1"),
     ],
 )
 def test_bad_values_name_the_argument(raw: dict[str, str], message: str) -> None:
@@ -141,3 +155,21 @@ def test_reextract_takes_a_folder_and_is_a_limited_incremental_run(tmp_path: Pat
         CrawlArgs.parse({"reextract": str(tmp_path / "missing")})
     with pytest.raises(ArgumentError, match="runs as mode=incremental"):
         CrawlArgs.parse({"reextract": str(tmp_path), "mode": "full"})
+
+
+@pytest.mark.parametrize(
+    ("raw", "polled"),
+    [
+        ({}, ["/", "/infographs", "/in-pictures", "/live", "/news/politics"]),
+        ({"sections": "news/politics,videos"}, ["/news/politics", "/videos", "/rss.xml"]),
+        ({"edition": "ar"}, ["/", "/rss.xml", "/sitemaps/all.xml"]),
+        ({"discover": "sitemaps"}, ["/sitemaps/all.xml"]),
+    ],
+)
+def test_a_watch_polls_the_pages_that_show_new_articles_first(
+    raw: dict[str, str], polled: list[str]
+) -> None:
+    paths = poll_paths(CrawlArgs.parse(raw))
+    assert paths[: len(polled)] == polled
+    # A menu group is polled only when it has no sections of its own (they show it all).
+    assert "/news" not in paths and len(paths) == len(set(paths))

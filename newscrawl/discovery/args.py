@@ -68,6 +68,7 @@ SETTINGS: dict[str, str] = {
     "discover": "NEWSCRAWL_DISCOVER",
     "mode": "NEWSCRAWL_MODE",
     "reextract": "NEWSCRAWL_REEXTRACT",
+    "every": "NEWSCRAWL_WATCH_EVERY",
 }
 
 #: Slack around the date window for the dates discovery pages give a link (a card's time may be
@@ -154,13 +155,22 @@ class CrawlArgs(BaseModel):
         description="Comma-separated: listings, sitemaps, rss (default listings,sitemaps).",
     )
     # -- incremental crawling (newscrawl.state) --
-    mode: Literal["incremental", "full"] | None = Field(
+    mode: Literal["incremental", "full", "watch"] | None = Field(
         None,
         title="Mode",
         description="incremental: fetch and emit only what is new or changed since the last "
         "run, per the crawl state; full: fetch everything again and emit every article (new "
-        "and changed ones with the next version). Not given: incremental, except that a run "
-        "with -o/-O is an export (the whole crawl into that file, without crawl state).",
+        "and changed ones with the next version); watch: an incremental pass, then keep "
+        "running, polling what shows new and edited articles first every `every` seconds. "
+        "Not given: incremental, except that a run with -o/-O is an export (the whole crawl "
+        "into that file, without crawl state).",
+    )
+    every: float = Field(
+        60.0,
+        ge=1,
+        title="Poll interval",
+        description="Watch mode: seconds between two polls of the home page, section "
+        "listings, RSS feed and sitemap index (default 60).",
     )
 
     # -- re-extraction from a web archive (newscrawl.archive) --
@@ -256,9 +266,17 @@ class CrawlArgs(BaseModel):
         if value is None:
             return None
         text = str(value).strip().lower()
-        if text not in ("incremental", "full"):
-            raise ValueError(f"unknown mode {value!r}; use incremental or full")
+        if text not in ("incremental", "full", "watch"):
+            raise ValueError(f"unknown mode {value!r}; use incremental, full or watch")
         return text
+
+    @field_validator("every", mode="before")
+    @classmethod
+    def _every(cls, value: Any) -> float:
+        try:
+            return float(str(value).strip())
+        except ValueError:
+            raise ValueError(f"{value!r} is not a number of seconds") from None
 
     @field_validator("max_articles", mode="before")
     @classmethod

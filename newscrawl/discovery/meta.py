@@ -50,3 +50,8 @@ LOAD_MORE = "load_more"
 MORE_CARDS = "load_more_cards"
 #: On a "Load more" JSON answer: the request for the next answer, or None at the end.
 MORE_NEXT = "load_more_next"
+#: On a request of watch mode (``newscrawl.watch``): ``"poll"`` for a page polled every
+#: ``every`` seconds with a conditional request, ``"follow"`` for what a poll showed new.
+WATCH = "watch"
+WATCH_POLL = "poll"
+WATCH_FOLLOW = "follow"

@@ -203,14 +203,19 @@ class WebhookAlert(AlertAction):
         return bool(self.config.alert_webhook_url)
 
     def send(self, alert: dict[str, Any]) -> None:
-        request = urllib.request.Request(
-            str(self.config.alert_webhook_url),
-            data=json.dumps(alert, ensure_ascii=False).encode("utf-8"),
-            headers={"Content-Type": "application/json; charset=utf-8"},
-            method="POST",
-        )
-        with urllib.request.urlopen(request, timeout=self.timeout) as response:
-            response.read()
+        post_webhook(str(self.config.alert_webhook_url), alert, self.timeout)
+
+
+def post_webhook(url: str, alert: dict[str, Any], timeout: float) -> None:
+    """POST ``alert`` as JSON to an incoming webhook (its ``text`` is the message)."""
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(alert, ensure_ascii=False).encode("utf-8"),
+        headers={"Content-Type": "application/json; charset=utf-8"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        response.read()
 
 
 class EmailAlert(AlertAction):

@@ -25,19 +25,31 @@ from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
+from newscrawl.discovery.args import CrawlArgs
 from newscrawl.frontier.hashes import HashSet, url_hash
 
 logger = logging.getLogger(__name__)
 
 
 class DedupPipeline:
-    def __init__(self, crawler: Crawler) -> None:
+    """Drops a record of an article the run already emitted.
+
+    In a watch (``-a mode=watch``), which fetches an article again when it is edited, only the
+    same content (fingerprint) is a duplicate: an edit goes on to versioning as the next
+    version."""
+
+    def __init__(
+        self, crawler: Crawler, keys: tuple[str, ...] = ("url", "post_id", "fingerprint")
+    ) -> None:
         self.crawler = crawler
+        self.keys = keys
         #: Hashes of ``url:…``, ``post_id:…`` and ``fingerprint:…`` of each emitted record.
         self.seen = HashSet()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
+        if CrawlArgs.from_settings(crawler.settings).mode == "watch":
+            return cls(crawler, ("fingerprint",))
         return cls(crawler)
 
     def process_item(self, item: Any) -> Any:
@@ -45,7 +57,7 @@ class DedupPipeline:
         url = adapter.get("url")
         keys = [
             (name, url_hash(f"{name}:{value}"))
-            for name in ("url", "post_id", "fingerprint")
+            for name in self.keys
             if (value := adapter.get(name))
         ]
         duplicate_of = next((name for name, key in keys if key in self.seen), None)

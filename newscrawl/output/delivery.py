@@ -62,8 +62,28 @@ class FeedAccount:
 class Delivery:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        self.accounts: list[FeedAccount] = []
+        #: One account per feed (``FEEDS`` entry), summed over the files a long run publishes
+        #: it in (:mod:`newscrawl.output.rotation`).
+        self.by_feed: dict[str, FeedAccount] = {}
+        #: The local files published, in order.
+        self.published: list[str] = []
         self._failed_seen: dict[str, int] = {}
+
+    @property
+    def accounts(self) -> list[FeedAccount]:
+        return list(self.by_feed.values())
+
+    def _account(self, template: str, account: FeedAccount) -> None:
+        if account.local and account.where:
+            self.published.append(account.where)
+        known = self.by_feed.get(template)
+        if known is None:
+            self.by_feed[template] = account
+            return
+        known.written += account.written
+        known.failed += account.failed
+        known.error = known.error or account.error
+        known.where = account.where or known.where
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -83,14 +103,16 @@ class Delivery:
             stored = file.opened and not self._store_failed(storage)
             if storage.unpublished is not None:
                 not_published = storage.unpublished
-                self.accounts.append(
+                self._account(
+                    slot.uri_template,
                     FeedAccount(slot.uri, file.written, file.failed, str(not_published.part),
                                 str(not_published.error), local=True,
                                 unpublished=str(not_published.part),
-                                ledger=storage.ledger is not None)
+                                ledger=storage.ledger is not None),
                 )  # fmt: skip
                 return
-            self.accounts.append(
+            self._account(
+                slot.uri_template,
                 FeedAccount(
                     uri=slot.uri,
                     written=file.written if stored else 0,
@@ -100,13 +122,14 @@ class Delivery:
                     else None,
                     error=str(file.error) if file.error else None,
                     local=True,
-                )
+                ),
             )
             return
         if self._store_failed(storage):
-            self.accounts.append(FeedAccount(slot.uri, 0, slot.itemcount, None, "storing failed"))
+            account = FeedAccount(slot.uri, 0, slot.itemcount, None, "storing failed")
         else:
-            self.accounts.append(FeedAccount(slot.uri, slot.itemcount, 0, slot.uri, None))
+            account = FeedAccount(slot.uri, slot.itemcount, 0, slot.uri, None)
+        self._account(slot.uri_template, account)
 
     def _store_failed(self, storage: Any) -> bool:
         """Whether storing this slot failed: Scrapy counts the failure just before it signals."""
@@ -123,7 +146,7 @@ class Delivery:
         scraped = self._scraped()
         delivered = min((a.written for a in self.accounts), default=scraped)
         stats.set_value(DELIVERED_STAT, delivered)
-        stats.set_value(FEEDS_STAT, [a.where for a in self.accounts if a.local and a.where])
+        stats.set_value(FEEDS_STAT, self.published)
         lost = 0
         unpublished = [a for a in self.accounts if a.unpublished]
         for account in self.accounts:

@@ -60,7 +60,7 @@ class IncrementalPolicy:
     known: Mapping[str, ArticleState]
     high_water: datetime | None = None
     overlap: timedelta = timedelta(hours=2)
-    sitemap_marks: Mapping[str, str] = field(default_factory=dict)
+    sitemap_marks: dict[str, str] = field(default_factory=dict)
     #: Maps a link as a page writes it to the canonical URL the state is keyed by.
     canonical: Callable[[str], str] = str
     #: What this run has emitted, by URL hash: the fingerprint's hash, modified time and
@@ -79,6 +79,8 @@ class IncrementalPolicy:
     #: Article requests not settled yet (URL hash -> URL), and the URLs of those settled.
     _pending: dict[int, str] = field(default_factory=dict)
     _settled: HashSet = field(default_factory=HashSet)
+    #: A watch (``-a mode=watch``) after its first pass: marks move as sitemaps are read.
+    watching: bool = False
 
     @property
     def incremental(self) -> bool:
@@ -122,7 +124,14 @@ class IncrementalPolicy:
             return True
         hashed = url_hash(key)
         if hashed in self.emitted or hashed in self.unchanged:
-            return False  # fetched in this run already
+            # Fetched in this run already; a long run (a watch) fetches it again when its
+            # sitemap shows it modified since.
+            last = _unpack(self.emitted[hashed])[1] if hashed in self.emitted else None
+            moved = _seconds(parse_iso(lastmod))
+            if moved is None or last is None or moved <= last:
+                return False
+            self._requested(key)
+            return True
         state = self.known.get(key)
         if state is None:
             self._requested(key)
@@ -213,6 +222,20 @@ class IncrementalPolicy:
         key = urlsplit(url).path
         if key in self._sitemaps_listed:
             self.sitemaps_seen[key] = self._sitemaps_listed[key]
+            if self.watching:
+                self.sitemap_marks[key] = self._sitemaps_listed[key]
+
+    def start_watching(self, newest: datetime | None) -> None:
+        """The first pass of a watch is over: from now on a monthly sitemap is read again only
+        when its ``lastmod`` moves past the one this run read last (or its month reaches the
+        newest article known, ``newest``), and listing paging stops as after a complete run."""
+        self.sitemap_marks = {**self.sitemap_marks, **self.sitemaps_seen}
+        listed = [when for value in self._sitemaps_listed.values() if (when := parse_iso(value))]
+        # The feed of the pass may not be in the state yet: a sitemap's lastmod bounds it too.
+        newest = max([*listed, *([newest] if newest else [])], default=None)
+        if newest is not None:
+            self.high_water = max(self.high_water or newest, newest)
+        self.watching = True
 
     # -- emission: what to write -------------------------------------------------------------
 

@@ -36,7 +36,7 @@ from newscrawl.commands.inspect import INSPECT
 from newscrawl.components import disabled
 from newscrawl.config import crawl_settings
 from newscrawl.dates import parse_iso
-from newscrawl.discovery.args import CrawlArgs
+from newscrawl.discovery.args import ArgumentError, CrawlArgs
 from newscrawl.normalize.urls import canonical_url
 from newscrawl.output.delivery import EXIT_STAT
 from newscrawl.output.feeds import set_feed_ledger
@@ -95,6 +95,20 @@ def run_plan(crawler: Crawler) -> RunPlan:
     if not crawl_settings(settings).state_enabled:
         return RunPlan(None, "NEWSCRAWL_STATE_ENABLED is off")
     given = CrawlArgs.from_settings(settings).mode  # -a mode=… or -s NEWSCRAWL_MODE=…
+    if given == "watch":
+        if settings.getpriority("FEEDS") == SETTINGS_PRIORITIES["cmdline"]:
+            # Each publication is a new file beside the last; one file named with -o/-O would
+            # be appended to (or replaced) while its last publication is still being written.
+            raise ArgumentError(
+                "mode=watch publishes its own feeds in NEWSCRAWL_OUTPUT_DIR; drop -o/-O "
+                "(they name the one file of a single run)"
+            )
+        # A watch is one long incremental run: its feeds, state and exactly-once are the same.
+        return RunPlan(
+            Mode.INCREMENTAL,
+            f"-a mode=watch: an incremental pass, then polling for what is new; crawl state "
+            f"in {where}",
+        )
     if given:
         return RunPlan(Mode(given), f"-a mode={given}; crawl state in {where}")
     if settings.getpriority("FEEDS") == SETTINGS_PRIORITIES["cmdline"]:
@@ -231,6 +245,35 @@ class CrawlSession:
             self.scraped = tempfile.TemporaryFile(dir=self.dir, prefix="scraped-")  # noqa: SIM115 - closed in close()
         keys = {key: record.get(key) for key in STATE_KEYS}
         self.scraped.write(json.dumps(keys, ensure_ascii=False).encode() + b"\n")
+
+    # -- a long run's checkpoints ---------------------------------------------------------------
+
+    def checkpoint(self, partial: bool = False, delivered: bool = True) -> bool:
+        """Close the run so far as a run of its own and go on under a new one; for a watch,
+        once the feed holding everything so far is published (its incremental pass, later once
+        in a while). When complete (nothing limited, lost or left unsettled), it moves the
+        high-water mark and the sitemap marks as a scheduled run's end does, so a restart after
+        a kill pages back only to it. Returns whether it was complete."""
+        state, policy = self.state, self.policy
+        if state is None or policy is None or self.run_id is None:
+            return False
+        missing = self.scraped_count - self.written if self.feed_key is not None else 0
+        unsettled = policy.unsettled
+        complete = not partial and delivered and missing <= 0 and not unsettled
+        state.touch_where(policy.seen_unchanged)
+        state.finish_run(
+            self.run_id, "finished" if complete else "checkpoint", complete,
+            {} if unsettled else policy.sitemaps_seen,
+        )  # fmt: skip
+        self.run_id = state.start_run(self.mode.value, os.getpid())
+        logger.info(
+            "Checkpoint: the run so far is %s; high-water mark %s",
+            "complete"
+            if complete
+            else "not complete (limited, lost records or unsettled requests)",
+            state.high_water_mark(),
+        )
+        return complete
 
     # -- end -----------------------------------------------------------------------------------
 

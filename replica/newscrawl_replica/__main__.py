@@ -91,6 +91,20 @@ def parser() -> argparse.ArgumentParser:
         help="render article pages without this record field's element and metadata "
         "(repeatable; e.g. tags)",
     )
+    s.add_argument(
+        "--publish-every",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="publish on a schedule, every SECONDS (0: only through POST /__replica__/publish)",
+    )
+    s.add_argument("--publish-new", type=int, default=1, metavar="N", help="new articles a time")
+    s.add_argument("--publish-edit", type=int, default=0, metavar="M", help="edits a time")
+    s.add_argument(
+        "--publish-random",
+        action="store_true",
+        help="publish at random moments, --publish-every apart on average",
+    )
     b = sub.add_parser(
         "build-arabic", help="rebuild data/arabic.jsonl.gz from the raw Arabic records"
     )
@@ -115,6 +129,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.workers < 1 or (args.workers > 1 and args.faults != "none"):
         print("error: --workers must be 1, or more without --faults", file=sys.stderr)
         return 2
+    if args.publish_every < 0 or args.publish_new < 0 or args.publish_edit < 0:
+        print("error: --publish-every, --publish-new, --publish-edit: at least 0", file=sys.stderr)
+        return 2
+    if args.publish_every and args.workers > 1:
+        print("error: publishing needs --workers 1", file=sys.stderr)
+        return 2
     try:
         site = Site(args.edition, args.articles, args.seed, drop=args.drop_field)
         replica = Replica(
@@ -131,6 +151,10 @@ def main(argv: list[str] | None = None) -> int:
                 markup=args.markup,
                 markup_seed=args.markup_seed,
                 block=args.block,
+                publish_every=args.publish_every,
+                publish_new=args.publish_new,
+                publish_edit=args.publish_edit,
+                publish_random=args.publish_random,
             ),
         )
         # The site's metadata lives as long as the process: keep the collector from walking it.

@@ -7,16 +7,19 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import json
 import logging
+import random
 import re
 import threading
+import time
 import zlib
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
 
@@ -73,6 +76,13 @@ class Options:
     #: Plain blocks, not challenges: ``rss`` answers the feed, ``all`` every path, with a bare
     #: ``403`` signed ``Server: cloudflare`` (the real English feed's answer to scripts).
     block: str = "off"  # off | rss | all
+    #: Publishing on a schedule: every ``publish_every`` seconds (0: never), ``publish_new``
+    #: new articles and ``publish_edit`` edits; ``publish_random``: at random moments instead,
+    #: ``publish_every`` apart on average (uniform over 0 to twice that, seeded).
+    publish_every: float = 0.0
+    publish_new: int = 1
+    publish_edit: int = 0
+    publish_random: bool = False
 
 
 class Replica:
@@ -109,6 +119,12 @@ class Replica:
         self._truth_job: asyncio.Future[int] | None = None
         self._lock = asyncio.Lock()
         self._stopping = threading.Event()
+        #: Validators of the pages that answer conditional requests, by path and query:
+        #: (ETag, Last-Modified). Bounded by the site's listing pages and sitemaps.
+        self._validators: dict[str, tuple[str, datetime]] = {}
+        #: Answers by kind of page and status (``GET /__replica__/stats``).
+        self.served: Counter[tuple[str, int]] = Counter()
+        self._schedule: asyncio.Task[None] | None = None
 
     # --- application ------------------------------------------------------------------------
 
@@ -128,8 +144,37 @@ class Replica:
 
     async def _on_startup(self, app: web.Application) -> None:
         self.start_truth()
+        if self.opts.publish_every > 0:
+            self._schedule = asyncio.get_running_loop().create_task(self._publish_on_schedule())
+
+    async def _publish_on_schedule(self) -> None:
+        opts = self.opts
+        rng = random.Random(f"schedule:{self.site.seed}")
+        while True:
+            wait = opts.publish_every
+            if opts.publish_random:
+                wait = rng.uniform(0, 2 * opts.publish_every)
+            await asyncio.sleep(wait)
+            try:
+                await self.publish(opts.publish_new, opts.publish_edit)
+            except Exception:
+                log.exception("scheduled publishing failed")
+
+    async def publish(self, new: int, edit: int) -> dict[str, list[str]]:
+        """Publish ``new`` articles and ``edit`` edits now; the truth is rewritten before this
+        returns."""
+        async with self._lock:
+            if self._truth_job:
+                await self._truth_job
+            result = self.site.publish(new, edit, now=time.time())
+            job = self.start_truth()
+            if job is not None:
+                await job
+        return result
 
     async def _on_cleanup(self, app: web.Application) -> None:
+        if self._schedule is not None:
+            self._schedule.cancel()
         self._stopping.set()  # a truth file still being written is abandoned, not waited for
         if self._truth_job:
             with contextlib.suppress(Exception):
@@ -230,18 +275,27 @@ class Replica:
     # --- routes -----------------------------------------------------------------------------
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
+        if request.path.startswith("/__replica__/"):
+            return await self._control(request)
+        try:
+            resp = await self._route(request)
+        except web.HTTPException as exc:
+            self.served[(self._kind_of(request.path), exc.status)] += 1
+            raise
+        self.served[(self._kind_of(request.path), resp.status)] += 1
+        return resp
+
+    async def _route(self, request: web.Request) -> web.StreamResponse:
         path = request.path
         site = self.site
-        if path.startswith("/__replica__/"):
-            return await self._control(request)
         if request.method not in ("GET", "HEAD"):
             return web.Response(status=405, text="Method Not Allowed\n")
         if path == "/robots.txt":
             return web.Response(text=render.robots(site))
         if path == "/rss.xml":
-            return web.Response(text=render.rss(site), content_type="application/rss+xml")
+            return self._conditional(request, render.rss(site), "application/rss+xml")
         if path == "/sitemaps/all.xml":
-            return web.Response(text=render.sitemap_index(site), content_type="application/xml")
+            return self._conditional(request, render.sitemap_index(site), "application/xml")
         m = _SITEMAP.match(path)
         if m:
             month = (int(m[1]), int(m[2]))
@@ -249,9 +303,8 @@ class Replica:
             writers = site.writer_months.get(month, [])
             if keys is None and not writers:
                 return self._not_found()
-            return web.Response(
-                text=render.sitemap_month(site, keys or (), writers),
-                content_type="application/xml",
+            return self._conditional(
+                request, render.sitemap_month(site, keys or (), writers), "application/xml"
             )
         if path == "/api/listing":
             return self._api_listing(request)
@@ -297,7 +350,35 @@ class Replica:
         if page_no > pages:
             return self._not_found()
         js = self.opts.listing == "js"
-        return self._html(render.listing_page(self.site, path, page_no, js, self.traps))
+        text = render.listing_page(self.site, path, page_no, js, self.traps)
+        return self._conditional(request, text, "text/html")
+
+    def _conditional(self, request: web.Request, text: str, content_type: str) -> web.Response:
+        """``text`` with an ``ETag`` (its digest) and a ``Last-Modified`` (when this replica
+        first served it changed), or ``304`` to a request whose ``If-None-Match`` (or, without
+        one, ``If-Modified-Since``) shows the client holds it, as a CDN answers."""
+        body = text.encode("utf-8")
+        etag = '"' + hashlib.sha1(body, usedforsecurity=False).hexdigest()[:20] + '"'
+        key = request.path_qs
+        known = self._validators.get(key)
+        if known is None or known[0] != etag:
+            now = datetime.now(UTC).replace(microsecond=0)
+            # One-second resolution: a change must move Last-Modified, even in the same second.
+            modified = max(now, known[1] + timedelta(seconds=1)) if known else now
+            known = self._validators[key] = (etag, modified)
+        headers = {"ETag": etag, "Last-Modified": http_date(known[1])}
+        if_none = request.headers.get("If-None-Match")
+        if if_none is not None:
+            fresh = etag in [tag.strip() for tag in if_none.split(",")] or if_none.strip() == "*"
+        else:
+            since = request.if_modified_since
+            fresh = since is not None and since >= known[1]
+        if fresh:
+            return web.Response(status=304, headers=headers)
+        kind, _, charset = content_type.partition(";")
+        return web.Response(
+            body=body, content_type=kind, charset=charset.strip() or "utf-8", headers=headers
+        )
 
     def _api_listing(self, request: web.Request) -> web.Response:
         path = request.query.get("path", "")
@@ -413,6 +494,11 @@ class Replica:
             return web.json_response(
                 {"ok": True, "articles": len(self.site), "edition": self.site.code}
             )
+        if request.path == "/__replica__/stats":
+            counts: dict[str, dict[str, int]] = {}
+            for (kind, status), count in sorted(self.served.items()):
+                counts.setdefault(kind, {})[str(status)] = count
+            return web.json_response({"served": counts})
         if request.path != "/__replica__/publish":
             return self._not_found()
         if request.method != "POST":
@@ -426,11 +512,22 @@ class Replica:
                 raise ValueError
         except ValueError:
             raise web.HTTPBadRequest(text="new and edit must be non-negative integers\n") from None
-        async with self._lock:
-            if self._truth_job:
-                await self._truth_job
-            result = self.site.publish(new, edit)
-            job = self.start_truth()
-            if job is not None:
-                await job
-        return web.json_response(result)
+        return web.json_response(await self.publish(new, edit))
+
+    def _kind_of(self, path: str) -> str:
+        """What a path asks for, for the counts of ``/__replica__/stats``: feed, sitemap,
+        robots, api, listing, article or other."""
+        if path == "/rss.xml":
+            return "feed"
+        if path.startswith("/sitemaps/"):
+            return "sitemap"
+        if path == "/robots.txt":
+            return "robots"
+        if path == "/api/listing":
+            return "api"
+        stripped = path.rstrip("/") or "/"
+        if stripped in self.site.listings:
+            return "listing"
+        if self.site.lookup(stripped) is not None:
+            return "article"
+        return "other"

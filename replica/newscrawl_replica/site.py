@@ -96,6 +96,9 @@ class Site:
         #: Keys that publishing never edits (the reference page and the pages it links to).
         self.pinned: set[int] = set()
         self.publish_calls = 0
+        #: Articles published or edited while serving: key -> (wall-clock time the current
+        #: version went live, edits published so far). Recorded in the truth.
+        self.live: dict[int, tuple[float, int]] = {}
         #: Bumped on every change; ``cache`` (page parts shared by many pages) is cleared then.
         self.version = 0
         self.cache: dict[Any, str] = {}
@@ -242,9 +245,10 @@ class Site:
 
     # --- publishing -------------------------------------------------------------------------
 
-    def publish(self, new: int, edit: int) -> dict[str, list[str]]:
+    def publish(self, new: int, edit: int, now: float | None = None) -> dict[str, list[str]]:
         """Publish ``new`` articles and edit ``edit`` of the articles that existed before this call
-        (never one it has just published); deterministic per call."""
+        (never one it has just published); deterministic per call. ``now`` (epoch seconds) is
+        when the versions go live, kept in :attr:`live` for the truth."""
         if new < 0 or edit < 0:
             raise ValueError("new and edit must be non-negative")
         existing = len(self.metas)
@@ -259,6 +263,8 @@ class Site:
             post_id = max(self.by_post) + rng.randint(1, 9)
             meta = self._new_meta(key, post_id, rng)
             self._add(meta, newest=True)
+            if now is not None:
+                self.live[key] = (now, 0)
             added.append(host + meta.path)
         candidates = [k for k in range(existing) if k not in self.pinned]
         edited: list[str] = []
@@ -270,6 +276,8 @@ class Site:
             else:
                 meta.body_version += 1
             meta.modified = max(self.clock, meta.modified + 60)
+            if now is not None:
+                self.live[key] = (now, self.live.get(key, (now, 0))[1] + 1)
             edited.append(host + meta.path)
         self.version += 1
         self.cache.clear()

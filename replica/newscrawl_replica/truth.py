@@ -12,6 +12,7 @@ import json
 import os
 import threading
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -110,18 +111,31 @@ def truth_line(
     reachable: Callable[[Meta], bool],
     damage: Callable[[Meta], str | None] = lambda m: None,
 ) -> dict[str, Any]:
+    """The record, where the site links it, and (for an article published or edited while the
+    replica served) ``published_at``: the wall-clock time its current version went live, with
+    ``edits``: how many edits were published (a crawler that saw each has version ``edits + 1``).
+    """
     y, m = month_of(meta.published)
+    live = site.live.get(meta.key)
     line = {
         "record": record(site, site.article(meta)),
         "listings": [href(path) for path, _ in site.listings_of(meta)],
         "sitemap": f"/sitemaps/all/sitemap-{y}-{m}.xml",
         "reachable": reachable(meta),
+        "published_at": _wall_iso(live[0]) if live else None,
+        "edits": live[1] if live else 0,
     }
     kind = damage(meta)
     if kind is not None:
         # --faults damaged: how the page is damaged on every attempt (``bytes`` or ``cut``).
         line["damaged"] = kind
     return line
+
+
+def _wall_iso(moment: float) -> str:
+    """Epoch seconds as UTC ISO 8601 with milliseconds (``2026-12-07T01:50:00.123Z``)."""
+    stamp = datetime.fromtimestamp(moment, UTC)
+    return stamp.strftime("%Y-%m-%dT%H:%M:%S.") + f"{stamp.microsecond // 1000:03d}Z"
 
 
 def write_truth(

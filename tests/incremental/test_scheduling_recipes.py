@@ -15,6 +15,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -171,3 +172,50 @@ def test_the_systemd_units_verify_and_the_service_runs_a_crawl(
     records = read_feeds(tmp_path)
     assert_matches_truth(records, replica.truth(), rejects=read_rejects(tmp_path))
     assert len(records) == 60
+
+
+def test_the_watch_service_verifies_runs_a_watch_and_stops_on_its_signal(
+    replica: ReplicaServer, tmp_path: Path
+) -> None:
+    service = indented_blocks("`/etc/systemd/system/newscrawl-watch.service`:")
+    service = service.replace(CHECKOUT, str(PROJECT)).replace(
+        "User=newscrawl", f"User={getpass.getuser()}"
+    )
+    (tmp_path / "newscrawl-watch.service").write_text(service)
+    alert = indented_blocks(
+        "`/etc/systemd/system/newscrawl-alert@.service` (any command that reaches you; here the"
+        " unit's"
+    )
+    (tmp_path / "newscrawl-alert@.service").write_text(alert)
+    if shutil.which("systemd-analyze"):
+        verify = subprocess.run(
+            ["systemd-analyze", "verify", "newscrawl-watch.service", "newscrawl-alert@.service"],
+            cwd=tmp_path, capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        assert verify.returncode == 0, verify.stderr
+    values = dict(
+        line.split("=", 1) for line in service.splitlines() if "=" in line and line[0] != "#"
+    )
+    assert values["Restart"] == "on-failure" and "-a mode=watch" in values["ExecStart"]
+    # Small intervals for the test; the rest as written.
+    quick = " -s NEWSCRAWL_WATCH_PUBLISH_SECONDS=1 -a every=1"
+    command = shlex.split(values["ExecStart"] + overrides(replica.base_url, tmp_path) + quick)
+    log = tmp_path / "watch.log"
+    with log.open("w") as stderr:
+        proc = subprocess.Popen(
+            command, cwd=values["WorkingDirectory"], env=crawl_env(), stdout=subprocess.DEVNULL,
+            stderr=stderr, text=True,
+        )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 120
+        while "Checkpoint: the run so far is complete" not in log.read_text():
+            assert proc.poll() is None, log.read_text()[-3000:]
+            assert time.monotonic() < deadline, log.read_text()[-3000:]
+            time.sleep(0.1)
+    finally:
+        proc.send_signal(getattr(signal, values["KillSignal"]))
+        status = proc.wait(int(values["TimeoutStopSec"]))
+    # The stop status is the one the unit does not restart on.
+    assert str(status) in values["RestartPreventExitStatus"].split()
+    assert not list(tmp_path.rglob("*.jsonl.part"))
+    assert_matches_truth(read_feeds(tmp_path), replica.truth(), rejects=read_rejects(tmp_path))

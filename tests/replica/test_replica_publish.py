@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import quote, unquote
 
@@ -64,7 +68,77 @@ def test_publish_is_deterministic(live: ReplicaServer) -> None:
     with ReplicaServer(articles=120, seed=3) as twin:
         second = [twin.publish(2, 1), twin.publish(1, 2)]
         assert first == second
-        assert twin.wait_truth().read_bytes() == live.wait_truth().read_bytes()
+        # Everything but the wall-clock moment each version went live.
+        assert [without_time(line) for line in twin.truth()] == [
+            without_time(line) for line in live.truth()
+        ]
+
+
+def without_time(line: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in line.items() if key != "published_at"}
+
+
+def test_truth_records_when_each_version_went_live(live: ReplicaServer) -> None:
+    started = datetime.now(UTC)
+    result = live.publish(new=2, edit=1)
+    result2 = live.publish(new=0, edit=0)
+    assert result2 == {"new": [], "edited": []}
+    lines = by_url(live.truth())
+    for url in result["new"] + result["edited"]:
+        when = datetime.fromisoformat(lines[url]["published_at"])
+        assert started - timedelta(seconds=1) <= when <= datetime.now(UTC)
+    assert [lines[u]["edits"] for u in result["new"]] == [0, 0]
+    assert [lines[u]["edits"] for u in result["edited"]] == [1]
+    untouched = set(lines) - set(result["new"]) - set(result["edited"])
+    assert all(lines[u]["published_at"] is None and lines[u]["edits"] == 0 for u in untouched)
+
+
+@pytest.mark.parametrize("path", ["/", "/rss.xml", "/sitemaps/all.xml"])
+def test_listings_feed_and_sitemaps_answer_conditional_requests(
+    live: ReplicaServer, path: str
+) -> None:
+    first = live.get(path)
+    etag, modified = first.headers["ETag"], first.headers["Last-Modified"]
+    assert first.status == 200 and etag and modified
+    assert live.get(path, headers={"If-None-Match": etag}).status == 304
+    assert live.get(path, headers={"If-Modified-Since": modified}).status == 304
+    # If-None-Match wins over If-Modified-Since (RFC 9110): another tag is a full answer.
+    other = {"If-None-Match": '"other"', "If-Modified-Since": modified}
+    assert live.get(path, headers=other).status == 200
+    live.publish(new=1, edit=1)  # the edit moves a month's lastmod in the index
+    changed = live.get(path, headers={"If-None-Match": etag, "If-Modified-Since": modified})
+    assert changed.status == 200 and changed.body != first.body
+    assert changed.headers["ETag"] != etag
+    assert parsedate_to_datetime(changed.headers["Last-Modified"]) > parsedate_to_datetime(modified)
+    assert live.get(path, headers={"If-Modified-Since": modified}).status == 200
+
+
+def test_sitemap_month_changes_with_an_edit(live: ReplicaServer) -> None:
+    lines = live.truth()
+    edited = None
+    first = {}
+    for line in lines:
+        first.setdefault(line["sitemap"], live.get(line["sitemap"]).headers["ETag"])
+    result = live.publish(new=0, edit=1)
+    edited = by_url(live.truth())[result["edited"][0]]["sitemap"]
+    for sitemap, etag in first.items():
+        status = live.get(sitemap, headers={"If-None-Match": etag}).status
+        assert status == (200 if sitemap == edited else 304), sitemap
+    served = json.loads(live.get("/__replica__/stats").body)["served"]
+    assert served["sitemap"]["304"] == len(first) - 1
+
+
+def test_publishing_on_a_schedule() -> None:
+    args = ["--publish-every", "0.5", "--publish-new", "2", "--publish-edit", "1"]
+    with ReplicaServer(articles=60, seed=5, extra_args=args) as replica:
+        deadline = time.monotonic() + 60
+        while True:
+            lines = replica.truth()
+            live_lines = [line for line in lines if line["published_at"]]
+            if len(lines) >= 64 and any(line["edits"] for line in live_lines):
+                break
+            assert time.monotonic() < deadline, "the replica published nothing on its schedule"
+            time.sleep(0.1)
 
 
 def test_publish_rejects_bad_input(live: ReplicaServer) -> None:
@@ -84,3 +158,14 @@ def test_publish_edits_only_articles_that_existed_before_the_call(edition: str, 
         assert len(result["new"]) == 20 and len(result["edited"]) == 5
         assert set(result["edited"]) <= before
         assert before.isdisjoint(result["new"])
+
+
+def test_a_listing_changes_only_when_its_own_cards_do(live: ReplicaServer) -> None:
+    sections = ["/news/politics", "/news/economy", "/articles/opinion", "/videos", "/news"]
+    tags = {path: live.get(path).headers["ETag"] for path in sections}
+    new = live.publish(new=1)["new"][0]
+    shows_it = set(by_url(live.truth())[new]["listings"])
+    for path, etag in tags.items():
+        status = live.get(path, headers={"If-None-Match": etag}).status
+        assert status == (200 if path in shows_it else 304), path
+    assert any(path not in shows_it for path in sections)

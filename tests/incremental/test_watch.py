@@ -1,0 +1,159 @@
+"""Watch mode end to end: a real ``scrapy crawl -a mode=watch`` beside a real replica that
+publishes and edits articles while it runs, killed with SIGKILL, restarted, then stopped with
+SIGTERM."""
+
+from __future__ import annotations
+
+import json
+import signal
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from newscrawl_replica.testing import ReplicaServer
+from tests.monitors.receivers import WebhookReceiver
+from tests.support.crawl import last_log, run_crawl, start_crawl, wait_for_log
+from tests.support.feeds import read_rejects
+from tests.support.score import assert_matches_truth
+from tests.support.watch import PublishedLines, expected_versions, wait_until
+
+pytestmark = pytest.mark.timeout(300)
+
+#: Small intervals: the test waits on what is published, never on the clock.
+WATCH = ("mode=watch", "every=1")
+SETTINGS = {
+    "NEWSCRAWL_WATCH_PUBLISH_SECONDS": 1,
+    "NEWSCRAWL_WATCH_BUDGET_PER_HOUR": 100_000,
+}
+PASS_OVER = "Watch: the incremental pass is over"
+
+
+def wait_for_part_line(out_dir: Path, timeout: float = 60) -> None:
+    """Until a feed being written holds a line (the moment to kill the watch)."""
+    deadline = time.monotonic() + timeout
+    while not any(p.stat().st_size for p in out_dir.rglob("*.jsonl.part")):
+        assert time.monotonic() < deadline, "no line written"
+        time.sleep(0.01)
+
+
+def watch_health(out_dir: Path) -> list[dict[str, Any]]:
+    """The health files a watch wrote for its windows (a run's end rewrites them)."""
+    reports = [json.loads(p.read_text()) for p in out_dir.rglob("*.health.json")]
+    return [report for report in reports if report.get("mode") == "watch"]
+
+
+def links_by_url(record: dict[str, Any]) -> dict[str, Any]:
+    return {**record, "related": [{"url": link["url"]} for link in record["related"] or []]}
+
+
+def test_watch_publishes_new_and_edited_articles_exactly_once_through_a_kill(
+    tmp_path: Path,
+) -> None:
+    with ReplicaServer(articles=80, seed=4) as replica:
+        seen = PublishedLines(tmp_path)
+        proc = start_crawl(replica.base_url, tmp_path, *WATCH, settings=SETTINGS)
+        try:
+            wait_for_log(proc, tmp_path, PASS_OVER, timeout=120)
+            seen.wait_for(expected_versions(replica.truth()), proc)
+            # The pass is recorded complete: a restart pages back only to its high-water mark.
+            wait_for_log(proc, tmp_path, "Checkpoint: the run so far is complete")
+
+            # New and edited articles while it watches; killed mid-write.
+            replica.publish(new=3, edit=2)
+            wait_for_part_line(tmp_path)
+            proc.send_signal(signal.SIGKILL)
+            proc.wait(30)
+
+            replica.publish(new=2, edit=2)
+            proc = start_crawl(replica.base_url, tmp_path, *WATCH, settings=SETTINGS)
+            wait_for_log(proc, tmp_path, PASS_OVER, timeout=120)
+            assert "no complete run yet" not in last_log(tmp_path).read_text()
+            replica.publish(new=2, edit=1)
+            truth = replica.truth()
+            seen.wait_for(expected_versions(truth), proc)
+            wait_until(lambda: bool(watch_health(tmp_path)), "the health of a window")
+            figures = watch_health(tmp_path)[0]["watch"]
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            status = proc.wait(60)
+
+        # A stop publishes the feed and exits with the stop status.
+        assert status == 3
+        assert not list(tmp_path.rglob("*.jsonl.part"))
+        seen.refresh()
+        # Each version of each article exactly once, no version skipped, nothing torn.
+        assert seen.duplicates() == []
+        assert seen.gaps() == []
+        assert seen.latest() == expected_versions(truth)
+        newest = [seen.records[(url, v)] for url, v in seen.latest().items()]
+        # An edited title also shows in the related links of pages that were not edited (no
+        # new modified time, so not fetched again): related links are compared by URL.
+        assert_matches_truth(
+            [links_by_url(r) for r in newest],
+            [{**line, "record": links_by_url(line["record"])} for line in truth],
+            rejects=read_rejects(tmp_path),
+        )
+
+        # Polls were conditional: unchanged listings, feed and sitemaps answered 304.
+        served = json.loads(replica.get("/__replica__/stats").body)["served"]
+        assert served["listing"].get("304", 0) > 0 and served["feed"].get("304", 0) > 0
+        assert figures["polls"] > 0 and figures["last_successful_poll"]
+        assert figures["requests_last_hour"] <= figures["budget_per_hour"]
+
+
+def test_watch_alerts_when_quiet_or_unreachable_and_says_when_it_recovers(
+    tmp_path: Path,
+) -> None:
+    with WebhookReceiver() as hook, ReplicaServer(articles=40, seed=6) as replica:
+        settings = {
+            **SETTINGS,
+            "NEWSCRAWL_ALERT_WEBHOOK_URL": hook.url,
+            "NEWSCRAWL_WATCH_QUIET_MIN_SECONDS": 3,
+            "NEWSCRAWL_WATCH_QUIET_FACTOR": 0,
+            "NEWSCRAWL_WATCH_ALERT_FAILING_SECONDS": 2,
+        }
+        proc = start_crawl(replica.base_url, tmp_path, *WATCH, settings=settings)
+
+        def posted(status: str, text: str) -> bool:
+            return any(p["status"] == status and text in p["text"] for p in list(hook.posts))
+
+        try:
+            wait_for_log(proc, tmp_path, PASS_OVER, timeout=120)
+            wait_until(lambda: posted("failed", "nothing new for"), "the quiet alert")
+            replica.publish(new=1)
+            wait_until(lambda: posted("recovered", "nothing_new recovered"), "its recovery")
+            replica.stop()
+            wait_until(lambda: posted("failed", "polls have failed"), "the failing polls alert")
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(60)
+        assert all(p["job"] and p["health_file"].endswith(".health.json") for p in hook.posts)
+
+
+def test_a_watch_refuses_a_feed_named_with_o(tmp_path: Path) -> None:
+    result = run_crawl("http://127.0.0.1:9", tmp_path, *WATCH, "-o", str(tmp_path / "x.jsonl"))
+    assert result.returncode == 2
+    assert "error: mode=watch publishes its own feeds" in result.log
+    assert not (tmp_path / "state").exists()
+
+
+def test_a_watch_stays_within_its_hourly_budget(tmp_path: Path) -> None:
+    with ReplicaServer(articles=30, seed=2) as replica:
+        settings = {**SETTINGS, "NEWSCRAWL_WATCH_BUDGET_PER_HOUR": 60}
+        proc = start_crawl(replica.base_url, tmp_path, *WATCH, settings=settings)
+        try:
+            wait_for_log(proc, tmp_path, PASS_OVER, timeout=120)
+            before = json.loads(replica.get("/__replica__/stats").body)["served"]
+            wait_for_log(proc, tmp_path, "Watch: round skipped", timeout=60)
+            after = json.loads(replica.get("/__replica__/stats").body)["served"]
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(60)
+    sent = sum(
+        count - before.get(kind, {}).get(status, 0)
+        for kind, statuses in after.items()
+        for status, count in statuses.items()
+    )
+    assert 0 < sent <= 60
