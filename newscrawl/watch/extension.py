@@ -30,11 +30,12 @@ from itemadapter import ItemAdapter
 from prometheus_client import CollectorRegistry, Gauge, write_to_textfile
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DontCloseSpider, NotConfigured
+from scrapy.exceptions import DontCloseSpider
 from twisted.internet import threads
 from twisted.internet.defer import Deferred, succeed
 from twisted.internet.task import LoopingCall
 
+from newscrawl.components import disabled
 from newscrawl.config import crawl_settings
 from newscrawl.dates import parse_iso
 from newscrawl.discovery.args import CrawlArgs
@@ -94,7 +95,7 @@ class WatchExtension:
     def from_crawler(cls, crawler: Crawler) -> Self:
         args = CrawlArgs.from_settings(crawler.settings)
         if args.mode != "watch":
-            raise NotConfigured("not a watch (-a mode=watch)")
+            raise disabled(cls, "not a watch (-a mode=watch)")
         budget = crawl_settings(crawler.settings).watch_budget_per_hour
         ext = cls(crawler, args, open_watch_state(crawler, budget))
         crawler.signals.connect(ext.spider_idle, signal=signals.spider_idle)

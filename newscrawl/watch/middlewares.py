@@ -8,9 +8,10 @@ from typing import Any, Self
 
 from scrapy import Request
 from scrapy.crawler import Crawler
-from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 
+from newscrawl.components import disabled
 from newscrawl.config import crawl_settings
 from newscrawl.discovery.args import CrawlArgs
 from newscrawl.discovery.failures import failure_kind
@@ -29,9 +30,9 @@ class NotModified(IgnoreRequest):
     """A poll answered ``304``: nothing to parse."""
 
 
-def _watch_state(crawler: Crawler) -> WatchState:
+def _watch_state(crawler: Crawler, component: type) -> WatchState:
     if CrawlArgs.from_settings(crawler.settings).mode != "watch":
-        raise NotConfigured("not a watch (-a mode=watch)")
+        raise disabled(component, "not a watch (-a mode=watch)")
     return open_watch_state(crawler, crawl_settings(crawler.settings).watch_budget_per_hour)
 
 
@@ -44,7 +45,7 @@ class _WatchComponent:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        return cls(crawler, _watch_state(crawler))
+        return cls(crawler, _watch_state(crawler, cls))
 
 
 class ConditionalPolls(_WatchComponent):
