@@ -129,7 +129,7 @@ class CrawlSettings(BaseModel):
     watch_alert_failing_seconds: Positive = _setting(
         600.0, "NEWSCRAWL_WATCH_ALERT_FAILING_SECONDS", "alert when every poll failed this long"
     )
-    watch_quiet_factor: Positive = _setting(
+    watch_quiet_factor: Seconds = _setting(
         3.0, "NEWSCRAWL_WATCH_QUIET_FACTOR", "quiet alert: times the longest gap seen"
     )
     watch_quiet_min_seconds: Seconds = _setting(

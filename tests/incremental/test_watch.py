@@ -80,7 +80,7 @@ def test_watch_publishes_new_and_edited_articles_exactly_once_through_a_kill(
             status = proc.wait(60)
 
         # A stop publishes the feed and exits with the stop status.
-        assert status == 3
+        assert status == 6
         assert not list(tmp_path.rglob("*.jsonl.part"))
         seen.refresh()
         # Each version of each article exactly once, no version skipped, nothing torn.
@@ -94,6 +94,8 @@ def test_watch_publishes_new_and_edited_articles_exactly_once_through_a_kill(
             [links_by_url(r) for r in newest],
             [{**line, "record": links_by_url(line["record"])} for line in truth],
             rejects=read_rejects(tmp_path),
+            versions={url: v for url, v in seen.latest().items() if v != 1},
+            base_url=replica.base_url,
         )
 
         # Polls were conditional: unchanged listings, feed and sitemaps answered 304.
