@@ -185,9 +185,13 @@ def test_meta_author_that_is_the_site_gives_no_author() -> None:
     html = page(
         '<meta name="author" content="Lesotho Times">'
         '<meta property="og:site_name" content="Lesotho Times">',
-        f"<article><h1>Mining blasts shatter homes in the valley</h1>{BODY}</article>",
+        f"<article><h1>Mining blasts shatter homes in the valley</h1><div>{BODY}</div></article>",
     )
-    assert read(html).authors == []
+    item = read(html)
+    assert item.authors == []
+    # The page itself was read: no author because none is named, not because nothing was read.
+    assert item.title == "Mining blasts shatter homes in the valley"
+    assert "Paragraph 1 of the story" in (item.body or "")
 
 
 # --- visible dates in newsrooms' shapes; times without an offset ----------------------------
@@ -237,7 +241,10 @@ def test_another_sites_unzoned_time_is_not_guessed() -> None:
         "<article><h1>Floods close the coastal road for a week</h1>"
         f'<time datetime="2023-04-28 18:16">28.04.2023, 18:16 Uhr</time>{BODY}</article>',
     )
-    assert read(html).date_published is None
+    item = read(html)
+    assert item.date_published is None
+    assert item.title == "Floods close the coastal road for a week"
+    assert "Paragraph 6 of the story" in (item.body or "")
 
 
 # --- summary: the visible standfirst, never a search engine's teaser ----------------------
@@ -262,4 +269,7 @@ def test_a_head_description_the_page_does_not_show_is_not_the_summary() -> None:
         '<meta name="description" content="Read all about the floods: everything you need.">',
         f"<article><h1>Floods close the coastal road for a week</h1><div>{BODY}</div></article>",
     )
-    assert read(html).description is None
+    item = read(html)
+    assert item.description is None
+    assert item.title == "Floods close the coastal road for a week"
+    assert (item.body or "").startswith("Paragraph 1 of the story")

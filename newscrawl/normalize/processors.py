@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import UTC, datetime, timedelta, timezone
 from datetime import tzinfo as tzinfo_
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from newscrawl.pages.selectors import BY_WORDS
+from newscrawl.pages.selectors import BY_WORDS, BYLINE_SOURCE_LABELS
 
 # C0/C1 control characters other than whitespace; they are never content. (A translate table:
 # clean_text runs on every string of every page.)
@@ -350,9 +350,8 @@ def split_authors(value: str | None) -> list[str]:
     text = clean_text(value)
     if text is None:
         return []
-    text = re.split(
-        r"\b(?:source|quelle|fuente|المصدر)\s*:", text, maxsplit=1, flags=re.IGNORECASE
-    )[0]
+    labels = "|".join(re.escape(label) for label in BYLINE_SOURCE_LABELS)
+    text = re.split(rf"\b(?:{labels})\s*:", text, maxsplit=1, flags=re.IGNORECASE)[0]
     text = _BY_PREFIX.sub("", text)
     names = []
     for part in _AUTHOR_SPLIT.split(text):
@@ -370,7 +369,7 @@ def _key(text: str | None) -> str:
     return re.sub(r"\W+", "", (text or "").casefold())
 
 
-def is_person_name(name: str | None, sites: set[str] = frozenset()) -> bool:  # type: ignore[assignment]
+def is_person_name(name: str | None, sites: Collection[str] = ()) -> bool:
     """A byline name, by its shape: a few words, no sentence, link label, address, date or
     number, and not the site's own name (``<meta name=author content="Stern.de">``)."""
     text = clean_text(name)

@@ -27,7 +27,7 @@ from scrapy.http import TextResponse
 from newscrawl.archive import ARCHIVE_META
 from newscrawl.discovery.classify import CrawlSite
 from newscrawl.editions import ALL_HOSTS as SITE_HOSTS
-from newscrawl.normalize.processors import site_keys, strip_site_name
+from newscrawl.normalize.processors import site_keys, stated_offset, strip_site_name
 from newscrawl.pages import images, jsonld
 from newscrawl.pages import selectors as S
 from newscrawl.pages.tawsiyat import parse_tawsiyat, tawsiyat_class, tawsiyat_string
@@ -790,7 +790,7 @@ class ArticlePage:
         pages keep the documented order."""
         if self.is_site_page():
             return candidates
-        return sorted(candidates, key=lambda c: S.ZONED_TIME.search(c.text) is None)
+        return sorted(candidates, key=lambda c: stated_offset([c.text]) is None)
 
     def _date_attribute(self) -> str | None:
         reader = getattr(self.layout, "date_attribute", None)

@@ -53,8 +53,6 @@ OG_URL = ("og:url",)
 OG_IMAGE = ("og:image", "og:image:url", "og:image:secure_url")
 OG_VIDEO = ("og:video", "og:video:url", "og:video:secure_url")
 META_PUBLISHED = ("article:published_time",)
-#: A machine-written time that states its offset (``…T15:47:42Z``, ``… 04:21:02-0400``).
-ZONED_TIME = re.compile(r"\d:\d{2}(?::\d{2})?(?:[.,]\d+)?\s*(?:Z|[+-]\d{2}:?\d{2})\s*$", re.I)
 META_MODIFIED = ("article:modified_time",)
 
 # --- visible text patterns (the byline row, in any layout) -----------------------------------
@@ -76,7 +74,7 @@ BY_WORDS: tuple[str, ...] = (
     "av",
     "af",
 )
-BYLINE_SOURCE_LABELS: tuple[str, ...] = ("Source", "المصدر", "Fuente")
+BYLINE_SOURCE_LABELS: tuple[str, ...] = ("Source", "المصدر", "Fuente", "Quelle")
 SHARES_WORDS: tuple[str, ...] = (
     "shares",
     "share",
