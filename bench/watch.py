@@ -19,7 +19,8 @@ Prints:
 - requests per hour (and per new article), and the share of listing / feed / sitemap polls
   answered ``304`` (the replica's own counts, from the end of the pass to the end);
 - the stop: seconds from SIGTERM to exit, and the exit status;
-- the watch's CPU and RSS over time (``/proc``), one line a minute.
+- the watch's CPU and RSS over time (``/proc``), one line a minute, and whether RSS stayed
+  within 10% of its value at 10 minutes (flat) from then on.
 """
 
 from __future__ import annotations
@@ -46,6 +47,8 @@ from tests.support.watch import PublishedLines, expected_versions
 PASS_OVER = "Watch: the incremental pass is over"
 CLOCK_TICKS = 100  # os.sysconf("SC_CLK_TCK") on Linux
 PAGE = 4096
+SETTLE_SECONDS = 600  # RSS is judged from here on: imports, caches and pools have settled
+FLAT_RSS = 0.10  # "flat": never more than this share away from the RSS at SETTLE_SECONDS
 
 
 def proc_figures(pid: int) -> tuple[float, float] | None:
@@ -204,6 +207,13 @@ def main() -> int:
             share = (cpu - last[1]) / max(t - last[0], 1e-9)
             print(f"   {t / 60:6.1f}  {share:14.1%}  {rss:6.1f}")
             last = (t, cpu, rss)
+    settled = [rss for t, _, rss in samples if t >= SETTLE_SECONDS]
+    if settled:
+        base = settled[0]
+        drift = max(abs(rss - base) for rss in settled) / base
+        print(f"RSS after the first {SETTLE_SECONDS // 60} min: {base:.1f} MB at first, "
+              f"{min(settled):.1f}-{max(settled):.1f} MB, at most {drift:.1%} from the first "
+              f"({'flat' if drift <= FLAT_RSS else 'NOT flat'} within {FLAT_RSS:.0%})")  # fmt: skip
     ok = not missing and not seen.duplicates() and not seen.gaps() and not parts
     return 0 if ok else 1
 
