@@ -103,29 +103,54 @@ def test_the_pages_own_header_is_furniture() -> None:
             ["Mitteldeutsche Zeitung"],
             "Bericht: Aktivistin getötet - Irans Justiz dementiert",
         ),
+        (  # a headline starting with a by-word is no byline
+            "Von München bis Aachen: Im Netz der China-Agenten",
+            ["Correctiv"],
+            "Von München bis Aachen: Im Netz der China-Agenten",
+        ),
+        (  # a full-width colon before the site's name
+            "東京女子医大元理事長、私的流用か 警視庁逮捕：東京新聞デジタル",
+            ["東京新聞デジタル"],
+            "東京女子医大元理事長、私的流用か 警視庁逮捕",
+        ),
     ],
 )
 def test_a_head_title_loses_the_sites_name(title: str, sites: list[str], headline: str) -> None:
     assert strip_site_name(title, site_keys(sites)) == headline
 
 
-def test_og_title_without_the_sites_name_is_the_title() -> None:
-    html = page(
-        '<meta property="og:title" content="Floods close the coastal road | Example News">'
-        '<meta property="og:site_name" content="Example News">',
-        "<article><h1><span>Weather</span> Floods close the coastal road</h1>"
-        f"<div>{BODY}</div></article>",
-    )
-    assert read(html).title == "Floods close the coastal road"
-
-
-def test_without_a_visible_headline_the_head_title_without_the_site() -> None:
-    html = page(
-        '<meta property="og:title" content="Floods close the coastal road | Example News">'
-        '<meta property="og:site_name" content="Example News">',
-        f"<article>{BODY}</article>",
-    )
-    assert read(html).title == "Floods close the coastal road"
+@pytest.mark.parametrize(
+    ("head", "body", "title"),
+    [
+        (  # og:title without the site's name, over a heading holding a kicker
+            '<meta property="og:title" content="Floods close the coastal road | Example News">'
+            '<meta property="og:site_name" content="Example News">',
+            "<article><h1><span>Weather</span> Floods close the coastal road</h1>",
+            "Floods close the coastal road",
+        ),
+        (  # no visible headline: the head title without the site
+            '<meta property="og:title" content="Floods close the coastal road | Example News">'
+            '<meta property="og:site_name" content="Example News">',
+            "<article>",
+            "Floods close the coastal road",
+        ),
+        (  # a section after the headline in og:title
+            '<meta property="og:title" content="Russia hits Kyiv with a ballistic missile -'
+            ' National | globalnews.ca"><meta property="og:site_name" content="Global News">',
+            "<article><h1>Russia hits Kyiv with a ballistic missile</h1>",
+            "Russia hits Kyiv with a ballistic missile",
+        ),
+        (  # og:title (written for sharing) alone against the headline and JSON-LD agreeing
+            '<meta property="og:title" content="LEGO feiert Star-Wars-Tag: viele neue Sets">'
+            '<script type="application/ld+json">{"@type": "NewsArticle",'
+            ' "headline": "Lego feiert Star-Wars-Tag: Alle Angebote im &#220;berblick"}</script>',
+            "<article><h1>Lego feiert Star-Wars-Tag: Alle Angebote im Überblick</h1>",
+            "Lego feiert Star-Wars-Tag: Alle Angebote im Überblick",
+        ),
+    ],
+)
+def test_the_title_from_the_head_and_the_headline(head: str, body: str, title: str) -> None:
+    assert read(page(head, f"{body}<div>{BODY}</div></article>")).title == title
 
 
 # --- authors are names ---------------------------------------------------------------------
@@ -142,6 +167,8 @@ def test_without_a_visible_headline_the_head_title_without_the_site() -> None:
         ("أحمد علي، وليد حسن", ["أحمد علي", "وليد حسن"]),
         ("Jane Doe, Senior Reporter", ["Jane Doe"]),
         ("Dolores Chang for Dailymail.com", ["Dolores Chang"]),
+        ("By TPN, in News, Portugal, Business", ["TPN"]),
+        ("Martin Gramnæs Martin Gramnæs", ["Martin Gramnæs"]),
     ],
 )
 def test_a_byline_splits_into_names(text: str, names: list[str]) -> None:
@@ -170,15 +197,28 @@ def test_names_are_names(name: str) -> None:
     assert is_person_name(name)
 
 
-def test_the_sites_own_name_in_meta_author_is_not_an_author() -> None:
-    html = page(
-        '<meta name="author" content="Stern.de">'
-        '<meta property="og:site_name" content="Stern.de">'
-        '<script type="application/ld+json">{"@type": "NewsArticle",'
-        ' "author": [{"@type": "Person", "name": "Jemima Kelly"}]}</script>',
-        f"<article><h1>Why criticism of a candidate's character falls flat</h1>{BODY}</article>",
-    )
-    assert read(html).authors == ["Jemima Kelly"]
+@pytest.mark.parametrize(
+    ("head", "authors"),
+    [
+        (  # the site's own name in meta author is not an author; JSON-LD names the person
+            '<meta name="author" content="Stern.de">'
+            '<meta property="og:site_name" content="Stern.de">'
+            '<script type="application/ld+json">{"@type": "NewsArticle",'
+            ' "author": [{"@type": "Person", "name": "Jemima Kelly"}]}</script>',
+            ["Jemima Kelly"],
+        ),
+        (  # a staff article: meta author and JSON-LD author both name the site
+            '<meta name="author" content="DER SPIEGEL">'
+            '<meta property="og:site_name" content="DER SPIEGEL">'
+            '<script type="application/ld+json">{"@type": "NewsArticle",'
+            ' "author": {"@type": "Organization", "name": "DER SPIEGEL"}}</script>',
+            ["DER SPIEGEL"],
+        ),
+    ],
+)
+def test_the_sites_own_name_as_an_author(head: str, authors: list[str]) -> None:
+    html = page(head, f"<article><h1>Why criticism of a candidate falls flat</h1>{BODY}</article>")
+    assert read(html).authors == authors
 
 
 def test_meta_author_that_is_the_site_gives_no_author() -> None:
@@ -192,6 +232,22 @@ def test_meta_author_that_is_the_site_gives_no_author() -> None:
     # The page itself was read: no author because none is named, not because nothing was read.
     assert item.title == "Mining blasts shatter homes in the valley"
     assert "Paragraph 1 of the story" in (item.body or "")
+
+
+def test_a_byline_showing_one_of_several_authors_gives_them_all() -> None:
+    """The byline links its first author; the page's JSON-LD, in a WebPage's ``mainEntity``,
+    names all of them."""
+    html = page(
+        '<script type="application/ld+json">{"@type": "WebPage", "mainEntity": {"@type":'
+        ' "NewsArticle", "headline": "How to fight climate change without a treaty",'
+        ' "author": [{"@type": "Person", "name": "Xiaoying You"},'
+        ' {"@type": "Person", "name": "Mariana Lenharo"},'
+        ' {"@type": "Person", "name": "Jeff Tollefson"}]}}</script>',
+        "<article><h1>How to fight climate change without a treaty</h1>"
+        "<ul class='authors'><li><a rel='author' href='/people/x-you'>Xiaoying You</a></li></ul>"
+        f"<div>{BODY}</div></article>",
+    )
+    assert read(html).authors == ["Xiaoying You", "Mariana Lenharo", "Jeff Tollefson"]
 
 
 # --- visible dates in newsrooms' shapes; times without an offset ----------------------------

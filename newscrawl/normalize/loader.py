@@ -35,11 +35,13 @@ from newscrawl.normalize.processors import (
     language_code,
     parse_count,
     parse_duration,
+    site_keys,
     split_authors,
     split_keywords,
     stated_offset,
     strip_label,
     to_utc,
+    unrepeated,
     with_year,
 )
 from newscrawl.normalize.urls import canonical_url, is_site_url, url_path
@@ -233,21 +235,34 @@ def _authors(
     anyone is split (``By A, B and C``) and used when there are no links, or when it names the
     linked authors and more (``By <a>A</a> and B``). Only names are kept: never a link label,
     a sentence or a date; from a source marked ``True`` (``<meta name=author>``, JSON-LD
-    ``author``) never one of ``sites`` either, where newsrooms often put their own name."""
-    named: list[str] = []
-    for texts, strict in sources:
-        named = [
+    ``author``) never one of ``sites`` either, where newsrooms often put their own name, unless
+    two of those sources name the site alike (``DER SPIEGEL`` in both: a staff article). A
+    later source that names the same authors and more gives them all."""
+    sources = list(sources)
+    metadata = [
+        site_keys(n for text in texts for n in split_authors(text))
+        for texts, strict in sources
+        if strict
+    ]
+    confirmed = {key for keys in metadata for key in keys if sum(key in k for k in metadata) >= 2}
+    found = [
+        [
             name
             for text in texts
             for name in split_authors(text)
-            if is_person_name(name, sites if strict else set())
+            if is_person_name(
+                name, sites if strict and not site_keys([name]) <= confirmed else set()
+            )
         ]
-        if named:
-            break
-    linked = [name for name in dedupe(linked) if is_person_name(name)]
+        for texts, strict in sources
+    ]
+    named = next((names for names in found if names), [])
+    linked = [name for name in dedupe(unrepeated(n) for n in linked) if is_person_name(name)]
     if linked and not set(linked) < set(named):
-        return linked
-    return named or linked
+        named = linked
+    # A byline that shows the first of several authors: a later source naming them all.
+    keys = site_keys(named)
+    return next((names for names in found if keys and keys < site_keys(names)), named)
 
 
 def _first(values: Iterable[str], processor: Callable[[str], int | None]) -> int | None:

@@ -341,6 +341,8 @@ NOT_NAME_WORDS = frozenset(
     }
 )
 _NAME_MAX_WORDS = 6
+#: Where a byline's names end and its sections begin: ``By Jane Doe, in News, Politics``.
+_IN_SECTION = re.compile(r"(?:,\s*|\s+)in\s+(?=[^\W\d_])(?=\w*[^\W\d_a-z])")
 _NOT_NAME = re.compile(r"https?://|www\.|@|\d{2,}|[!?]|\w{4,}\.\s*$|[:;\"“”«»]")
 
 
@@ -352,12 +354,21 @@ def split_authors(value: str | None) -> list[str]:
         return []
     labels = "|".join(re.escape(label) for label in BYLINE_SOURCE_LABELS)
     text = re.split(rf"\b(?:{labels})\s*:", text, maxsplit=1, flags=re.IGNORECASE)[0]
-    text = _BY_PREFIX.sub("", text)
+    text = _IN_SECTION.split(_BY_PREFIX.sub("", text), maxsplit=1)[0]
     names = []
     for part in _AUTHOR_SPLIT.split(text):
         part = _FOR_OUTLET.sub("", _ROLE.sub("", part or ""))
-        names.append(_BY_PREFIX.sub("", part).strip(" .,-–—|"))
+        names.append(unrepeated(_BY_PREFIX.sub("", part).strip(" .,-–—|")))
     return dedupe(names)
+
+
+def unrepeated(name: str) -> str:
+    """A name its markup gives twice (a visible and a screen-reader copy): once."""
+    words = name.split()
+    half = len(words) // 2
+    if half and len(words) % 2 == 0 and words[:half] == words[half:]:
+        return " ".join(words[:half])
+    return name
 
 
 def site_keys(names: Iterable[str | None]) -> set[str]:
@@ -385,9 +396,18 @@ def is_person_name(name: str | None, sites: Collection[str] = ()) -> bool:
 
 
 #: Separators between a headline and the site's name or a date in ``<title>``/``og:title``.
-_TITLE_PARTS = re.compile(r"\s+[|\-–—·•*:~/]+\s+|\s*[|｜]\s*|(?<=\S)[-:](?=[^\W\d_]+ᅵ|\S*$)")
+_TITLE_PARTS = re.compile(r"\s+[|\-–—·•*:~/]+\s+|\s*[|｜：]\s*|(?<=\S)[-:](?=[^\W\d_]+ᅵ|\S*$)")
+#: The most words of a section or site name after a headline in a head title.
+_SUFFIX_MAX_WORDS = 2
 _TITLE_DATE = re.compile(r"^[\d.\-/ ]{6,}$")
 _TITLE_BY = re.compile(rf"^(?:{'|'.join(BY_WORDS)})\s+\S", re.IGNORECASE)
+
+
+def _is_title_byline(part: str) -> bool:
+    """``by Jane Doe`` beside a headline: a by-word and a name (``Von München bis Aachen``
+    starts a headline)."""
+    found = _TITLE_BY.match(part.strip())
+    return found is not None and is_person_name(part.strip()[found.end() - 1 :])
 
 
 def strip_site_name(title: str | None, sites: set[str]) -> str | None:
@@ -405,7 +425,7 @@ def strip_site_name(title: str | None, sites: set[str]) -> str | None:
         return (
             not key
             or bool(_TITLE_DATE.match(part.strip()))
-            or bool(_TITLE_BY.match(part.strip()))
+            or _is_title_byline(part)
             or any(
                 key == s or (len(s) >= 3 and s in key) or (len(key) >= 3 and key in s)
                 for s in sites
@@ -423,6 +443,21 @@ def strip_site_name(title: str | None, sites: set[str]) -> str | None:
     start = text.find(kept[0])
     end = text.rfind(kept[-1]) + len(kept[-1])
     return clean_text(text[start:end])
+
+
+def without_suffix(title: str | None, headline: str | None) -> str | None:
+    """A head title that is the visible ``headline`` and a short part after a separator (a
+    section or a site name the page's names do not give: ``Title - National``,
+    ``見出し:東京新聞デジタル``) is the headline."""
+    if not title or not headline or len(headline) >= len(title):
+        return title
+    head = " ".join(headline.split())
+    if not title.casefold().startswith(head.casefold()):
+        return title
+    separator = _TITLE_PARTS.match(title, len(head))
+    if separator and 0 < len(title[separator.end() :].split()) <= _SUFFIX_MAX_WORDS:
+        return headline
+    return title
 
 
 def split_keywords(value: str | None) -> list[str]:

@@ -27,7 +27,12 @@ from scrapy.http import TextResponse
 from newscrawl.archive import ARCHIVE_META
 from newscrawl.discovery.classify import CrawlSite
 from newscrawl.editions import ALL_HOSTS as SITE_HOSTS
-from newscrawl.normalize.processors import site_keys, stated_offset, strip_site_name
+from newscrawl.normalize.processors import (
+    site_keys,
+    stated_offset,
+    strip_site_name,
+    without_suffix,
+)
 from newscrawl.pages import images, jsonld
 from newscrawl.pages import selectors as S
 from newscrawl.pages.tawsiyat import parse_tawsiyat, tawsiyat_class, tawsiyat_string
@@ -41,6 +46,10 @@ ARTICLE_PAGE_TYPES = frozenset({"article", "videoobject", "video", "newsarticle"
 
 #: Where a date string came from; the loader reads each in its own zone.
 DateSource = Literal["tawsiyat", "meta", "attribute", "byline", "jsonld"]
+
+
+def _same_title(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
 
 
 class RawDate(NamedTuple):
@@ -709,13 +718,23 @@ class ArticlePage:
         ``<title>``, in every layout; titles from the head come without the site's name. (On
         real newsrooms' pages ``og:title`` is the title a reader checking by hand names more
         often than the visible headline, which may carry a kicker: ``bench/realfields.py``.)"""
-        return self._present(
-            self._t("title"),
-            strip_site_name(self._meta(S.OG_TITLE), self.site_names),
-            self.layout.title(),
-            jsonld.text(self.jsonld, "headline"),
-            self.document_title(),
-        )
+        headline = self.layout.title()
+        og = without_suffix(strip_site_name(self._meta(S.OG_TITLE), self.site_names), headline)
+        stated = jsonld.text(self.jsonld, "headline")
+        order = self._present(self._t("title"), og, headline, stated, self.document_title())
+        if self.known_layout or self._t("title"):
+            return order
+        # A layout never seen: where og:title stands alone against the visible headline and
+        # JSON-LD agreeing, they win (og:title is then the one written for sharing).
+        if (
+            og
+            and headline
+            and stated
+            and not _same_title(og, headline)
+            and _same_title(headline, stated)
+        ):
+            return self._present(headline, og, stated, self.document_title())
+        return order
 
     def description(self) -> list[str]:
         """The site's JSON, then (in a layout never seen) the visible standfirst before the

@@ -7,6 +7,7 @@ documented sources already provide.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -34,6 +35,7 @@ def _objects(data: Any) -> Iterator[dict[str, Any]]:
     elif isinstance(data, dict):
         yield data
         yield from _objects(data.get("@graph"))
+        yield from _objects(data.get("mainEntity"))  # a WebPage's article
 
 
 def _types(obj: dict[str, Any]) -> set[str]:
@@ -52,7 +54,8 @@ def find_article(blocks: Iterable[str]) -> dict[str, Any] | None:
 
 
 def text(obj: dict[str, Any] | None, key: str) -> str | None:
-    """A string value (the ``@id``/``url``/``name`` of an object value)."""
+    """A string value (the ``@id``/``url``/``name`` of an object value), its HTML entities
+    read (many CMSs escape a headline for HTML before writing it into JSON)."""
     if not obj:
         return None
     value = obj.get(key)
@@ -60,7 +63,7 @@ def text(obj: dict[str, Any] | None, key: str) -> str | None:
         value = value[0] if value else None
     if isinstance(value, dict):
         value = value.get("url") or value.get("@id") or value.get("name")
-    return value if isinstance(value, str) and value.strip() else None
+    return html.unescape(value) if isinstance(value, str) and value.strip() else None
 
 
 def names(obj: dict[str, Any] | None, key: str) -> list[str]:
@@ -76,7 +79,7 @@ def names(obj: dict[str, Any] | None, key: str) -> list[str]:
             parts = [entry.get("givenName"), entry.get("familyName")]
             name = " ".join(p for p in parts if isinstance(p, str) and p.strip()) or None
         if isinstance(name, str) and name.strip():
-            out.append(name)
+            out.append(html.unescape(name))  # CMSs write ``&#8217;`` into JSON strings too
     return out
 
 
