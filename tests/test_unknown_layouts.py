@@ -306,24 +306,56 @@ def test_another_sites_unzoned_time_is_not_guessed() -> None:
 # --- summary: the visible standfirst, never a search engine's teaser ----------------------
 
 
-def test_the_visible_standfirst_is_the_summary() -> None:
-    html = page(
-        '<meta name="description" content="Read all about the floods: everything you need.">',
-        "<article><h1>Floods close the coastal road for a week</h1>"
-        "<p class='lead'>Heavy rain has cut the only road along the coast, and repairs will"
-        " take at least seven days, officials said.</p>"
-        f"<div class='text'>{BODY}</div></article>",
-    )
-    assert read(html).description == (
-        "Heavy rain has cut the only road along the coast, and repairs will take at least"
-        " seven days, officials said."
-    )
+LEAD = (
+    "Heavy rain has cut the only road along the coast, and repairs will take at least seven"
+    " days, officials said."
+)
+HEADLINE = "<h1>Floods close the coastal road for a week</h1>"
 
 
-def test_a_head_description_the_page_does_not_show_is_not_the_summary() -> None:
+@pytest.mark.parametrize(
+    ("head", "top", "summary"),
+    [
+        (  # the visible standfirst, not the head's search-engine teaser
+            '<meta name="description" content="Read all about the floods: everything you need.">',
+            f"<p class='lead'>{LEAD}</p>",
+            LEAD,
+        ),
+        (  # a dateline on the standfirst's line belongs to it (Funke's papers)
+            "",
+            f"<div class='lead'><span>Berlin.</span> <span>{LEAD}</span></div>",
+            f"Berlin. {LEAD}",
+        ),
+        (  # a caption repeating its picture's alt is no standfirst; the shown head one is
+            f'<meta name="description" content="{LEAD}">',
+            "<div class='media'><img src='/r.jpg' alt='The refinery rises above the port on"
+            " Sunday (AP Photo)'></div><div class='caption'><i><span>The refinery rises above"
+            " the port on Sunday (AP Photo)</span> <span>Copyright AP</span></i></div>"
+            f"<p class='lead'>{LEAD}</p>",
+            LEAD,
+        ),
+    ],
+)
+def test_the_visible_standfirst_is_the_summary(head: str, top: str, summary: str) -> None:
+    html = page(head, f"<article>{HEADLINE}{top}<div class='text'>{BODY}</div></article>")
+    assert read(html).description == summary
+
+
+@pytest.mark.parametrize(
+    "description",
+    [
+        "Read all about the floods: everything you need.",  # not shown
+        "Zum ",  # a broken attribute's remains (``content="Zum "Star Wars Day"…"``)
+        "Paragraph 1 of the story tells what happened in the ci",  # cut in the middle of a word
+        "aragraph 1 of the story tells what happened in the city",  # a drop cap's remains
+    ],
+)
+def test_a_head_description_the_article_does_not_show_whole_is_not_the_summary(
+    description: str,
+) -> None:
     html = page(
-        '<meta name="description" content="Read all about the floods: everything you need.">',
-        f"<article><h1>Floods close the coastal road for a week</h1><div>{BODY}</div></article>",
+        f'<meta name="description" content="{description}">',
+        f"<article>{HEADLINE}<div>{BODY}</div></article>",
     )
     item = read(html)
     assert item.description is None

@@ -48,6 +48,17 @@ ARTICLE_PAGE_TYPES = frozenset({"article", "videoobject", "video", "newsarticle"
 DateSource = Literal["tawsiyat", "meta", "attribute", "byline", "jsonld"]
 
 
+def _shown_whole(description: str, shown: str) -> bool:
+    """A head description the article shows (``shown``: its text, casefolded, spaced, led by a
+    space) from a word's start, and not cut short in the middle of a word."""
+    text = " ".join(description.split()).casefold()
+    if len(text) < S.STANDFIRST_MIN_CHARS or " " + text[:80] not in shown:
+        return False
+    at = shown.find(" " + text)
+    after = shown[at + 1 + len(text) : at + 2 + len(text)] if at >= 0 else ""
+    return not after.isalnum()
+
+
 def _same_title(a: str, b: str) -> bool:
     return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
 
@@ -752,8 +763,8 @@ class ArticlePage:
             return self._present(self._t("description"), self.layout.standfirst(), *head)
         # Another newsroom's head description that the article does not show is a search
         # engine's teaser, not the article's summary.
-        shown = " ".join(text_of(self.layout.container).split()).casefold()
-        visible = [d for d in head if d and " ".join(d.split()).casefold()[:80] in shown]
+        shown = " " + " ".join(text_of(self.layout.container).split()).casefold()
+        visible = [d for d in head if d and _shown_whole(d, shown)]
         standfirst = self.layout.standfirst()
         lead = " ".join((standfirst or "").split()).casefold()
         # A standfirst read as its first element only: the head gives the whole of it.

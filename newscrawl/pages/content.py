@@ -560,6 +560,8 @@ class ContentParser(LayoutParser):
                 break  # a standfirst leads into the body; what follows it is not one
             if _norm(text) in self.titles:
                 continue  # the head's (SEO) title shown as a second heading
+            if self._is_alt_text(text):
+                continue  # a picture's caption that repeats its ``alt``
             if element.tag == "a" or element.tag == "time" or self._is_byline_text(text):
                 continue
             if element.xpath("ancestor-or-self::a") or len(text) < S.STANDFIRST_MIN_CHARS:
@@ -574,8 +576,29 @@ class ContentParser(LayoutParser):
             link_text = sum(len(_text(a)) for a in element.iter("a"))
             if link_text > len(text) / 2:
                 continue
-            return Selector(root=element, type="html")
+            return Selector(root=self._whole_line(element), type="html")
         return None
+
+    @cached_property
+    def _alt_texts(self) -> list[str]:
+        alts = (_norm(alt) for alt in self._doc.xpath("//img/@alt"))
+        return [alt for alt in alts if len(alt) >= S.STANDFIRST_MIN_CHARS]
+
+    def _is_alt_text(self, text: str) -> bool:
+        key = _norm(text)
+        return any(key.startswith(alt) or alt.startswith(key) for alt in self._alt_texts)
+
+    @staticmethod
+    def _whole_line(element: Any) -> Any:
+        """The block an inline standfirst sits in with a short lead-in beside it (a dateline:
+        ``<div><span>Berlin.</span> <span>The standfirst …</span></div>``)."""
+        parent = element.getparent()
+        if element.tag not in S.INLINE_TAGS or parent is None:
+            return element
+        if any(child.tag not in S.INLINE_TAGS for child in parent):
+            return element
+        extra = len(_text(parent)) - len(_text(element))
+        return parent if 0 < extra <= S.DATELINE_MAX_CHARS else element
 
     def title(self) -> str | None:
         """The visible headline; from a heading holding a kicker too, the part the metadata

@@ -397,3 +397,8 @@ LAYOUT_GENERIC = LayoutSelectors(
     tags=TAG_LIST_LINKS,
     gallery_figures=("[class*=gallery] figure",),
 )
+
+#: Inline elements: a standfirst in one of them may share its line with a dateline.
+INLINE_TAGS = frozenset({"span", "strong", "b", "em", "i", "small", "font"})
+#: The longest lead-in (``Berlin.``, ``KATHMANDU, April 25 (Reuters) -``) kept with a standfirst.
+DATELINE_MAX_CHARS = 40
