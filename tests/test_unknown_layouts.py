@@ -67,6 +67,20 @@ def test_the_pages_own_header_is_furniture() -> None:
     assert read(html).title == "Floods close the coastal road for a week"
 
 
+def test_the_bodys_subheadings_are_body_text() -> None:
+    """Subheadings between the paragraphs are the article's (Funke, Sankei, Mallorca Zeitung);
+    a heading that heads no paragraph (a box's title at the end) is not."""
+    html = page(
+        "",
+        "<article><h1>Füchse Berlin beat Eisenach in the cup and meet Kiel next</h1>"
+        f"<div class='text'>{BODY}<h2>Füchse Berlin überragen</h2>{BODY}"
+        "<h3>Mehr zum Thema</h3></div></article>",
+    )
+    paragraphs = (read(html).body or "").split("\n\n")
+    assert paragraphs[6] == "Füchse Berlin überragen"
+    assert len(paragraphs) == 13 and "Mehr zum Thema" not in paragraphs
+
+
 # --- titles: the visible headline; head titles without the site's name ---------------------
 
 

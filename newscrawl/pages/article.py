@@ -209,6 +209,8 @@ def text_of(node: Selector, skip: frozenset[Any] | set[Any] = frozenset()) -> st
 
 
 class LayoutParser:
+    #: Elements of the body read as its paragraphs, in document order.
+    body_tags: ClassVar[tuple[str, ...]] = ("p",)
     """Reads the visible part of one layout. Subclasses set ``selectors``."""
 
     selectors: ClassVar[S.LayoutSelectors] = S.LAYOUT_GENERIC
@@ -362,8 +364,8 @@ class LayoutParser:
         skip = self.excluded | (
             {self.standfirst_node.root} if self.standfirst_node is not None else set()
         )
-        paragraphs: list[str] = []
-        found = list(self.body_node.root.iter("p"))
+        blocks: list[tuple[str, str]] = []
+        found = list(self.body_node.root.iter(*self.body_tags))
         for element in found:
             if self._inside(element, skip):
                 continue
@@ -372,10 +374,15 @@ class LayoutParser:
             # without a link are the article's own words.
             if S.READ_MORE.match(text) and element.xpath(".//a[@href]"):
                 continue
-            paragraphs.append(text)
-        if not found:
+            blocks.append((element.tag, text))
+        if not any(tag == "p" for tag, _ in blocks) and not any(e.tag == "p" for e in found):
             return self._loose_paragraphs(skip)
-        return paragraphs
+        # A subheading heads the paragraphs after it; one that heads none is no body text.
+        return [
+            text
+            for n, (tag, text) in enumerate(blocks)
+            if tag == "p" or any(later == "p" for later, _ in blocks[n + 1 : n + 2])
+        ]
 
     def _loose_paragraphs(self, skip: set[Any]) -> list[str]:
         """A body written without ``<p>``: its lines (``<br>``, ``<div>`` breaks) as paragraphs."""

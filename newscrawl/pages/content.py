@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from functools import cached_property
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import unquote, urlsplit
 
 from parsel import Selector
@@ -121,6 +121,8 @@ def _text(element: Any) -> str:
 class ContentParser(LayoutParser):
     """Reads any page by its content; see the module docstring."""
 
+    #: Subheadings are body text too, on the pages of other newsrooms.
+    body_tags: ClassVar[tuple[str, ...]] = ("p", *S.SUBHEADINGS)
     selectors = S.LAYOUT_GENERIC
 
     def __init__(self, root: Selector, titles: list[str] | None = None, path: str = "/") -> None:
@@ -621,7 +623,8 @@ class ContentParser(LayoutParser):
 
     @cached_property
     def excluded(self) -> set[Any]:
-        return self._skipped | set(self.tag_list_elements)
+        heading = {self.heading} if self.heading is not None else set()
+        return self._skipped | set(self.tag_list_elements) | heading
 
     def body_paragraphs(self) -> list[str]:
         """The structural body where trafilatura's main text agrees with it, else trafilatura's
