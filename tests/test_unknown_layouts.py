@@ -25,6 +25,11 @@ BODY = "".join(
     f"<p>Paragraph {n} of the story tells what happened in the city and why it matters now.</p>"
     for n in range(1, 7)
 )
+LEAD = (
+    "Heavy rain has cut the only road along the coast, and repairs will take at least seven"
+    " days, officials said."
+)
+HEADLINE = "<h1>Floods close the coastal road for a week</h1>"
 
 
 def read(html: str, url: str = "https://www.example-news.com/politics/story-1"):  # type: ignore[no-untyped-def]
@@ -295,14 +300,29 @@ def test_an_unzoned_time_is_in_the_zone_the_page_states() -> None:
     assert item.date_published_raw == "03.05.2024, 17:47 Uhr"
 
 
-def test_a_local_time_element_gives_way_to_a_zoned_one() -> None:
-    html = page(
-        '<script type="application/ld+json">{"@type": "NewsArticle",'
-        ' "datePublished": "2024-05-03T15:47:42.389Z"}</script>',
-        "<article><h1>Floods close the coastal road for a week</h1>"
-        f'<time datetime="2024-05-03T17:47">3. Mai 2024</time>{BODY}</article>',
-    )
-    assert read(html).date_published == "2024-05-03T15:47:42Z"
+@pytest.mark.parametrize(
+    ("head", "shown", "utc"),
+    [
+        (  # a local <time> element gives way to a zoned JSON-LD time
+            '<script type="application/ld+json">{"@type": "NewsArticle",'
+            ' "datePublished": "2024-05-03T15:47:42.389Z"}</script>',
+            '<time datetime="2024-05-03T17:47">3. Mai 2024</time>',
+            "2024-05-03T15:47:42Z",
+        ),
+        (  # a local offset is trusted before a UTC "Z" on the same clock time (Público)
+            '<meta property="article:published_time" content="2025-05-29T20:00:27Z">'
+            '<script type="application/ld+json">{"@type": "NewsArticle",'
+            ' "datePublished": "2025-05-29T20:00:27+0200"}</script>',
+            "",
+            "2025-05-29T18:00:27Z",
+        ),
+    ],
+)
+def test_a_zoned_time_is_trusted_before_a_local_or_defaulted_one(
+    head: str, shown: str, utc: str
+) -> None:
+    html = page(head, f"<article>{HEADLINE}{shown}{BODY}</article>")
+    assert read(html).date_published == utc
 
 
 def test_another_sites_unzoned_time_is_not_guessed() -> None:
@@ -320,13 +340,6 @@ def test_another_sites_unzoned_time_is_not_guessed() -> None:
 # --- summary: the visible standfirst, never a search engine's teaser ----------------------
 
 
-LEAD = (
-    "Heavy rain has cut the only road along the coast, and repairs will take at least seven"
-    " days, officials said."
-)
-HEADLINE = "<h1>Floods close the coastal road for a week</h1>"
-
-
 @pytest.mark.parametrize(
     ("head", "top", "summary"),
     [
@@ -339,6 +352,21 @@ HEADLINE = "<h1>Floods close the coastal road for a week</h1>"
             "",
             f"<div class='lead'><span>Berlin.</span> <span>{LEAD}</span></div>",
             f"Berlin. {LEAD}",
+        ),
+        (  # a standfirst in several elements: the head description giving all of it
+            '<meta name="description" content="Heavy rain has cut the only road.">'
+            '<meta property="og:description" content="Heavy rain has cut the only road. Repairs'
+            ' will take a week.">',
+            "<div class='lead'><span>Heavy rain has cut the only road.</span>"
+            " <span>Repairs will take a week.</span></div>",
+            "Heavy rain has cut the only road. Repairs will take a week.",
+        ),
+        (  # a head description adding what the article does not show there is not the whole
+            '<meta name="description" content="Heavy rain has cut the only road along the coast,'
+            ' and repairs will take at least seven days, officials said. Photo: J. Doe">',
+            "<figure><img src='/a.jpg'><figcaption>Photo: J. Doe</figcaption></figure>"
+            f"<p class='lead'>{LEAD}</p>",
+            LEAD,
         ),
         (  # a caption repeating its picture's alt is no standfirst; the shown head one is
             f'<meta name="description" content="{LEAD}">',

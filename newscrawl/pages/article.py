@@ -774,8 +774,20 @@ class ArticlePage:
         visible = [d for d in head if d and _shown_whole(d, shown)]
         standfirst = self.layout.standfirst()
         lead = " ".join((standfirst or "").split()).casefold()
-        # A standfirst read as its first element only: the head gives the whole of it.
-        whole = [d for d in visible if lead and " ".join(d.split()).casefold().startswith(lead)]
+        # A standfirst read as its first element only: the head gives the whole of it, all of
+        # it shown in the article (spacing aside), the longest first.
+        compact = "".join(shown.split())
+        whole = sorted(
+            (
+                d
+                for d in visible
+                if lead
+                and " ".join(d.split()).casefold().startswith(lead)
+                and "".join(d.split()).casefold() in compact
+            ),
+            key=len,
+            reverse=True,
+        )
         return self._present(self._t("description"), *whole, standfirst, *visible)
 
     def author_names(self) -> list[str]:
@@ -823,11 +835,18 @@ class ArticlePage:
 
     def dates_in_order(self, candidates: list[RawDate]) -> list[RawDate]:
         """On another site's page a time that states its offset is trusted before one that
-        does not (a ``<time datetime>`` in local time beside JSON-LD in UTC); the site's own
-        pages keep the documented order."""
+        does not (a ``<time datetime>`` in local time beside JSON-LD in UTC), and one that
+        states a local offset before one in UTC (``20:00Z`` beside ``20:00+02:00``: a CMS
+        writing its local time with a UTC default); the site's own pages keep the documented
+        order."""
         if self.is_site_page():
             return candidates
-        return sorted(candidates, key=lambda c: stated_offset([c.text]) is None)
+
+        def trust(candidate: RawDate) -> int:
+            offset = stated_offset([candidate.text])
+            return 2 if offset is None else 1 if offset == "+00:00" else 0
+
+        return sorted(candidates, key=trust)
 
     def _date_attribute(self) -> str | None:
         reader = getattr(self.layout, "date_attribute", None)
