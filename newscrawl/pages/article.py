@@ -173,6 +173,24 @@ def first_text(node: Selector, queries: tuple[str, ...]) -> str | None:
     return None
 
 
+def has_text(element: Any, memo: dict[Any, bool]) -> bool:
+    """Whether ``element_text(element)`` holds anything but spaces, each element of a tree
+    judged once (``memo``) rather than its text built again at every level."""
+    found = memo.get(element)
+    if found is None:
+        tag = element.tag if isinstance(element.tag, str) else ""
+        found = (
+            bool(tag)
+            and tag not in _SKIP_TAGS
+            and (
+                bool((element.text or "").strip())
+                or any(has_text(child, memo) or (child.tail or "").strip() for child in element)
+            )
+        )
+        memo[element] = found
+    return found
+
+
 def element_text(
     element: Any, skip: frozenset[Any] | set[Any] = frozenset(), separator: str = " "
 ) -> str:
@@ -590,6 +608,10 @@ class ArticlePage:
         without one the address it came from, is on a public host that is not the site's. A
         page naming the site in its ``<title>`` or carrying the site's JSON is the site's; so
         is one served from an IP address or ``localhost`` (a mirror or the replica)."""
+        return self._site_page
+
+    @cached_property
+    def _site_page(self) -> bool:
         title = first_text(self.root, S.DOCUMENT_TITLE) or ""
         if S.DOCUMENT_TITLE_SUFFIX.search(title) or self.tawsiyat is not None:
             return True

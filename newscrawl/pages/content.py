@@ -37,6 +37,7 @@ from newscrawl.pages.article import (
     LayoutParser,
     RawImage,
     element_text,
+    has_text,
     select_all,
 )
 
@@ -114,6 +115,33 @@ def _is_prose(text: str) -> bool:
     )
 
 
+_LABELS = frozenset(S.BOX_HEADING_TEXTS) | frozenset(S.AD_LABELS)
+_LONGEST_LABEL = max(map(len, _LABELS))
+#: Elements that may be furniture by their tag, role or ad-slot attribute (checked after).
+_FURNITURE_CANDIDATES = " | ".join(
+    [
+        *(f".//{tag}" for tag in sorted(S.FURNITURE_TAGS | S.PAGE_FURNITURE_TAGS)),
+        ".//*[@role]",
+        *(f".//*[@{name}]" for name in S.AD_SLOT_ATTRIBUTES),
+    ]
+)
+
+
+def _norm_space(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _label(element: Any) -> str | None:
+    """The text of an element's first child when that child is a label (text or links only,
+    no block of its own): a box's heading, ``Most Read``, ``Advertisement``."""
+    child = next((c for c in element if isinstance(c.tag, str)), None)
+    if child is None or any(
+        isinstance(c.tag, str) and c.tag not in S.LABEL_CHILD_TAGS for c in child
+    ):
+        return None
+    return _norm_space(child.text_content())
+
+
 def _text(element: Any) -> str:
     return " ".join(element_text(element).split())
 
@@ -141,13 +169,39 @@ class ContentParser(LayoutParser):
         """Elements never part of the article: navigation, page header/footer/aside, boxes
         headed like Most Read, ad slots, scripts."""
         found: set[Any] = set()
-        for node in select_all(self.root, S.FURNITURE):
-            found.add(node.root)
-        for node in select_all(self.root, S.BOX_BY_HEADING):
-            found.add(node.root)
-        for node in select_all(self.root, S.AD_SLOTS):
-            found.add(node.root)
+        for element in self._doc.xpath(_FURNITURE_CANDIDATES):
+            tag, role = element.tag, (element.get("role") or "").strip().lower()
+            if (
+                tag in S.FURNITURE_TAGS
+                or role in S.FURNITURE_ROLES
+                or any(element.get(name) is not None for name in S.AD_SLOT_ATTRIBUTES)
+                or (
+                    (tag in S.PAGE_FURNITURE_TAGS or role in S.PAGE_FURNITURE_ROLES)
+                    and not self._sectioned(element)
+                )
+            ):
+                found.add(element)
+        # A box opening with a label (``Most Read``, ``Advertisement``): found by the label's
+        # own text, then checked (one pass over the page; a query per label costs more).
+        for element in self._doc.iter():
+            text = element.text
+            if not text or len(text) > _LONGEST_LABEL * 2 or _norm_space(text) not in _LABELS:
+                continue
+            for label in (element, element.getparent()):
+                box = label.getparent() if label is not None else None
+                if box is not None and _label(box) in _LABELS:
+                    found.add(box)
         return found
+
+    @staticmethod
+    def _sectioned(element: Any) -> bool:
+        """Inside an ``article`` or ``main``: a ``header``/``footer``/``aside`` or landmark
+        there is the article's own (HTML's sectioning rules)."""
+        return any(
+            a.tag in S.SECTIONING_TAGS
+            or (a.get("role") or "").strip().lower() in S.SECTIONING_ROLES
+            for a in element.iterancestors()
+        )
 
     def _in(self, element: Any, elements: set[Any]) -> bool:
         if element in elements:
@@ -341,13 +395,14 @@ class ContentParser(LayoutParser):
         """Leaf text items of the header: elements with text and no element children holding
         text, in page order."""
         items = []
+        memo: dict[Any, bool] = {}
         for element in self.header_elements:
             if element is self.heading or self._in(element, {self.heading}):
                 continue
-            if not _text(element):
+            if not has_text(element, memo):
                 continue
             has_text_children = any(
-                isinstance(c.tag, str) and _text(c) for c in element if c.tag != "br"
+                isinstance(c.tag, str) and c.tag != "br" and has_text(c, memo) for c in element
             )
             if not has_text_children or (element.text or "").strip():
                 items.append(element)

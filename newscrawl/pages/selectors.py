@@ -231,16 +231,13 @@ BLOCK_HOLDERS: tuple[str, ...] = ("ul", "ol", "table", "section", "article", "bl
 #: sectioning rules a ``header``, ``footer`` or ``aside`` inside an ``article`` or ``main``
 #: belongs to it (the article's own header holds its headline and byline); only the page's
 #: own ones, its navigation and its landmarks are furniture.
-_PAGE_LEVEL = "not(ancestor::article or ancestor::main or ancestor::*[@role='main'])"
-FURNITURE: tuple[str, ...] = (
-    "nav",
-    "form",
-    "script",
-    "style",
-    f".//*[self::header or self::footer or self::aside][{_PAGE_LEVEL}]",
-    ".//*[@role='navigation']",
-    f".//*[@role='banner' or @role='contentinfo' or @role='complementary'][{_PAGE_LEVEL}]",
-)
+FURNITURE_TAGS = frozenset({"nav", "form", "script", "style"})
+PAGE_FURNITURE_TAGS = frozenset({"header", "footer", "aside"})
+FURNITURE_ROLES = frozenset({"navigation"})
+PAGE_FURNITURE_ROLES = frozenset({"banner", "contentinfo", "complementary"})
+#: What makes a ``header``/``footer``/``aside`` (or a landmark) inside it the article's own.
+SECTIONING_TAGS = frozenset({"article", "main"})
+SECTIONING_ROLES = frozenset({"main"})
 #: Headings of boxes about other articles (any element whose first child reads so).
 BOX_HEADING_TEXTS: tuple[str, ...] = (
     "Most Read",
@@ -260,14 +257,11 @@ BOX_HEADING_TEXTS: tuple[str, ...] = (
     "مختارات",
     "Lo más leído",
 )
-_IS_BOX_HEADING = " or ".join(f'normalize-space()="{t}"' for t in BOX_HEADING_TEXTS)
-#: (The heading is a label: an element holding text, or one link, not a block of its own.)
-_LABEL = "*[1][not(*[not(self::a)])]"
-BOX_BY_HEADING: tuple[str, ...] = (f".//*[{_LABEL}[{_IS_BOX_HEADING}]]",)
-#: Labels of advertising slots; an element opening with one is an ad.
+#: (The heading is a label: the element's first child, holding text or links, no block.)
+LABEL_CHILD_TAGS = frozenset({"a"})
+#: Labels of advertising slots; an element opening with one is an ad, as is one of these slots.
 AD_LABELS: tuple[str, ...] = ("Advertisement", "Advertising", "Sponsored", "إعلان", "Publicidad")
-_IS_AD = " or ".join(f'normalize-space()="{t}"' for t in AD_LABELS)
-AD_SLOTS: tuple[str, ...] = (f".//*[{_LABEL}[{_IS_AD}]]", ".//*[@data-ad-slot or @data-ad-unit]")
+AD_SLOT_ATTRIBUTES: tuple[str, ...] = ("data-ad-slot", "data-ad-unit")
 #: Tags that hold media, never byline or label text.
 MEDIA_TAGS = frozenset({"img", "picture", "video", "audio", "iframe", "figure", "svg", "source"})
 #: The site's URL shapes of tag, author, region and coverage listings (links name the label).
