@@ -248,6 +248,11 @@ class LayoutParser:
         return found[0] if found else self.root
 
     @cached_property
+    def container_text(self) -> str:
+        """All the visible text of the article's container."""
+        return text_of(self.container)
+
+    @cached_property
     def excluded(self) -> set[Any]:
         """Elements whose contents are never body text: other page parts, embeds, boxes."""
         nodes = [*select_all(self.container, S.EMBEDS), *self.related_boxes]
@@ -792,7 +797,7 @@ class ArticlePage:
             return self._present(self._t("description"), self.layout.standfirst(), *head)
         # Another newsroom's head description that the article does not show is a search
         # engine's teaser, not the article's summary.
-        shown = " " + " ".join(text_of(self.layout.container).split()).casefold()
+        shown = " " + " ".join(self.layout.container_text.split()).casefold()
         visible = [d for d in head if d and _shown_whole(d, shown)]
         standfirst = self.layout.standfirst()
         lead = " ".join((standfirst or "").split()).casefold()

@@ -183,8 +183,8 @@ class ContentParser(LayoutParser):
                 found.add(element)
         # A box opening with a label (``Most Read``, ``Advertisement``): found by the label's
         # own text, then checked (one pass over the page; a query per label costs more).
-        for element in self._doc.iter():
-            text = element.text
+        for element in self._positions:  # the page's elements in order, walked once
+            text = element.text if isinstance(element.tag, str) else None
             if not text or len(text) > _LONGEST_LABEL * 2 or _norm_space(text) not in _LABELS:
                 continue
             for label in (element, element.getparent()):
@@ -245,11 +245,16 @@ class ContentParser(LayoutParser):
         )
 
     @cached_property
+    def _embeds(self) -> set[Any]:
+        """Players and other embedded documents of the page."""
+        return {node.root for node in select_all(self.root, S.EMBEDS)}
+
+    @cached_property
     def _skipped(self) -> set[Any]:
         """Elements whose paragraphs are never body text wherever they sit."""
-        nodes = [*select_all(self.root, S.EMBEDS), *self.related_boxes]
+        nodes = list(self.related_boxes)
         nodes.extend(self.root.css("figure, figcaption, blockquote"))
-        found = {n.root for n in nodes} | self.furniture
+        found = {n.root for n in nodes} | self.furniture | self._embeds
         found |= {wrapper for wrapper in self._caption_holders.values() if wrapper is not None}
         return found
 
@@ -699,7 +704,7 @@ class ContentParser(LayoutParser):
             if _norm(p) not in header | captions and not self._is_byline_row(p)
         ]
         article = self.article
-        around = _words([element_text(article)]) if article is not None else None
+        around = _words([self.container_text]) if article is not None else None
         return _pick_body(structural, main, around)
 
     # --- tags -------------------------------------------------------------------------------
@@ -745,7 +750,7 @@ class ContentParser(LayoutParser):
         for img in article.iter("img"):
             if self._in(img, self.furniture) or img.xpath("ancestor::noscript"):
                 continue
-            if any(self._in(img, {e.root}) for e in select_all(self.root, S.EMBEDS)):
+            if self._in(img, self._embeds):
                 continue
             url = I.image_url(img)
             if url:
