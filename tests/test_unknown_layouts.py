@@ -86,6 +86,30 @@ def test_the_bodys_subheadings_are_body_text() -> None:
     assert len(paragraphs) == 13 and "Mehr zum Thema" not in paragraphs
 
 
+def test_paragraphs_straight_after_the_headline_are_the_body() -> None:
+    """No element of its own around the body: the first paragraph is the body's, not a
+    standfirst (and so not the summary)."""
+    item = read(page("", f"<article>{HEADLINE}{BODY}</article>"))
+    assert (item.body or "").startswith("Paragraph 1 of the story")
+    assert len((item.body or "").split("\n\n")) == 6
+    assert item.description is None
+
+
+def test_the_headline_in_another_unicode_order_is_still_the_headline() -> None:
+    """The head writes a shadda before a damma, the heading after it (canonically the same
+    text): the heading is the headline, not a subheading of the body."""
+    head_title = "تشب\u0651\u064fث نتنياهو بالبقاء في فيلادلفيا"
+    shown_title = "تشب\u064f\u0651ث نتنياهو بالبقاء في فيلادلفيا"
+    html = page(
+        f'<meta property="og:title" content="{head_title}">',
+        f"<div class='page'><article><div class='text'><h2>{shown_title}</h2>{BODY}</div>"
+        "</article></div>",
+    )
+    item = read(html)
+    assert (item.body or "").startswith("Paragraph 1 of the story")
+    assert "فيلادلفيا" not in (item.body or "")
+
+
 # --- titles: the visible headline; head titles without the site's name ---------------------
 
 

@@ -23,6 +23,7 @@ What it cannot place inside the article it does not return: a wrong value is wor
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from functools import cached_property
 from typing import Any, ClassVar
@@ -48,9 +49,10 @@ _FORMAT = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 
 
 def _norm(text: str | None) -> str:
-    """Text compared as read: whitespace folded, case folded, format marks (RLM, zero-width
-    joiners) dropped."""
-    return _WS.sub(" ", _FORMAT.sub("", text or "")).strip().casefold()
+    """Text compared as read: in one Unicode form (NFC: marks in canonical order), whitespace
+    folded, case folded, format marks (RLM, zero-width joiners) dropped."""
+    text = unicodedata.normalize("NFC", _FORMAT.sub("", text or ""))
+    return _WS.sub(" ", text).strip().casefold()
 
 
 def _tag(element: Any) -> str:
@@ -278,16 +280,27 @@ class ContentParser(LayoutParser):
     @cached_property
     def body_element(self) -> Any | None:
         groups: dict[Any, int] = {}
+        beside: dict[Any, list[int]] = {}  # paragraphs after the heading, beside it
         for p in self._doc.iter("p"):
             parent = p.getparent()
-            if parent is None or self._holds_heading(parent) or self._in(p, self._skipped):
+            if parent is None or self._in(p, self._skipped):
                 continue
             if not self._follows_heading(p):
                 continue
             text = _text(p)
             if not text or self._is_byline_text(text):
                 continue
-            groups[parent] = groups.get(parent, 0) + len(text)
+            if self._holds_heading(parent):
+                beside.setdefault(parent, []).append(len(text))
+            else:
+                groups[parent] = groups.get(parent, 0) + len(text)
+        # A body written straight after the headline, with no element of its own around it:
+        # paragraphs enough for a body (a standfirst or a caption is one).
+        groups = groups or {
+            g: sum(sizes)
+            for g, sizes in beside.items()
+            if len(sizes) >= S.BESIDE_BODY_MIN_PARAGRAPHS and sum(sizes) >= S.FAR_BODY_MIN_CHARS
+        }
         # Paragraphs that share nothing with the heading below <body> are another part of the
         # page (a footer's lines) unless they are prose of a body's length (a headline block
         # above a column of text).
@@ -683,8 +696,10 @@ class ContentParser(LayoutParser):
 
     @cached_property
     def excluded(self) -> set[Any]:
-        heading = {self.heading} if self.heading is not None else set()
-        return self._skipped | set(self.tag_list_elements) | heading
+        # The headline, and the head's title shown again as a heading, are no subheadings.
+        headings = {self.heading} if self.heading is not None else set()
+        headings |= {h for h in self._doc.iter(*S.SUBHEADINGS) if _norm(_text(h)) in self.titles}
+        return self._skipped | set(self.tag_list_elements) | headings
 
     def body_paragraphs(self) -> list[str]:
         """The structural body where trafilatura's main text agrees with it, else trafilatura's
@@ -694,7 +709,7 @@ class ContentParser(LayoutParser):
         from newscrawl.pages import fallback  # trafilatura loads only when needed
 
         structural = super().body_paragraphs()
-        header = {_norm(t) for t in (self.title(), self.standfirst()) if t}
+        header = {_norm(t) for t in (self.title(), self.standfirst()) if t} | set(self.titles)
         captions = {
             _norm(I.caption_text(img, holder)) for img, holder in self._caption_holders.items()
         }

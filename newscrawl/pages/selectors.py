@@ -280,6 +280,9 @@ STANDFIRST_MIN_WORDS = 8
 #: Paragraphs sharing no container with the headline below ``<body>`` are a body only when
 #: there is this much of them (a footer's few lines are not).
 FAR_BODY_MIN_CHARS = 150
+#: Paragraphs right after the headline, in the element holding it, are the body (when no other
+#: group is) from this many: a standfirst, a caption and a byline line are fewer.
+BESIDE_BODY_MIN_PARAGRAPHS = 3
 #: The structural body of a layout never seen is kept over trafilatura's when this share of its
 #: words is in trafilatura's, and covers this share of trafilatura's (bench/realfields.py).
 BODY_AGREEMENT = (0.95, 0.7)
