@@ -110,6 +110,29 @@ def test_the_headline_in_another_unicode_order_is_still_the_headline() -> None:
     assert "فيلادلفيا" not in (item.body or "")
 
 
+@pytest.mark.parametrize(
+    "script",
+    [
+        (  # a client-rendered app's state (Hankook Ilbo's shape)
+            '<script>window["__RQ"].push({"detail": {"title": "Budget talks", "contentHtml":'
+            ' "<div class=\\"caption\\"><p>A minister speaks. Photo agency</p></div>'
+            + "".join(f"<p>{p}</p>" for p in BODY.replace("<p>", "").split("</p>") if p)
+            + '"}})</script>'
+        ),
+        (  # JSON-LD articleBody, plain text
+            '<script type="application/ld+json">{"@type": "NewsArticle", "articleBody": "'
+            + "\\n".join(p for p in BODY.replace("<p>", "").split("</p>") if p)
+            + '"}</script>'
+        ),
+    ],
+)
+def test_a_body_only_a_script_carries_is_read_from_it(script: str) -> None:
+    item = read(page(script, f"<div id='app'>{HEADLINE}<p>Loading…</p></div>"))
+    paragraphs = (item.body or "").split("\n\n")
+    assert paragraphs[0].startswith("Paragraph 1 of the story") and len(paragraphs) == 6
+    assert "Photo agency" not in (item.body or "")
+
+
 # --- titles: the visible headline; head titles without the site's name ---------------------
 
 

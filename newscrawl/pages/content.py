@@ -31,6 +31,7 @@ from urllib.parse import unquote, urlsplit
 
 from parsel import Selector
 
+from newscrawl.pages import embedded
 from newscrawl.pages import images as I
 from newscrawl.pages import selectors as S
 from newscrawl.pages.article import (
@@ -720,7 +721,10 @@ class ContentParser(LayoutParser):
         ]
         article = self.article
         around = _words([self.container_text]) if article is not None else None
-        return _pick_body(structural, main, around)
+        body = _pick_body(structural, main, around)
+        if sum(_words(body).values()) < S.BODY_MIN_WORDS:  # the page shows no body: its scripts
+            return embedded.body_paragraphs(self._doc) or body
+        return body
 
     # --- tags -------------------------------------------------------------------------------
 

@@ -288,6 +288,14 @@ BESIDE_BODY_MIN_PARAGRAPHS = 3
 BODY_AGREEMENT = (0.95, 0.7)
 #: Trafilatura's text alone is a body from this many words (less is a page's furniture).
 BODY_MIN_WORDS = 60
+#: A page that shows no body may carry it in a script: JSON-LD ``articleBody`` or an app's
+#: state (``"contentHtml": "<p>…"``), a string field under one of these names.
+SCRIPT_BODY_KEYS: tuple[str, ...] = ("articleBody", "contentHtml", "bodyHtml", "content", "body")
+SCRIPT_BODY_FIELD = re.compile(
+    rf'"(?:{"|".join(SCRIPT_BODY_KEYS)})"\s*:\s*"(?P<value>(?:[^"\\]|\\.)*)"'
+)
+#: Scripts shorter than this hold no article.
+SCRIPT_BODY_MIN_CHARS = 500
 #: Words trafilatura may read beyond the structural body that are still a footer line, not
 #: more of the article.
 FOOTER_MAX_WORDS = 20
