@@ -56,6 +56,8 @@ RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 NEWSCRAWL_RETRY_AFTER_MAX = 120.0
 
 LOG_LEVEL = "INFO"
+#: A dropped item is logged by the reason, which names its URL, not printed whole.
+LOG_FORMATTER = "newscrawl.logformatter.NewscrawlLogFormatter"
 TELNETCONSOLE_ENABLED = False
 
 # -- Health: `scrapy crawl` exits with the run's health (newscrawl.monitors; the monitors, the

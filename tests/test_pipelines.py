@@ -8,11 +8,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from scrapy import Spider
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
+from scrapy.utils.project import get_project_settings
 from scrapy.utils.test import get_crawler
 
 from newscrawl.items import ArticleItem
+from newscrawl.logformatter import NewscrawlLogFormatter
 from newscrawl.output.dedup import DedupPipeline
 from newscrawl.output.runfiles import RUN_REJECTS
 from newscrawl.output.validate import ValidationPipeline
@@ -105,3 +108,18 @@ def test_duplicates_by_url_post_id_and_fingerprint(crawler: Crawler) -> None:
     other = refresh(replace(first, url=first.url + "-other", post_id="7", title="Other"))
     assert pipeline.process_item(other) is other
     assert crawler.stats.get_value("newscrawl/duplicates") == 3
+
+
+def test_a_dropped_duplicate_is_logged_by_its_reason_not_printed_whole(crawler: Crawler) -> None:
+    """The log names the dropped article by URL; its body is not written into the log."""
+    pipeline = DedupPipeline.from_crawler(crawler)
+    first = record()
+    pipeline.process_item(first)
+    with pytest.raises(DropItem) as dropped:
+        pipeline.process_item(replace(first, fetched_url="http://127.0.0.1:8765/article/1"))
+    spider = Spider.from_crawler(crawler, name="almayadeen")
+    line = NewscrawlLogFormatter.from_crawler(crawler).dropped(first, dropped.value, None, spider)
+    text = line["msg"] % line["args"]
+    assert text.startswith("Dropped: duplicate (url)") and first.url in text
+    assert (first.body or "")[:40] not in text and "ArticleItem(" not in text
+    assert get_project_settings()["LOG_FORMATTER"] == "newscrawl.logformatter.NewscrawlLogFormatter"
