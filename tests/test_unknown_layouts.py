@@ -450,3 +450,20 @@ def test_a_head_description_the_article_does_not_show_whole_is_not_the_summary(
     assert item.description is None
     assert item.title == "Floods close the coastal road for a week"
     assert (item.body or "").startswith("Paragraph 1 of the story")
+
+
+def test_the_main_image_is_the_first_of_the_images_whichever_source_gave_it() -> None:
+    """A main image only the head names (``og:image``) still opens the record's images."""
+    html = page(
+        '<meta property="og:image" content="https://cdn.example-news.com/lead.jpg">',
+        f"<article>{HEADLINE}<div class='text'>{BODY}"
+        "<figure><img src='https://cdn.example-news.com/inline.jpg'>"
+        "<figcaption>The coastal road under water.</figcaption></figure></div></article>",
+    )
+    item = read(html)
+    assert item.main_image is not None
+    assert item.main_image["url"] == "https://cdn.example-news.com/lead.jpg"
+    assert [i["url"] for i in item.images or []] == [
+        "https://cdn.example-news.com/lead.jpg",
+        "https://cdn.example-news.com/inline.jpg",
+    ]

@@ -184,14 +184,14 @@ def _image(raw: RawImage, edition: Edition) -> Image:
 
 
 def _images(raws: Iterable[RawImage], edition: Edition) -> list[Image]:
-    seen: set[str] = set()
-    images: list[Image] = []
+    """Each picture once, in order; a caption given where the same picture shows again."""
+    found: dict[str, Image] = {}
     for raw in raws:
         image = _image(raw, edition)
-        if image["url"] not in seen:
-            seen.add(image["url"])
-            images.append(image)
-    return images
+        kept = found.setdefault(image["url"], image)
+        if kept["caption"] is None:
+            kept["caption"] = image["caption"]
+    return list(found.values())
 
 
 def _related(raws: Iterable[RawLink], base_url: str, edition: Edition) -> list[RelatedLink]:
@@ -349,10 +349,13 @@ def load_page(page: ArticlePage, stats: Stats | None = None) -> ArticleItem:
     keywords = next((c for c in page.keywords() if split_keywords(c)), None)
     loader.add_value("keywords", keywords)
     loader.add_value("body", page.body_paragraphs())
-    main_images = page.main_image()
-    if main_images:
-        loader.add_value("main_image", _image(main_images[0], edition))
-    loader.add_value("images", _images(page.images(), edition))
+    # One record whichever reader: the main image, wherever it was found, is the first of the
+    # images (a page with none has images all the same: pictures of its body).
+    main = page.main_image()[:1]
+    images = _images([*main, *page.images()], edition)
+    if main:
+        loader.add_value("main_image", images[0])
+    loader.add_value("images", images)
     loader.add_value("related", _related(page.related(), response.url, edition))
     item: ArticleItem = loader.load_item()
     if stats is not None:
