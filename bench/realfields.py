@@ -116,22 +116,34 @@ def load_scorer(directory: Path) -> ModuleType:
     return module
 
 
-def run_reader(
-    reader: Callable[[bytes, str], Prediction], pages: list[tuple[dict[str, Any], bytes]]
-) -> tuple[list[Prediction], float]:
-    """Predictions of one reader over every page, and its CPU milliseconds per page."""
-    predictions: list[Prediction] = []
-    cpu = 0.0
+def run_readers(
+    readers: dict[str, Callable[[bytes, str], Prediction]],
+    pages: list[tuple[dict[str, Any], bytes]],
+) -> dict[str, tuple[list[Prediction], float]]:
+    """Predictions of each reader over every page, and its CPU milliseconds per page. The
+    readers take turns page by page (each warmed first), so a change in the machine's load
+    during the run weighs on all of them alike."""
+    for reader in readers.values():
+        _read(reader, *pages[0])  # imports and caches, outside the measured time
+    predictions: dict[str, list[Prediction]] = {name: [] for name in readers}
+    cpu = dict.fromkeys(readers, 0.0)
     for truth, html in pages:
-        start = time.process_time()
-        try:
-            predicted = reader(html, truth["url"])
-        except Exception as exc:  # a reader that fails on a page scores nothing there
-            print(f"  {truth['page']}: {type(exc).__name__}: {exc}", file=sys.stderr)
-            predicted = {}
-        cpu += time.process_time() - start
-        predictions.append({"page": truth["page"], **predicted})
-    return predictions, 1000 * cpu / max(len(pages), 1)
+        for name, reader in readers.items():
+            start = time.process_time()
+            predicted = _read(reader, truth, html)
+            cpu[name] += time.process_time() - start
+            predictions[name].append({"page": truth["page"], **predicted})
+    return {name: (predictions[name], 1000 * cpu[name] / max(len(pages), 1)) for name in readers}
+
+
+def _read(
+    reader: Callable[[bytes, str], Prediction], truth: dict[str, Any], html: bytes
+) -> Prediction:
+    try:
+        return reader(html, truth["url"])
+    except Exception as exc:  # a reader that fails on a page scores nothing there
+        print(f"  {truth['page']}: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return {}
 
 
 def main() -> int:
@@ -145,13 +157,14 @@ def main() -> int:
     pages = [(t, gzip.decompress((args.dir / "pages" / t["page"]).read_bytes())) for t in truths]
     scorer = load_scorer(args.dir)
     warnings.simplefilter("ignore")
-    rows: list[tuple[str, dict[str, Any], float]] = []
+    readers = {}
     for name in args.readers.split(","):
         if not available(name):
             print(f"{name}: not installed (pip install '.[bench]'), left out", file=sys.stderr)
             continue
-        read_newscrawl(*_warm(pages))  # imports and caches, outside the measured time
-        predictions, cpu_ms = run_reader(READERS[name], pages)
+        readers[name] = READERS[name]
+    rows: list[tuple[str, dict[str, Any], float]] = []
+    for name, (predictions, cpu_ms) in run_readers(readers, pages).items():
         with TemporaryDirectory() as tmp:
             path = Path(tmp) / "pred.jsonl"
             with jsonlines.open(path, "w") as writer:
@@ -172,11 +185,6 @@ def main() -> int:
         )
     print(json.dumps({name: {**scores, "cpu_ms": round(ms, 1)} for name, scores, ms in rows}))
     return 0
-
-
-def _warm(pages: list[tuple[dict[str, Any], bytes]]) -> tuple[bytes, str]:
-    truth, html = pages[0]
-    return html, truth["url"]
 
 
 def _cell(text: str) -> str:

@@ -655,15 +655,18 @@ class ArticlePage:
     def meta(self) -> dict[str, str]:
         """Head ``<meta>`` values by lowercased ``name``/``property``; the first one wins."""
         found: dict[str, str] = {}
-        for query in S.META_TAGS:
-            for tag in select(self.root, query):
-                attrs = tag.root.attrib  # lxml's own: one wrapper less per tag
-                content = attrs.get("content", "")
-                for attr in S.META_KEY_ATTRS:
-                    key = attrs.get(attr, "").strip().lower()
-                    if key and content.strip() and key not in found:
-                        found[key] = content
+        for attrs in self._meta_attributes:
+            content = attrs.get("content", "")
+            for attr in S.META_KEY_ATTRS:
+                key = attrs.get(attr, "").strip().lower()
+                if key and content.strip() and key not in found:
+                    found[key] = content
         return found
+
+    @cached_property
+    def _meta_attributes(self) -> list[Any]:
+        """The attributes of each head ``<meta>`` (lxml's own elements: no wrapper per tag)."""
+        return [tag.attrib for query in S.META_TAGS for tag in self.root.root.xpath(query)]
 
     def _meta(self, keys: tuple[str, ...]) -> str | None:
         return next((self.meta[k] for k in keys if k in self.meta), None)
@@ -932,13 +935,11 @@ class ArticlePage:
     def meta_all(self) -> dict[str, list[str]]:
         """Every value of repeatable head metadata (``article:tag``), in page order."""
         found: dict[str, list[str]] = {}
-        for query in S.META_TAGS:
-            for tag in select(self.root, query):
-                attrs = tag.root.attrib
-                content = attrs.get("content", "").strip()
-                key = (attrs.get("property") or attrs.get("name") or "").strip().lower()
-                if key in S.META_REPEATED and content:
-                    found.setdefault(key, []).append(content)
+        for attrs in self._meta_attributes:
+            content = attrs.get("content", "").strip()
+            key = (attrs.get("property") or attrs.get("name") or "").strip().lower()
+            if key in S.META_REPEATED and content:
+                found.setdefault(key, []).append(content)
         return found
 
     def body_paragraphs(self) -> list[str]:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from functools import cached_property
 from typing import Any, ClassVar
 from urllib.parse import unquote, urlsplit
@@ -77,11 +78,11 @@ def _lone_label(text: str) -> str | None:
 
 
 def _words(paragraphs: list[str]) -> Counter[str]:
-    return Counter(w for p in paragraphs for w in _WORD.findall(p.casefold()))
+    return Counter(_WORD.findall("\n".join(paragraphs).casefold()))
 
 
 def _pick_body(
-    structural: list[str], main: list[str], article: Counter[str] | None = None
+    structural: list[str], main: list[str], article: Callable[[], Counter[str]] | None = None
 ) -> list[str]:
     """One body from the two readings. The structural one is exact where it found the article:
     it is kept when trafilatura's holds it and it covers most of trafilatura's (or all but a
@@ -99,7 +100,7 @@ def _pick_body(
         extra = theirs - ours
         size_extra = sum(extra.values())
         if article is not None:  # only more of the article makes ours a fragment
-            size_extra = sum((extra & article).values())
+            size_extra = sum((extra & article()).values())
         fragment = shared < covered * size_theirs and size_extra >= S.FOOTER_MAX_WORDS
         return main if fragment else structural
     if size_theirs < S.BODY_MIN_WORDS or size_ours >= 2 * size_theirs:
@@ -720,7 +721,7 @@ class ContentParser(LayoutParser):
             if _norm(p) not in header | captions and not self._is_byline_row(p)
         ]
         article = self.article
-        around = _words([self.container_text]) if article is not None else None
+        around = (lambda: _words([self.container_text])) if article is not None else None
         body = _pick_body(structural, main, around)
         if sum(_words(body).values()) < S.BODY_MIN_WORDS:  # the page shows no body: its scripts
             return embedded.body_paragraphs(self._doc) or body
