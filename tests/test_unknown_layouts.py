@@ -467,3 +467,17 @@ def test_the_main_image_is_the_first_of_the_images_whichever_source_gave_it() ->
         "https://cdn.example-news.com/lead.jpg",
         "https://cdn.example-news.com/inline.jpg",
     ]
+
+
+def test_a_player_inside_the_article_makes_a_video_page_and_gives_its_url() -> None:
+    """No metadata types the page: the article's player does; a sidebar's player is not it."""
+    html = page(
+        "",
+        "<aside><iframe src='https://www.youtube.com/embed/sidebar-clip'></iframe></aside>"
+        f"<article>{HEADLINE}<iframe src='https://www.youtube.com/embed/the-report'></iframe>"
+        f"<div class='text'>{BODY}</div></article>",
+    )
+    item = read(html)
+    assert item.content_type == "video"
+    assert item.video is not None
+    assert item.video["url"] == "https://www.youtube.com/embed/the-report"

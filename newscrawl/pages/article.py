@@ -247,6 +247,10 @@ class LayoutParser:
         found = first(self.root, self.selectors.container)
         return found[0] if found else self.root
 
+    def has_player(self) -> bool:
+        """A video player (a ``video``, a player ``iframe``) inside the article."""
+        return bool(self.container.xpath(S.PLAYER_IN_ARTICLE))
+
     @cached_property
     def container_text(self) -> str:
         """All the visible text of the article's container."""
@@ -740,10 +744,9 @@ class ArticlePage:
 
     def page_type(self) -> list[str]:
         """tawsiyat ``type`` (``article``, ``videoobject``), ``og:type``, the JSON-LD ``@type``;
-        on a page of no known layout, a player inside the article says ``video``."""
+        where none types the page, a player inside the article says ``video`` (every layout)."""
         found = self._present(self._t("type"), self._meta(S.OG_TYPE), jsonld.kind(self.jsonld))
-        has_player = getattr(self.layout, "has_player", None)
-        if not found and has_player is not None and has_player():
+        if not found and self.layout.has_player():
             found.append("video")
         return found
 
@@ -970,10 +973,10 @@ class ArticlePage:
 
     def video_url(self) -> list[str]:
         return self._present(
-            first_text(self.root, S.VIDEO_SRC),
+            first_text(self.layout.container, S.VIDEO_SRC),  # the article's player only
             self._meta(S.OG_VIDEO),
             jsonld.text(self.jsonld, "contentUrl"),
-            first_text(self.root, S.VIDEO_EMBED),
+            first_text(self.layout.container, S.VIDEO_EMBED),
         )
 
     def video_duration(self) -> list[str]:
