@@ -8,6 +8,7 @@ A page is read as the crawler reads any page of no known layout: ``ArticlePage(.
 from __future__ import annotations
 
 import pytest
+from lxml import etree
 from scrapy.http import HtmlResponse
 
 from newscrawl.discovery.classify import CrawlSite
@@ -19,6 +20,7 @@ from newscrawl.normalize.processors import (
     strip_site_name,
     to_utc,
 )
+from newscrawl.pages import fallback
 from newscrawl.pages.article import ArticlePage
 
 BODY = "".join(
@@ -481,3 +483,22 @@ def test_a_player_inside_the_article_makes_a_video_page_and_gives_its_url() -> N
     assert item.content_type == "video"
     assert item.video is not None
     assert item.video["url"] == "https://www.youtube.com/embed/the-report"
+
+
+def test_trafilatura_leaves_the_page_it_reads_untouched() -> None:
+    """The page's tree is read by trafilatura without a copy of our own (it copies what it
+    prunes): every later reading of the page sees it whole."""
+    response = HtmlResponse(
+        url="https://www.example-news.com/politics/story-1",
+        body=page(
+            "",
+            f"<nav><a href='/'>Home</a></nav><article>{HEADLINE}{BODY}</article>"
+            "<footer><p>Copyright Example News</p></footer>",
+        ).encode(),
+        encoding="utf-8",
+    )
+    document = response.selector.root
+    before = etree.tostring(document)
+    paragraphs = fallback.body_paragraphs(document)
+    assert any(p.startswith("Paragraph 1 of the story") for p in paragraphs)
+    assert etree.tostring(document) == before
