@@ -21,7 +21,7 @@ def test_every_project_setting_is_checked_by_the_model() -> None:
     # Scrapy's settings the project sets (settings.py), other than component tables and names.
     scrapy_ones = {k for k in project_settings if k.isupper() and not k.startswith("NEWSCRAWL_")}
     unchecked = {"BOT_NAME", "SPIDER_MODULES", "NEWSPIDER_MODULE", "COMMANDS_MODULE", "ADDONS"}
-    unchecked |= {"TWISTED_REACTOR", "LOG_LEVEL"}
+    unchecked |= {"TWISTED_REACTOR", "LOG_LEVEL", "LOG_FORMATTER"}
     assert scrapy_ones - unchecked - names == set()
 
 
