@@ -75,13 +75,12 @@ def _iso(moment: float | None) -> str | None:
 
 class WatchExtension:
     def __init__(self, crawler: Crawler, args: CrawlArgs, state: WatchState) -> None:
-        settings = crawler.settings
+        config = crawl_settings(crawler.settings)
         self.crawler = crawler
         self.state = state
         self.every = args.every
-        self.publish_every = crawl_settings(settings).watch_publish_seconds
-        self.failing_alert = crawl_settings(settings).watch_alert_failing_seconds
-        config = crawl_settings(settings)
+        self.publish_every = config.watch_publish_seconds
+        self.failing_alert = config.watch_alert_failing_seconds
         self.quiet_min = config.watch_quiet_min_seconds
         self.quiet_factor = config.watch_quiet_factor
         self.quiet = UsualQuiet(config.watch_quiet_history_days, config.watch_quiet_percentile)
@@ -98,7 +97,7 @@ class WatchExtension:
         self.records = 0
         self.last_new: float | None = None
         self.alerts: dict[str, str] = {}
-        self.checkpoint_every = crawl_settings(settings).watch_checkpoint_seconds
+        self.checkpoint_every = config.watch_checkpoint_seconds
         self.last_checkpoint = time.monotonic()
 
     @classmethod
