@@ -179,6 +179,7 @@ def main() -> int:
             stops.append((f"{held} article requests in flight", *sigterm(proc)))
             replica.set_latency(0)
             proc = start_crawl(replica.base_url, out, *args, settings=settings)
+            wait_for_log(proc, out, PASS_OVER, timeout=600)
             seen.wait_for(expected_versions(replica.truth()), proc, timeout=300)
         final = "after the restart" if opts.stop_latency > 0 else "at the end"
         stops.append((final, *sigterm(proc)))
