@@ -2,14 +2,19 @@
 
     .venv/bin/python bench/watch.py [--minutes 10] [--new 40] [--edit 10] [--every 30]
                                     [--publish 30] [--kill-at SECONDS] [--articles 500]
-                                    [--budget REQUESTS_PER_HOUR]
+                                    [--budget REQUESTS_PER_HOUR] [--stop-latency SECONDS]
 
 Starts a replica and ``scrapy crawl almayadeen -a mode=watch -a every=EVERY`` beside it (feed
 published every ``--publish`` seconds). Once the watch's incremental pass is over, the replica
 publishes ``--new`` new articles and ``--edit`` edits, one at a time, at random moments over the
 run (all but the last ``--every`` + ``--publish`` seconds, so each can still be seen); with
 ``--kill-at``, the watch is killed with SIGKILL that many seconds in and started again at once.
-At the end the watch is stopped with SIGTERM.
+At the end the watch is stopped with SIGTERM while pages are in flight: the replica turns slow
+(each article page answered after ``--stop-latency`` seconds, default 8, under the replica
+profile's 10 s download timeout), publishes 2 more articles, and the signal goes once it holds
+their requests; the watch is then started again (the replica fast again), and stopped once
+more when it has published them (whatever it is doing then). With ``--stop-latency 0`` only
+the stop at the end of the run is made.
 
 Prints:
 - exactly-once: every version of every article in the published feeds once, no version skipped,
@@ -18,7 +23,9 @@ Prints:
   was first seen in a published ``*.jsonl`` (read every 0.2 s): p50, p95, max;
 - requests per hour (and per new article), and the share of listing / feed / sitemap polls
   answered ``304`` (the replica's own counts, from the end of the pass to the end);
-- the stop: seconds from SIGTERM to exit, and the exit status;
+- the stops: seconds from SIGTERM to exit, with pages in flight and after the restart, and the
+  exit status
+  (the articles cut off by the first are counted in exactly-once, not in latency);
 - the watch's CPU and RSS over time (``/proc``), one line a minute, and whether RSS stayed
   within 10% of its value at 10 minutes (flat) from then on.
 """
@@ -82,6 +89,18 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
+def sigterm(proc: subprocess.Popen[str]) -> tuple[float, int]:
+    """Stop a watch with SIGTERM: seconds to its exit, and its status."""
+    stop = time.monotonic()
+    proc.send_signal(signal.SIGTERM)
+    try:
+        status = proc.wait(60)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        status = proc.wait()
+    return time.monotonic() - stop, status
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--minutes", type=float, default=10)
@@ -93,6 +112,7 @@ def main() -> int:
     parser.add_argument(
         "--budget", type=int, default=None, help="NEWSCRAWL_WATCH_BUDGET_PER_HOUR (default: its)"
     )
+    parser.add_argument("--stop-latency", type=float, default=8.0, metavar="SECONDS")
     parser.add_argument("--articles", type=int, default=500)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", type=Path, default=None, help="output folder (default: temp)")
@@ -146,14 +166,23 @@ def main() -> int:
             time.sleep(0.2)
         after = served(replica)
         hours = (time.monotonic() - started) / 3600
-        stop = time.monotonic()
-        proc.send_signal(signal.SIGTERM)
-        try:
-            status = proc.wait(60)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            status = proc.wait()
-        stop_seconds = time.monotonic() - stop
+        stops: list[tuple[str, float, int]] = []  # (what, seconds, status)
+        late: set[str] = set()  # published for the stop in flight: not in the latency figures
+        if opts.stop_latency > 0:
+            replica.set_latency(opts.stop_latency)
+            result = replica.publish(new=2)
+            late = set(result["new"])
+            published.update(dict.fromkeys(late, "new"))
+            deadline = time.monotonic() + 60
+            while (held := replica.held()) < 1 and time.monotonic() < deadline:
+                time.sleep(0.05)
+            stops.append((f"{held} article requests in flight", *sigterm(proc)))
+            replica.set_latency(0)
+            proc = start_crawl(replica.base_url, out, *args, settings=settings)
+            wait_for_log(proc, out, PASS_OVER, timeout=600)
+            seen.wait_for(expected_versions(replica.truth()), proc, timeout=300)
+        final = "after the restart" if opts.stop_latency > 0 else "at the end"
+        stops.append((final, *sigterm(proc)))
         seen.refresh()
         truth = replica.truth()
 
@@ -166,13 +195,16 @@ def main() -> int:
         if key not in seen.first_seen:
             missing.append(key)
             continue
+        if url in late:
+            continue
         live = datetime.fromisoformat(lines[url]["published_at"]).timestamp()
         latencies.append(seen.first_seen[key] - live)
     parts = list(out.rglob("*.jsonl.part"))
     print("\n== exactly once ==")
     print(f"published on the replica: {len(published)} "
           f"({sum(k == 'new' for k in published.values())} new, "
-          f"{sum(k == 'edit' for k in published.values())} edited)")  # fmt: skip
+          f"{sum(k == 'edit' for k in published.values())} edited; {len(late)} new of them "
+          "during the stop in flight)")  # fmt: skip
     print(f"seen at their version: {len(published) - len(missing)}; missing: {missing[:5]}")
     print(f"every article of the replica at its version: {seen.latest() == want}")
     print(f"versions published more than once: {len(seen.duplicates())}; "
@@ -191,14 +223,16 @@ def main() -> int:
     share_all = sum(s.get("304", 0) for s in polled.values()) / max(
         sum(sum(s.values()) for s in polled.values()), 1
     )
-    new = sum(k == "new" for k in published.values())
+    watched_kinds = [k for u, k in published.items() if u not in late]
+    new = watched_kinds.count("new")
     print("\n== politeness (replica's counts while watching) ==")
     print(f"answers by kind and status: {json.dumps(watched, sort_keys=True)}")
     print(f"requests per hour: {total / hours:.0f}; per new article: {total / max(new, 1):.1f}; "
-          f"per new or edited article: {total / max(len(published), 1):.1f}")  # fmt: skip
+          f"per new or edited article: {total / max(len(watched_kinds), 1):.1f}")  # fmt: skip
     print(f"304 share: listings and feed {share_lf:.1%}; with sitemaps {share_all:.1%}")
-    print("\n== stop ==")
-    print(f"SIGTERM -> exit in {stop_seconds:.2f}s, status {status}")
+    print("\n== stops ==")
+    for what, seconds, status in stops:
+        print(f"SIGTERM ({what}) -> exit in {seconds:.2f}s, status {status}")
     print("\n== CPU and RSS of the watch ==")
     print("   t(min)  CPU%(last min)  RSS MB")
     last = samples[0] if samples else None
@@ -215,6 +249,7 @@ def main() -> int:
               f"{min(settled):.1f}-{max(settled):.1f} MB, at most {drift:.1%} from the first "
               f"({'flat' if drift <= FLAT_RSS else 'NOT flat'} within {FLAT_RSS:.0%})")  # fmt: skip
     ok = not missing and not seen.duplicates() and not seen.gaps() and not parts
+    ok = ok and all(status == 6 for _, _, status in stops)
     return 0 if ok else 1
 
 

@@ -94,10 +94,14 @@ DEFAULTS: dict[str, Any] = {
     "NEWSCRAWL_WATCH_CHECKPOINT_SECONDS": 3600.0,
     #: Alert when every poll has failed for this long (seconds).
     "NEWSCRAWL_WATCH_ALERT_FAILING_SECONDS": 600.0,
-    #: Alert when nothing new came for longer than this factor times the longest gap between
-    #: new articles the watch has seen, and at least this many seconds.
+    #: Alert when nothing new came for longer than this factor times the site's usual quiet,
+    #: and at least this many seconds. The usual quiet: this percentile of the gaps between
+    #: consecutive publication times over this many days before the newest one the job knows
+    #: (newscrawl.watch.quiet).
     "NEWSCRAWL_WATCH_QUIET_FACTOR": 3.0,
     "NEWSCRAWL_WATCH_QUIET_MIN_SECONDS": 3600.0,
+    "NEWSCRAWL_WATCH_QUIET_PERCENTILE": 95.0,
+    "NEWSCRAWL_WATCH_QUIET_HISTORY_DAYS": 7.0,
     # -- a browser where a page needs one (newscrawl.browser; docs/browser.md) --
     **{k: v for k, v in browser.as_dict().items() if not isinstance(v, dict)},
     # -- health: monitors, health file, metrics, alerts (newscrawl.monitors; docs/scheduling.md)

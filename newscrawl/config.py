@@ -130,10 +130,20 @@ class CrawlSettings(BaseModel):
         600.0, "NEWSCRAWL_WATCH_ALERT_FAILING_SECONDS", "alert when every poll failed this long"
     )
     watch_quiet_factor: Seconds = _setting(
-        3.0, "NEWSCRAWL_WATCH_QUIET_FACTOR", "quiet alert: times the longest gap seen"
+        3.0, "NEWSCRAWL_WATCH_QUIET_FACTOR", "quiet alert: times the site's usual quiet"
     )
     watch_quiet_min_seconds: Seconds = _setting(
         3600.0, "NEWSCRAWL_WATCH_QUIET_MIN_SECONDS", "quiet alert: at least this many seconds"
+    )
+    watch_quiet_history_days: Positive = _setting(
+        7.0,
+        "NEWSCRAWL_WATCH_QUIET_HISTORY_DAYS",
+        "usual quiet: learned from the publication times of this many days before the newest",
+    )
+    watch_quiet_percentile: Annotated[float, Field(gt=0, le=100)] = _setting(
+        95.0,
+        "NEWSCRAWL_WATCH_QUIET_PERCENTILE",
+        "usual quiet: this percentile of the gaps between consecutive publication times",
     )
 
     # -- the browser (newscrawl.browser) --

@@ -39,6 +39,8 @@ def test_every_project_setting_is_checked_by_the_model() -> None:
         ("NEWSCRAWL_STATE_BACKEND", "mysql", "input should be 'sqlite' or 'redis': 'mysql'"),
         ("NEWSCRAWL_ALERT_WEBHOOK_URL", "hooks.example.org", "'hooks.example.org' is not an http"),
         ("RETRY_HTTP_CODES", "500,teapot", "not a whole number: 'teapot'"),
+        ("NEWSCRAWL_WATCH_QUIET_PERCENTILE", "101", "input should be less than or equal to 100"),
+        ("NEWSCRAWL_WATCH_QUIET_HISTORY_DAYS", "0", "input should be greater than 0: '0'"),
         ("CONCURRENT_REQUESTS", "0", "input should be greater than or equal to 1: '0'"),
     ],
 )

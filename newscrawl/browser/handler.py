@@ -15,6 +15,9 @@ HTTP/1.1 handler untouched; this subclass adds what newscrawl needs on top:
   ``meta["newscrawl_browser_timeout"]``) fails with :class:`BrowserTimeout` and its page is closed:
   Playwright's own timeouts cover navigation and waits, not every call, and one stuck page must not
   hold a crawl forever;
+- every download, plain or in the browser, runs through the crawl's
+  :class:`~newscrawl.stopping.Downloads`, so a stop that does not wait for what is under way
+  (a watch's, :func:`newscrawl.stopping.cut_downloads`) cancels it;
 - memory stays flat on long runs: after ``NEWSCRAWL_BROWSER_PAGES_PER_CONTEXT`` pages, new pages go
   to a fresh browser context (which starts with the old one's cookies, so a clearance survives)
   and the old context is closed as soon as its last page is.
@@ -43,6 +46,7 @@ from newscrawl.browser.config import (
     missing_browser_message,
 )
 from newscrawl.config import crawl_settings
+from newscrawl.stopping import downloads
 
 logger = logging.getLogger(__name__)
 
@@ -87,6 +91,10 @@ class BrowserDownloadHandler(ScrapyPlaywrightDownloadHandler):
         self.timeout = crawl_settings(crawler.settings).browser_timeout
         #: The page of each browser request in flight (by request id), to close on a timeout.
         self._pages: dict[int, Page] = {}
+        self.downloads = downloads(crawler)
+
+    async def download_request(self, request: Request) -> Response:
+        return await self.downloads.run(request, super().download_request(request))
 
     async def _maybe_launch_in_thread(self) -> None:
         """Engine start: nothing to do until a request needs the browser."""

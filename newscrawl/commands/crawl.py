@@ -5,14 +5,21 @@ most severe status the run's components recorded (3 unhealthy output, 4 site unr
 blocked, 5 output failed, 6 stopped on request, 1 a health judgement that raised), prints each
 failed check on stderr, and turns a bad spider argument or setting (``newscrawl.config``) into
 one line and status 2 instead of a traceback. A crash stays 1.
+
+A watch (``-a mode=watch``) then leaves at once (:func:`leave_now`): everything it keeps is on
+disk by then (the feed published, the state saved, the health written, the log flushed), and
+the interpreter's teardown, which frees the process's objects one by one, took most of a
+stop's time (about 0.2 s of CPU, seconds on a loaded machine).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
+import os
 import sys
-from typing import Any
+from typing import Any, NoReturn
 
 from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.crawler import Crawler
@@ -21,7 +28,7 @@ from twisted.internet.defer import Deferred
 from twisted.python.failure import Failure
 
 from newscrawl.config import SettingError
-from newscrawl.discovery.args import ArgumentError
+from newscrawl.discovery.args import ArgumentError, CrawlArgs
 from newscrawl.monitors.exit import ExitStatus, exit_reasons, exit_status
 from newscrawl.monitors.run import JUDGEMENT_ERROR_STAT
 from newscrawl.state.lock import JobAlreadyRunning
@@ -55,6 +62,8 @@ class Command(ScrapyCrawl):
             self.exitcode = ExitStatus.CRASH
             return
         self.exitcode = self.status_of(crawler)
+        if CrawlArgs.from_settings(crawler.settings).mode == "watch":
+            leave_now(self.exitcode)
 
     @staticmethod
     def status_of(crawler: Crawler) -> int:
@@ -70,6 +79,15 @@ class Command(ScrapyCrawl):
             for line in stats.get(FAILURES_STAT) or []:
                 print(f"newscrawl:   {line}", file=sys.stderr)
         return status
+
+
+def leave_now(status: int) -> NoReturn:
+    """End the process with ``status`` once the logs and the standard streams are flushed,
+    without the interpreter's teardown (see the module doc)."""
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)
 
 
 #: What the user gave wrong: a spider argument or a setting (exit status 2, one line).

@@ -53,6 +53,7 @@ from newscrawl.pages.listing import (
     robots_sitemaps,
     robots_urls,
 )
+from newscrawl.stopping import StopRequested
 
 logger = logging.getLogger(__name__)
 
@@ -396,7 +397,10 @@ class AlmayadeenSpider(Spider):
         return Request(url, callback=callback, priority=priority, meta=meta, errback=self.on_error)
 
     def on_error(self, failure: Any) -> None:
-        """Failed requests are counted by kind in the run summary (``newscrawl.output``)."""
+        """Failed requests are counted by kind in the run summary (``newscrawl.output``); a
+        request a stop cut off is no failure (``newscrawl.stopping``, counted there)."""
+        if isinstance(failure.value, StopRequested):
+            return
         kind = failure_kind(failure.value)
         self._count(f"errors/{kind}")
         request = getattr(failure, "request", None)

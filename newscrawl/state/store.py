@@ -19,10 +19,11 @@ from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from newscrawl.dates import parse_iso
 from newscrawl.output.feeds import part_path
 
 DB_FILENAME = "crawl-state.sqlite3"
@@ -119,8 +120,13 @@ def set_aside(path: Path) -> Path:
     return aside
 
 
+def utc_iso(moment: datetime) -> str:
+    """A moment as the state writes it (``YYYY-MM-DDTHH:MM:SSZ``, which sorts as it reads)."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def utc_now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return utc_iso(datetime.now(UTC))
 
 
 @dataclass(frozen=True)
@@ -298,6 +304,26 @@ class CrawlState:
         value: str | None = self._db.execute(
             "SELECT max(coalesce(date_published, date_modified)) FROM articles"
         ).fetchone()[0]
+        return value
+
+    def published_within(self, days: float) -> list[tuple[str, str]]:
+        """``(url, date_published)`` of the articles published in the ``days`` before the
+        newest one, oldest first: the job's recent publishing rhythm."""
+        newest = self._db.execute("SELECT max(date_published) FROM articles").fetchone()[0]
+        moment = parse_iso(newest)
+        if moment is None:
+            return []
+        since = utc_iso(moment - timedelta(days=days))
+        rows = self._db.execute(
+            "SELECT url, date_published FROM articles WHERE date_published >= ? "
+            "ORDER BY date_published",
+            (since,),
+        )
+        return [(url, published) for url, published in rows]
+
+    def last_new_seen(self) -> str | None:
+        """When the job first saw the article it saw last (``first_seen``): its last new one."""
+        value: str | None = self._db.execute("SELECT max(first_seen) FROM articles").fetchone()[0]
         return value
 
     # -- feeds -------------------------------------------------------------------------------

@@ -7,13 +7,20 @@
   Every idle raises :class:`~scrapy.exceptions.DontCloseSpider`, so the run ends only when it
   is stopped (SIGTERM / SIGINT: Scrapy's graceful stop, which publishes the feed as any run's
   end does).
+- A stop does not wait for what is under way: on :data:`~newscrawl.stopping.stop_requested`
+  the timers stop and every request in the downloader is failed at once
+  (:func:`~newscrawl.stopping.cut_downloads`: never sent, or its transfer cancelled), so the
+  graceful stop only finishes parsing the pages already downloaded, publishes the feed and
+  saves the state; the articles cut off are fetched again at the next start.
 - A round of polls is skipped when the hourly budget (``NEWSCRAWL_WATCH_BUDGET_PER_HOUR``)
   cannot pay for it; robots.txt and Crawl-delay apply to polls as to every request.
 - Each publication window rewrites the health file (``X.health.json``, ``mode: watch``) and the
   Prometheus textfile, and raises (then clears) two alerts: polls failing for
   ``NEWSCRAWL_WATCH_ALERT_FAILING_SECONDS``, and nothing new for longer than the site's usual
-  quiet (``NEWSCRAWL_WATCH_QUIET_FACTOR`` times the longest gap between new articles seen, at
-  least ``NEWSCRAWL_WATCH_QUIET_MIN_SECONDS``).
+  quiet (``NEWSCRAWL_WATCH_QUIET_FACTOR`` times it, at least
+  ``NEWSCRAWL_WATCH_QUIET_MIN_SECONDS``), learned from the job's history
+  (:mod:`newscrawl.watch.quiet`). The quiet counts from the last new article the job saw, in
+  this run or, for a restarted watch, before it (the crawl state's newest ``first_seen``).
 """
 
 from __future__ import annotations
@@ -47,6 +54,8 @@ from newscrawl.output.delivery import EXIT_STAT
 from newscrawl.output.feeds import write_text_atomic
 from newscrawl.output.rotation import exporter_for
 from newscrawl.state.session import session_for
+from newscrawl.stopping import cut_downloads, stop_requested
+from newscrawl.watch.quiet import UsualQuiet
 from newscrawl.watch.state import WatchState, open_watch_state
 
 logger = logging.getLogger(__name__)
@@ -66,14 +75,15 @@ def _iso(moment: float | None) -> str | None:
 
 class WatchExtension:
     def __init__(self, crawler: Crawler, args: CrawlArgs, state: WatchState) -> None:
-        settings = crawler.settings
+        config = crawl_settings(crawler.settings)
         self.crawler = crawler
         self.state = state
         self.every = args.every
-        self.publish_every = crawl_settings(settings).watch_publish_seconds
-        self.failing_alert = crawl_settings(settings).watch_alert_failing_seconds
-        self.quiet_min = crawl_settings(settings).watch_quiet_min_seconds
-        self.quiet_factor = crawl_settings(settings).watch_quiet_factor
+        self.publish_every = config.watch_publish_seconds
+        self.failing_alert = config.watch_alert_failing_seconds
+        self.quiet_min = config.watch_quiet_min_seconds
+        self.quiet_factor = config.watch_quiet_factor
+        self.quiet = UsualQuiet(config.watch_quiet_history_days, config.watch_quiet_percentile)
         self.urls = poll_urls(args)
         self.polls = LoopingCall(self.poll)
         self.publications = LoopingCall(self.tick)
@@ -86,9 +96,8 @@ class WatchExtension:
         self.pending_published: list[datetime] = []
         self.records = 0
         self.last_new: float | None = None
-        self.longest_gap = 0.0
         self.alerts: dict[str, str] = {}
-        self.checkpoint_every = crawl_settings(settings).watch_checkpoint_seconds
+        self.checkpoint_every = config.watch_checkpoint_seconds
         self.last_checkpoint = time.monotonic()
 
     @classmethod
@@ -101,6 +110,7 @@ class WatchExtension:
         crawler.signals.connect(ext.spider_idle, signal=signals.spider_idle)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(ext.item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(ext.stop_requested, signal=stop_requested)
         return ext
 
     # -- keeping the run alive ---------------------------------------------------------------
@@ -126,6 +136,7 @@ class WatchExtension:
         )
         published = self.publish()
         published.addCallback(lambda _: self.checkpoint())
+        published.addCallback(lambda _: self.learn_history())
         published.addCallback(lambda _: self.start_timers())
         published.addErrback(lambda failure: logger.error("Watch: %s", failure.getTraceback()))
 
@@ -135,6 +146,26 @@ class WatchExtension:
                                        (self.publications, TICK, False)):  # fmt: skip
                 ended = loop.start(seconds, now=now)
                 ended.addErrback(lambda f: logger.error("Watch stopped: %s", f.getTraceback()))
+
+    def learn_history(self) -> None:
+        """Seed the site's usual quiet and the last new article from the crawl state (which
+        holds the pass's articles too, its feed being published)."""
+        session = session_for(self.crawler)
+        if session is None or session.state is None:
+            return
+        state = session.state
+        self.quiet.add(state.published_within(self.quiet.days))
+        seen = parse_iso(state.last_new_seen())
+        if seen is not None and (self.last_new is None or seen.timestamp() > self.last_new):
+            self.last_new = seen.timestamp()
+        usual = self.quiet.seconds()
+        logger.info(
+            "Watch: the site's usual quiet is %s (from %d publication times of the job's "
+            "history); the quiet alert comes after %.0fs without a new article",
+            "unknown" if usual is None else f"{usual:.0f}s",
+            len(self.quiet.published),
+            self.quiet_limit,
+        )
 
     def checkpoint(self) -> None:
         """Record the run so far (its feed published) in the crawl state: a restart after a
@@ -149,9 +180,22 @@ class WatchExtension:
         self.last_checkpoint = time.monotonic()
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
+        self.stop_timers()
+
+    def stop_timers(self) -> None:
         for loop in (self.polls, self.publications):
             if loop.running:
                 loop.stop()
+
+    def stop_requested(self) -> None:
+        """A stop signal: no more polls or publications in between (the run's end publishes
+        the feed), and nothing under way is waited for."""
+        self.stop_timers()
+        cut = cut_downloads(self.crawler)
+        logger.info(
+            "Watch: stopping; %d requests under way dropped (fetched again at the next start)",
+            cut,
+        )
 
     # -- polls -------------------------------------------------------------------------------
 
@@ -191,10 +235,8 @@ class WatchExtension:
         self.window_records += 1
         self.records += 1
         if item.get("version") == 1:
-            now = time.time()
-            if self.last_new is not None and self.state.watching:
-                self.longest_gap = max(self.longest_gap, now - self.last_new)
-            self.last_new = now
+            self.last_new = time.time()
+            self.quiet.add([(item.get("url"), item.get("date_published"))])
             published = parse_iso(item.get("date_published"))
             if published is not None:
                 self.pending_published.append(published)
@@ -240,7 +282,8 @@ class WatchExtension:
 
     @property
     def quiet_limit(self) -> float:
-        return max(self.quiet_min, self.quiet_factor * self.longest_gap)
+        usual = self.quiet.seconds()
+        return self.quiet_min if usual is None else max(self.quiet_min, self.quiet_factor * usual)
 
     def figures(self) -> dict[str, Any]:
         state = self.state
@@ -256,6 +299,7 @@ class WatchExtension:
             "records_last_window": self.window_records,
             "records": self.records,
             "last_new_article": _iso(self.last_new),
+            "usual_quiet_seconds": self.quiet.seconds(),
             "quiet_limit_seconds": self.quiet_limit,
             "errors": sum(
                 value

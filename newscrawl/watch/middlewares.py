@@ -17,6 +17,7 @@ from newscrawl.discovery.args import CrawlArgs
 from newscrawl.discovery.failures import failure_kind
 from newscrawl.discovery.meta import LINK_KIND, WATCH, WATCH_FOLLOW, WATCH_POLL, LinkKind
 from newscrawl.pages.listing import SitemapPage
+from newscrawl.stopping import StopRequested, downloads
 from newscrawl.watch.state import WatchState, open_watch_state
 
 logger = logging.getLogger(__name__)
@@ -52,7 +53,9 @@ class ConditionalPolls(_WatchComponent):
     """Downloader middleware: polls go out conditional, and a ``304`` stops here.
 
     Placed after robots.txt, retries and redirects (it sees each request's final answer). It
-    counts every request a watch sends against the hourly budget, and each poll's outcome.
+    counts every request a watch sends against the hourly budget, and each poll's outcome. Once
+    a stop cut the downloads off (:func:`newscrawl.stopping.cut_downloads`), a request that
+    still comes (scheduled before the engine stopped) is dropped here, before any slot's queue.
     """
 
     def _count(self, key: str) -> None:
@@ -60,6 +63,8 @@ class ConditionalPolls(_WatchComponent):
             self.crawler.stats.inc_value(f"newscrawl/watch/{key}")
 
     def process_request(self, request: Request) -> None:
+        if downloads(self.crawler).cut:
+            raise StopRequested(request)
         watch = request.meta.get(WATCH)
         if watch is None:
             return

@@ -66,6 +66,14 @@ def parser() -> argparse.ArgumentParser:
         help="delay of the slow fault (longer than a sane download timeout)",
     )
     s.add_argument(
+        "--latency",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="answer every article page after this delay (a slow site; changed while serving "
+        "with POST /__replica__/latency?seconds=S)",
+    )
+    s.add_argument(
         "--workers",
         type=int,
         default=1,
@@ -132,6 +140,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.publish_every < 0 or args.publish_new < 0 or args.publish_edit < 0:
         print("error: --publish-every, --publish-new, --publish-edit: at least 0", file=sys.stderr)
         return 2
+    if not 0 <= args.latency < 3600:
+        print("error: --latency: from 0 to 3600 seconds", file=sys.stderr)
+        return 2
     if args.publish_every and args.workers > 1:
         print("error: publishing needs --workers 1", file=sys.stderr)
         return 2
@@ -146,6 +157,7 @@ def main(argv: list[str] | None = None) -> int:
                 damaged_share=args.damaged_share,
                 clearance_ttl=args.clearance_ttl,
                 slow_seconds=args.slow_seconds,
+                latency=args.latency,
                 truth=args.truth,
                 workers=args.workers,
                 markup=args.markup,

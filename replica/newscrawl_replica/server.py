@@ -83,6 +83,10 @@ class Options:
     publish_new: int = 1
     publish_edit: int = 0
     publish_random: bool = False
+    #: Seconds every article page waits before it is answered (0: none); changed while serving
+    #: with ``POST /__replica__/latency?seconds=S``. A slow site, for a client that must stop
+    #: with pages in flight.
+    latency: float = 0.0
 
 
 class Replica:
@@ -125,6 +129,8 @@ class Replica:
         #: Answers by kind of page and status (``GET /__replica__/stats``).
         self.served: Counter[tuple[str, int]] = Counter()
         self._schedule: asyncio.Task[None] | None = None
+        #: Article requests being held by ``latency`` right now (``/__replica__/stats``).
+        self.held = 0
 
     # --- application ------------------------------------------------------------------------
 
@@ -277,6 +283,12 @@ class Replica:
     async def handle(self, request: web.Request) -> web.StreamResponse:
         if request.path.startswith("/__replica__/"):
             return await self._control(request)
+        if self.opts.latency > 0 and self._kind_of(request.path) == "article":
+            self.held += 1
+            try:
+                await asyncio.sleep(self.opts.latency)
+            finally:
+                self.held -= 1
         try:
             resp = await self._route(request)
         except web.HTTPException as exc:
@@ -498,7 +510,9 @@ class Replica:
             counts: dict[str, dict[str, int]] = {}
             for (kind, status), count in sorted(self.served.items()):
                 counts.setdefault(kind, {})[str(status)] = count
-            return web.json_response({"served": counts})
+            return web.json_response({"served": counts, "held": self.held})
+        if request.path == "/__replica__/latency":
+            return self._set_latency(request)
         if request.path != "/__replica__/publish":
             return self._not_found()
         if request.method != "POST":
@@ -513,6 +527,18 @@ class Replica:
         except ValueError:
             raise web.HTTPBadRequest(text="new and edit must be non-negative integers\n") from None
         return web.json_response(await self.publish(new, edit))
+
+    def _set_latency(self, request: web.Request) -> web.StreamResponse:
+        if request.method != "POST":
+            return web.Response(status=405, text="POST /__replica__/latency?seconds=S\n")
+        try:
+            seconds = float(request.query.get("seconds", ""))
+            if not 0 <= seconds < 3600:
+                raise ValueError
+        except ValueError:
+            raise web.HTTPBadRequest(text="seconds must be a number from 0 to 3600\n") from None
+        self.opts.latency = seconds
+        return web.json_response({"latency": seconds})
 
     def _kind_of(self, path: str) -> str:
         """What a path asks for, for the counts of ``/__replica__/stats``: feed, sitemap,

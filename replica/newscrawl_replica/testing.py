@@ -220,6 +220,18 @@ class ReplicaServer:
         with jsonlines.open(self.wait_truth()) as reader:
             return list(reader.iter(type=dict))
 
+    def set_latency(self, seconds: float) -> None:
+        """From now on, answer each article page after ``seconds`` (0: at once)."""
+        req = urllib.request.Request(
+            self.url(f"/__replica__/latency?seconds={seconds:g}"), method="POST"
+        )
+        with urllib.request.urlopen(req, timeout=30) as resp:
+            resp.read()
+
+    def held(self) -> int:
+        """Article requests the replica is holding back right now (``set_latency``)."""
+        return int(json.loads(self.get("/__replica__/stats").body)["held"])
+
     def publish(self, new: int = 0, edit: int = 0) -> dict[str, list[str]]:
         """Publish ``new`` and edit ``edit`` articles; returns the affected URLs. The truth file is
         rewritten before this returns."""

@@ -21,6 +21,7 @@ from newscrawl_replica.testing import fetch
         (["--truth", "/nonexistent-dir/truth.jsonl"], "no directory"),
         (["--faults", "chaos"], "invalid choice"),
         (["--faults", "damaged", "--damaged-share", "1.5"], "--damaged-share must be between"),
+        (["--latency", "-1"], "--latency: from 0 to 3600 seconds"),
     ],
 )
 def test_bad_arguments(args: list[str], message: str) -> None:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import http.client
+import threading
+import time
 import zlib
 from collections import Counter
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlparse
 
 import pytest
 
@@ -217,3 +219,26 @@ def test_damaged_pages_are_the_same_on_every_attempt_and_whole_without_the_fault
                 assert len(first.body) == len(page.body) and b"</html>" not in first.body
             else:
                 assert first.body == page.body
+
+
+def test_latency_holds_article_pages_and_only_them() -> None:
+    with ReplicaServer(articles=20, seed=2) as replica:
+        path = urlparse(replica.truth()[0]["record"]["url"]).path
+        assert replica.get("/__replica__/latency?seconds=1").status == 405
+        bad = replica.get("/__replica__/latency?seconds=-1", method="POST")
+        assert bad.status == 400
+        replica.set_latency(10)
+        answers: list[int] = []
+        slow = threading.Thread(target=lambda: answers.append(replica.get(path, timeout=60).status))
+        slow.start()
+        deadline = time.monotonic() + 30
+        while replica.held() < 1:
+            assert time.monotonic() < deadline, "the article request was not held"
+            time.sleep(0.05)
+        # Held back: no answer yet, while a listing and the feed answer at once.
+        assert replica.get("/news").status == 200 and replica.get("/rss.xml").status == 200
+        assert answers == [] and replica.held() == 1
+        replica.set_latency(0)
+        assert replica.get(path).status == 200  # new requests are answered at once
+        slow.join(60)
+        assert answers == [200]
