@@ -32,6 +32,7 @@ from newscrawl.config import crawl_settings
 from newscrawl.discovery.failures import failure_kind
 from newscrawl.discovery.rules import SITEMAP_INDEX_PATH, UrlKind
 from newscrawl.schema import FIELDS
+from newscrawl.stopping import StopRequested
 
 REACH = "newscrawl/reach/"
 COVERAGE = "newscrawl/coverage/"
@@ -89,6 +90,8 @@ class ReachStats:
     def process_exception(
         self, request: Request, exception: BaseException, spider: Spider | None = None
     ) -> None:
+        if isinstance(exception, StopRequested):
+            return  # cut off by a stop: no failure of the site (``newscrawl.stopping``)
         role = page_role(request)
         if role is not None:
             self.stats.inc_value(f"{REACH}{role}/failed")
