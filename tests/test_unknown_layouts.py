@@ -116,13 +116,15 @@ def test_the_headline_in_another_unicode_order_is_still_the_headline() -> None:
     "script",
     [
         (  # a client-rendered app's state (Hankook Ilbo's shape)
-            '<script>window["__RQ"].push({"detail": {"title": "Budget talks", "contentHtml":'
+            '<script>window["__RQ"].push({"detail": {"title": "Floods close the coastal road'
+            ' for a week", "contentHtml":'
             ' "<div class=\\"caption\\"><p>A minister speaks. Photo agency</p></div>'
             + "".join(f"<p>{p}</p>" for p in BODY.replace("<p>", "").split("</p>") if p)
             + '"}})</script>'
         ),
         (  # JSON-LD articleBody, plain text
-            '<script type="application/ld+json">{"@type": "NewsArticle", "articleBody": "'
+            '<script type="application/ld+json">{"@type": "NewsArticle", "headline":'
+            ' "Floods close the coastal road for a week", "articleBody": "'
             + "\\n".join(p for p in BODY.replace("<p>", "").split("</p>") if p)
             + '"}</script>'
         ),
@@ -133,6 +135,19 @@ def test_a_body_only_a_script_carries_is_read_from_it(script: str) -> None:
     paragraphs = (item.body or "").split("\n\n")
     assert paragraphs[0].startswith("Paragraph 1 of the story") and len(paragraphs) == 6
     assert "Photo agency" not in (item.body or "")
+
+
+def test_a_script_body_of_another_story_is_not_the_articles() -> None:
+    """An app's state carries a related story's body, under that story's title: the page,
+    which shows no body, gets none rather than its neighbour's."""
+    related = "".join(f"<p>{p}</p>" for p in BODY.replace("<p>", "").split("</p>") if p)
+    script = (
+        '<script>window["__RQ"].push({"related": [{"title": "Markets rally after the vote",'
+        f' "contentHtml": "{related}"}}]}})</script>'
+    )
+    item = read(page(script, f"<div id='app'>{HEADLINE}<p>Loading…</p></div>"))
+    assert item.title == "Floods close the coastal road for a week"
+    assert "Paragraph 1 of the story" not in (item.body or "")
 
 
 # --- titles: the visible headline; head titles without the site's name ---------------------

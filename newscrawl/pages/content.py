@@ -724,7 +724,8 @@ class ContentParser(LayoutParser):
         around = (lambda: _words([self.container_text])) if article is not None else None
         body = _pick_body(structural, main, around)
         if sum(_words(body).values()) < S.BODY_MIN_WORDS:  # the page shows no body: its scripts
-            return embedded.body_paragraphs(self._doc) or body
+            titles = {embedded.key(t) for t in (*self.titles, self.title()) if t}
+            return embedded.body_paragraphs(self._doc, titles) or body
         return body
 
     # --- tags -------------------------------------------------------------------------------

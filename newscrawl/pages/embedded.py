@@ -4,12 +4,16 @@ A page rendered in the browser (a React or Next.js app) may serve no article tex
 all: the text waits in a script, in the app's state (``"contentHtml": "<p>…</p>"``) or in
 JSON-LD ``articleBody``. When neither reading of the page (``ContentParser``, trafilatura) finds a
 body, the longest such field that holds one is read: its paragraphs and subheadings, without the
-captions of its pictures.
+captions of its pictures. A field is the article's only when a string just before it, in the
+same script, is the article's title (its object names it): an app's state also carries the
+bodies of related stories and comments, and a neighbour's body is worse than none.
 """
 
 from __future__ import annotations
 
 import json
+import unicodedata
+from collections.abc import Collection
 from typing import Any
 
 from lxml import etree, html
@@ -17,23 +21,40 @@ from lxml import etree, html
 from newscrawl.pages import selectors as S
 
 
-def body_paragraphs(document: Any) -> list[str]:
-    """Paragraphs of the longest body-like string field of the page's scripts (``[]`` when no
-    field holds a body's worth of words)."""
+def body_paragraphs(document: Any, titles: Collection[str]) -> list[str]:
+    """Paragraphs of the longest body-like string field of the page's scripts that follows the
+    article's title (``titles``: compared by ``key``); ``[]`` when no such field holds a body's
+    worth of words."""
     best: list[str] = []
     for script in document.iter("script"):
         text = script.text or ""
         if len(text) < S.SCRIPT_BODY_MIN_CHARS:
             continue
         for found in S.SCRIPT_BODY_FIELD.finditer(text):
-            try:
-                value = json.loads(f'"{found["value"]}"')
-            except ValueError:
+            before = text[max(0, found.start() - S.SCRIPT_TITLE_WINDOW) : found.start()]
+            if not any(key(_string(s)) in titles for s in S.SCRIPT_STRING.findall(before)):
+                continue
+            value = _string(found["value"])
+            if value is None:
                 continue
             paragraphs = _paragraphs(value)
             if _size(paragraphs) > _size(best):
                 best = paragraphs
     return best if _size(best) >= S.BODY_MIN_WORDS else []
+
+
+def key(text: str | None) -> str:
+    """A title as compared: one Unicode form, spacing and case folded."""
+    return " ".join(unicodedata.normalize("NFC", text or "").split()).casefold()
+
+
+def _string(literal: str) -> str | None:
+    """The text of a JSON string literal's body (escapes read)."""
+    try:
+        value = json.loads(f'"{literal}"')
+    except ValueError:
+        return None
+    return value if isinstance(value, str) else None
 
 
 def _paragraphs(value: str) -> list[str]:

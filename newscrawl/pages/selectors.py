@@ -296,6 +296,10 @@ SCRIPT_BODY_FIELD = re.compile(
 )
 #: Scripts shorter than this hold no article.
 SCRIPT_BODY_MIN_CHARS = 500
+#: A body field is the article's when its object names the article's title: a JSON string
+#: equal to a title within this many characters before the field.
+SCRIPT_TITLE_WINDOW = 5000
+SCRIPT_STRING = re.compile(r'"((?:[^"\\]|\\.)*)"')
 #: Words trafilatura may read beyond the structural body that are still a footer line, not
 #: more of the article.
 FOOTER_MAX_WORDS = 20
