@@ -371,6 +371,17 @@ def unrepeated(name: str) -> str:
     return name
 
 
+#: Format marks (RLM, zero-width joiners, BOM) that change no visible text.
+_FORMAT_MARKS = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+
+
+def compare_key(text: str | None) -> str:
+    """Text as two sources that say the same give it: one Unicode form (NFC: marks in
+    canonical order), format marks dropped, whitespace and case folded."""
+    text = unicodedata.normalize("NFC", _FORMAT_MARKS.sub("", text or ""))
+    return " ".join(text.split()).casefold()
+
+
 def site_keys(names: Iterable[str | None]) -> set[str]:
     """Comparable forms of a site's names (``og:site_name``, publisher, host labels)."""
     return {key for key in (_key(n) for n in names) if len(key) >= 2}

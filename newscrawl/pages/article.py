@@ -28,6 +28,7 @@ from newscrawl.archive import ARCHIVE_META
 from newscrawl.discovery.classify import CrawlSite
 from newscrawl.editions import ALL_HOSTS as SITE_HOSTS
 from newscrawl.normalize.processors import (
+    compare_key,
     site_keys,
     stated_offset,
     strip_site_name,
@@ -57,10 +58,6 @@ def _shown_whole(description: str, shown: str) -> bool:
     at = shown.find(" " + text)
     after = shown[at + 1 + len(text) : at + 2 + len(text)] if at >= 0 else ""
     return not after.isalnum()
-
-
-def _same_title(a: str, b: str) -> bool:
-    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
 
 
 class RawDate(NamedTuple):
@@ -781,8 +778,8 @@ class ArticlePage:
             og
             and headline
             and stated
-            and not _same_title(og, headline)
-            and _same_title(headline, stated)
+            and compare_key(og) != compare_key(headline)
+            and compare_key(headline) == compare_key(stated)
         ):
             return self._present(headline, og, stated, self.document_title())
         return order

@@ -23,7 +23,6 @@ What it cannot place inside the article it does not return: a wrong value is wor
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from functools import cached_property
@@ -32,6 +31,7 @@ from urllib.parse import unquote, urlsplit
 
 from parsel import Selector
 
+from newscrawl.normalize.processors import compare_key
 from newscrawl.pages import embedded
 from newscrawl.pages import images as I
 from newscrawl.pages import selectors as S
@@ -45,16 +45,12 @@ from newscrawl.pages.article import (
 )
 
 _HEADINGS = ("h1", "h2", "h3")
-_WS = re.compile(r"\s+")
 _WORD = re.compile(r"\w+")
-_FORMAT = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 
 
 def _norm(text: str | None) -> str:
-    """Text compared as read: in one Unicode form (NFC: marks in canonical order), whitespace
-    folded, case folded, format marks (RLM, zero-width joiners) dropped."""
-    text = unicodedata.normalize("NFC", _FORMAT.sub("", text or ""))
-    return _WS.sub(" ", text).strip().casefold()
+    """Text compared as read (``compare_key``)."""
+    return compare_key(text)
 
 
 def _tag(element: Any) -> str:
@@ -724,7 +720,7 @@ class ContentParser(LayoutParser):
         around = (lambda: _words([self.container_text])) if article is not None else None
         body = _pick_body(structural, main, around)
         if sum(_words(body).values()) < S.BODY_MIN_WORDS:  # the page shows no body: its scripts
-            titles = {embedded.key(t) for t in (*self.titles, self.title()) if t}
+            titles = {_norm(t) for t in (*self.titles, self.title()) if t}
             return embedded.body_paragraphs(self._doc, titles) or body
         return body
 

@@ -12,18 +12,18 @@ bodies of related stories and comments, and a neighbour's body is worse than non
 from __future__ import annotations
 
 import json
-import unicodedata
 from collections.abc import Collection
 from typing import Any
 
 from lxml import etree, html
 
+from newscrawl.normalize.processors import compare_key
 from newscrawl.pages import selectors as S
 
 
 def body_paragraphs(document: Any, titles: Collection[str]) -> list[str]:
     """Paragraphs of the longest body-like string field of the page's scripts that follows the
-    article's title (``titles``: compared by ``key``); ``[]`` when no such field holds a body's
+    article's title (``titles``: their ``compare_key``); ``[]`` when no such field holds a body's
     worth of words."""
     best: list[str] = []
     for script in document.iter("script"):
@@ -32,7 +32,7 @@ def body_paragraphs(document: Any, titles: Collection[str]) -> list[str]:
             continue
         for found in S.SCRIPT_BODY_FIELD.finditer(text):
             before = text[max(0, found.start() - S.SCRIPT_TITLE_WINDOW) : found.start()]
-            if not any(key(_string(s)) in titles for s in S.SCRIPT_STRING.findall(before)):
+            if not any(compare_key(_string(s)) in titles for s in S.SCRIPT_STRING.findall(before)):
                 continue
             value = _string(found["value"])
             if value is None:
@@ -41,11 +41,6 @@ def body_paragraphs(document: Any, titles: Collection[str]) -> list[str]:
             if _size(paragraphs) > _size(best):
                 best = paragraphs
     return best if _size(best) >= S.BODY_MIN_WORDS else []
-
-
-def key(text: str | None) -> str:
-    """A title as compared: one Unicode form, spacing and case folded."""
-    return " ".join(unicodedata.normalize("NFC", text or "").split()).casefold()
 
 
 def _string(literal: str) -> str | None:
