@@ -417,6 +417,11 @@ def test_another_sites_unzoned_time_is_not_guessed() -> None:
             f"<div class='lead'><span>Berlin.</span> <span>{LEAD}</span></div>",
             f"Berlin. {LEAD}",
         ),
+        (  # a section label on that line does not
+            "",
+            f"<div class='lead'><span>Politics</span> <span>{LEAD}</span></div>",
+            LEAD,
+        ),
         (  # a standfirst in several elements: the head description giving all of it
             '<meta name="description" content="Heavy rain has cut the only road.">'
             '<meta property="og:description" content="Heavy rain has cut the only road. Repairs'

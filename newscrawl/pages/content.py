@@ -663,15 +663,19 @@ class ContentParser(LayoutParser):
 
     @staticmethod
     def _whole_line(element: Any) -> Any:
-        """The block an inline standfirst sits in with a short lead-in beside it (a dateline:
-        ``<div><span>Berlin.</span> <span>The standfirst …</span></div>``)."""
+        """The block an inline standfirst sits in with a dateline before it (``<div><span>
+        Berlin.</span> <span>The standfirst …</span></div>``); a lead-in that does not end as a
+        dateline does (a section label, ``Politics``) is no part of the standfirst."""
         parent = element.getparent()
         if element.tag not in S.INLINE_TAGS or parent is None:
             return element
         if any(child.tag not in S.INLINE_TAGS for child in parent):
             return element
-        extra = len(_text(parent)) - len(_text(element))
-        return parent if 0 < extra <= S.DATELINE_MAX_CHARS else element
+        whole, own = _text(parent), _text(element)
+        lead = whole[: whole.find(own)].strip() if whole.endswith(own) else ""
+        if 0 < len(lead) <= S.DATELINE_MAX_CHARS and S.DATELINE_END.search(lead):
+            return parent
+        return element
 
     def title(self) -> str | None:
         """The visible headline; from a heading holding a kicker too, the part the metadata

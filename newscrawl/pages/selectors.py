@@ -411,5 +411,7 @@ LAYOUT_GENERIC = LayoutSelectors(
 INLINE_TAGS = frozenset({"span", "strong", "b", "em", "i", "small", "font"})
 #: The longest lead-in (``Berlin.``, ``KATHMANDU, April 25 (Reuters) -``) kept with a standfirst.
 DATELINE_MAX_CHARS = 40
+#: How a dateline ends: ``Berlin.``, ``KATHMANDU, April 25 (Reuters) -``, ``GAZA —``.
+DATELINE_END = re.compile(r"[.:\-–—]$")
 #: Headings inside a body: the article's subheadings (its own headline is never inside it).
 SUBHEADINGS = ("h2", "h3", "h4", "h5", "h6")
