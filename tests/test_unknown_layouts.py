@@ -7,6 +7,8 @@ A page is read as the crawler reads any page of no known layout: ``ArticlePage(.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from lxml import etree
 from scrapy.http import HtmlResponse
@@ -230,6 +232,15 @@ def test_a_head_title_loses_the_sites_name(title: str, sites: list[str], headlin
             "<article><h1>Lego feiert Star-Wars-Tag: Alle Angebote im Überblick</h1>",
             "Lego feiert Star-Wars-Tag: Alle Angebote im Überblick",
         ),
+        (  # JSON-LD's headline cut short with an ellipsis still agrees with the headline
+            '<meta property="og:title" content="Who is Phil Foden\'s girlfriend Rebecca Cooke?">'
+            '<script type="application/ld+json">{"@type": "NewsArticle", "headline":'
+            ' "Who is Phil Foden’s girlfriend Rebecca Cooke and how many children do..."}'
+            "</script>",
+            "<article><h1>Who is Phil Foden’s girlfriend Rebecca Cooke and how many children"
+            " do couple have?</h1>",
+            "Who is Phil Foden’s girlfriend Rebecca Cooke and how many children do couple have?",
+        ),
     ],
 )
 def test_the_title_from_the_head_and_the_headline(head: str, body: str, title: str) -> None:
@@ -386,6 +397,33 @@ def test_a_zoned_time_is_trusted_before_a_local_or_defaulted_one(
     head: str, shown: str, utc: str
 ) -> None:
     html = page(head, f"<article>{HEADLINE}{shown}{BODY}</article>")
+    assert read(html).date_published == utc
+
+
+@pytest.mark.parametrize(
+    ("meta", "utc"),
+    [
+        ('<meta name="date" content="2023-04-28T18:11:01+02:00">', "2023-04-28T16:11:01Z"),
+        ('<meta name="cXenseParse:publishtime" content="2023-04-28T13:53:25Z">',
+         "2023-04-28T13:53:25Z"),
+        ('<meta name="DC.date.issued" content="2024-04-26T10:00:00+02:00">',
+         "2024-04-26T08:00:00Z"),
+        ('<meta name="parsely-pub-date" content="2024-04-28T13:00:00Z">', "2024-04-28T13:00:00Z"),
+    ],
+)  # fmt: skip
+def test_the_heads_publication_time_under_its_other_names_zones_the_page(
+    meta: str, utc: str
+) -> None:
+    """Dublin Core, Parse.ly, cXense and the bare ``date`` name the publication time too; a
+    JSON-LD time without an offset takes the zone they state."""
+    clock = re.search(r'content="(.{16})', meta)  # the meta's clock time, without its zone
+    assert clock is not None
+    stated = clock[1].replace("T", " ")
+    html = page(
+        f'{meta}<script type="application/ld+json">{{"@type": "NewsArticle",'
+        f' "datePublished": "{stated}"}}</script>',
+        f"<article>{HEADLINE}{BODY}</article>",
+    )
     assert read(html).date_published == utc
 
 

@@ -382,6 +382,25 @@ def compare_key(text: str | None) -> str:
     return " ".join(text.split()).casefold()
 
 
+#: An ellipsis that ends a text cut at a length (a JSON-LD ``headline`` of at most N characters).
+_CUT_SHORT = re.compile(r"\s*(?:\.\.\.|…)$")
+
+
+def same_text(a: str | None, b: str | None) -> bool:
+    """Two sources give the same text (``compare_key``), one of them perhaps cut short with an
+    ellipsis."""
+    first, second = compare_key(a), compare_key(b)
+    if not first or not second:
+        return False
+    if first == second:
+        return True
+    for cut, whole in ((first, second), (second, first)):
+        stem = _CUT_SHORT.sub("", cut)
+        if stem != cut and len(stem) >= 20 and whole.startswith(stem):
+            return True
+    return False
+
+
 def site_keys(names: Iterable[str | None]) -> set[str]:
     """Comparable forms of a site's names (``og:site_name``, publisher, host labels)."""
     return {key for key in (_key(n) for n in names) if len(key) >= 2}

@@ -28,7 +28,7 @@ from newscrawl.archive import ARCHIVE_META
 from newscrawl.discovery.classify import CrawlSite
 from newscrawl.editions import ALL_HOSTS as SITE_HOSTS
 from newscrawl.normalize.processors import (
-    compare_key,
+    same_text,
     site_keys,
     stated_offset,
     strip_site_name,
@@ -778,8 +778,8 @@ class ArticlePage:
             og
             and headline
             and stated
-            and compare_key(og) != compare_key(headline)
-            and compare_key(headline) == compare_key(stated)
+            and not same_text(og, headline)
+            and same_text(headline, stated)
         ):
             return self._present(headline, og, stated, self.document_title())
         return order

@@ -715,13 +715,17 @@ class ContentParser(LayoutParser):
         captions = {
             _norm(I.caption_text(img, holder)) for img, holder in self._caption_holders.items()
         }
-        main = [
-            p
-            for p in fallback.body_paragraphs(self._doc)
-            if _norm(p) not in header | captions and not self._is_byline_row(p)
-        ]
         article = self.article
         around = (lambda: _words([self.container_text])) if article is not None else None
+        # A long structural body needs trafilatura's main pass only (its readability and
+        # jusText comparison, two thirds of its time, adds nothing the check below uses); a
+        # short one may be a fragment that only the fuller pass shows (bench/realfields.py).
+        fast = sum(map(len, structural)) >= S.FAST_CHECK_MIN_CHARS
+        main = [
+            p
+            for p in fallback.body_paragraphs(self._doc, fast=fast)
+            if _norm(p) not in header | captions and not self._is_byline_row(p)
+        ]
         body = _pick_body(structural, main, around)
         if sum(_words(body).values()) < S.BODY_MIN_WORDS:  # the page shows no body: its scripts
             titles = {_norm(t) for t in (*self.titles, self.title()) if t}

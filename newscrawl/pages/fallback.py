@@ -13,12 +13,14 @@ from typing import Any
 import trafilatura
 
 
-def body_paragraphs(document: Any) -> list[str]:
+def body_paragraphs(document: Any, fast: bool = False) -> list[str]:
     """Paragraphs of the main text of ``document`` (an lxml document, left untouched: trafilatura
-    copies a tree it is given before pruning it, since 2.3), in order."""
+    copies a tree it is given before pruning it, since 2.3), in order. ``fast`` skips the
+    comparison with readability and jusText that recovers articles its main pass misses."""
     text = trafilatura.extract(
         document,
         favor_precision=True,
+        fast=fast,
         include_comments=False,
         include_tables=False,
         include_images=False,

@@ -52,7 +52,27 @@ OG_TITLE = ("og:title",)
 OG_URL = ("og:url",)
 OG_IMAGE = ("og:image", "og:image:url", "og:image:secure_url")
 OG_VIDEO = ("og:video", "og:video:url", "og:video:secure_url")
-META_PUBLISHED = ("article:published_time",)
+#: The publication time in the head: OpenGraph's, then the other names publishers give it
+#: (schema.org microdata, Dublin Core, the analytics tags of Parse.ly, Sailthru and cXense),
+#: the bare ``date`` of many CMSs last.
+META_PUBLISHED = (
+    "article:published_time",
+    "og:article:published_time",
+    "http://ogp.me/ns/article#published_time",
+    "datepublished",
+    "dc.date.issued",
+    "dcterms.issued",
+    "dcterms.created",
+    "parsely-pub-date",
+    "sailthru.date",
+    "cxenseparse:publishtime",
+    "cxenseparse:recs:publishtime",
+    "cxenseparse:recs:published_time",
+    "pubdate",
+    "publishdate",
+    "publish-date",
+    "date",
+)
 META_MODIFIED = ("article:modified_time",)
 
 # --- visible text patterns (the byline row, in any layout) -----------------------------------
@@ -286,6 +306,9 @@ BESIDE_BODY_MIN_PARAGRAPHS = 3
 #: The structural body of a layout never seen is kept over trafilatura's when this share of its
 #: words is in trafilatura's, and covers this share of trafilatura's (bench/realfields.py).
 BODY_AGREEMENT = (0.95, 0.7)
+#: A structural body this long (in characters: scripts without spaces count too) is checked
+#: against trafilatura's fast pass alone; a shorter one against its full pass.
+FAST_CHECK_MIN_CHARS = 2000
 #: Trafilatura's text alone is a body from this many words (less is a page's furniture).
 BODY_MIN_WORDS = 60
 #: A page that shows no body may carry it in a script: JSON-LD ``articleBody`` or an app's
