@@ -491,6 +491,27 @@ def test_the_visible_standfirst_is_the_summary(head: str, top: str, summary: str
 
 
 @pytest.mark.parametrize(
+    ("first", "summary"),
+    [
+        # The body's first paragraph shows the head's description after a dateline (Funke's
+        # papers, Reuters): the summary is that line, dateline and all.
+        (f"<span>Berlin.</span> {LEAD}", f"Berlin. {LEAD}"),
+        (f"KATHMANDU, April 25 (Reuters) - {LEAD}", f"KATHMANDU, April 25 (Reuters) - {LEAD}"),
+        (f"<b>Politics</b> {LEAD}", LEAD),  # a label is no dateline
+        (f"{LEAD} More of the paragraph follows.", LEAD),  # nor is a longer paragraph it opens
+    ],
+)
+def test_a_head_description_the_body_shows_after_a_dateline_is_that_line(
+    first: str, summary: str
+) -> None:
+    html = page(
+        f'<meta name="description" content="{LEAD}">',
+        f"<article>{HEADLINE}<div class='text'><p>{first}</p>{BODY}</div></article>",
+    )
+    assert read(html).description == summary
+
+
+@pytest.mark.parametrize(
     "description",
     [
         "Read all about the floods: everything you need.",  # not shown

@@ -818,7 +818,10 @@ class ArticlePage:
             key=len,
             reverse=True,
         )
-        return self._present(self._t("description"), *whole, standfirst, *visible)
+        # A description the article shows after a dateline is the article's whole line.
+        dated = getattr(self.layout, "shown_with_dateline", None)
+        shown_forms = [(dated(d) if dated else None) or d for d in visible]
+        return self._present(self._t("description"), *whole, standfirst, *shown_forms)
 
     def author_names(self) -> list[str]:
         """Authors one name each: the byline row's author links."""

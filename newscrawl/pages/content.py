@@ -677,6 +677,23 @@ class ContentParser(LayoutParser):
             return parent
         return element
 
+    def shown_with_dateline(self, text: str) -> str | None:
+        """The article's paragraph showing ``text`` after a dateline (``<p><span>Berlin.
+        </span> Die Feuerwehr …</p>``, ``KATHMANDU, April 25 (Reuters) - …``): a head
+        description as the article shows it."""
+        key = _norm(text)
+        if self.article is None or not key:
+            return None
+        for paragraph in self.article.iter("p"):
+            shown = _text(paragraph)
+            whole = _norm(shown)
+            if len(whole) <= len(key) or not whole.endswith(key):
+                continue
+            lead = whole[: -len(key)].strip()
+            if 0 < len(lead) <= S.DATELINE_MAX_CHARS and S.DATELINE_END.search(lead):
+                return " ".join(shown.split())
+        return None
+
     def title(self) -> str | None:
         """The visible headline; from a heading holding a kicker too, the part the metadata
         names."""
