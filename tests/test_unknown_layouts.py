@@ -483,6 +483,15 @@ def test_another_sites_unzoned_time_is_not_guessed() -> None:
             f"<p class='lead'>{LEAD}</p>",
             LEAD,
         ),
+        (  # a caption the JSON-LD states as its picture's is no standfirst (Daily Maverick)
+            '<script type="application/ld+json">{"@graph": [{"@type": "ImageObject",'
+            ' "caption": "Hearings began on Monday at the court in The Hague. (Photo: UN Photo'
+            ' / F. van Beek)"}, {"@type": "NewsArticle"}]}</script>',
+            "<div class='media'><img src='/h.jpg'><div class='credit'><i>icon</i>&nbsp; Hearings"
+            " began on Monday at the court in The Hague. (Photo: UN Photo / F. van Beek)</div>"
+            f"</div><p class='lead'>{LEAD}</p>",
+            LEAD,
+        ),
     ],
 )
 def test_the_visible_standfirst_is_the_summary(head: str, top: str, summary: str) -> None:

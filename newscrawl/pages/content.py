@@ -32,7 +32,7 @@ from urllib.parse import unquote, urlsplit
 from parsel import Selector
 
 from newscrawl.normalize.processors import compare_key
-from newscrawl.pages import embedded
+from newscrawl.pages import embedded, jsonld
 from newscrawl.pages import images as I
 from newscrawl.pages import selectors as S
 from newscrawl.pages.article import (
@@ -41,6 +41,7 @@ from newscrawl.pages.article import (
     RawImage,
     element_text,
     has_text,
+    select,
     select_all,
 )
 
@@ -654,10 +655,13 @@ class ContentParser(LayoutParser):
 
     @cached_property
     def _alt_texts(self) -> list[str]:
-        alts = (_norm(alt) for alt in self._doc.xpath("//img/@alt"))
+        """What the page says of its pictures: their ``alt`` texts and the JSON-LD captions."""
+        stated = jsonld.captions(v for q in S.JSON_LD for v in select(self.root, q).getall())
+        alts = (_norm(alt) for alt in [*self._doc.xpath("//img/@alt"), *stated])
         return [alt for alt in alts if len(alt) >= S.STANDFIRST_MIN_CHARS]
 
     def _is_alt_text(self, text: str) -> bool:
+        """A picture's caption: text that repeats (or opens) its ``alt`` or a stated caption."""
         key = _norm(text)
         return any(key.startswith(alt) or alt.startswith(key) for alt in self._alt_texts)
 

@@ -53,6 +53,28 @@ def find_article(blocks: Iterable[str]) -> dict[str, Any] | None:
     return found[0] if found else None
 
 
+def captions(blocks: Iterable[str]) -> list[str]:
+    """Every picture's ``caption`` the page's JSON-LD gives (``ImageObject``s in a ``@graph``,
+    an article's ``image``), at any depth."""
+    found: list[str] = []
+
+    def walk(value: Any) -> None:
+        if isinstance(value, list):
+            for entry in value:
+                walk(entry)
+        elif isinstance(value, dict):
+            caption = value.get("caption")
+            if isinstance(caption, str) and caption.strip():
+                found.append(html.unescape(caption))
+            for key, entry in value.items():
+                if key != "caption":
+                    walk(entry)
+
+    for raw in blocks:
+        walk(loads_lenient(raw))
+    return found
+
+
 def text(obj: dict[str, Any] | None, key: str) -> str | None:
     """A string value (the ``@id``/``url``/``name`` of an object value), its HTML entities
     read (many CMSs escape a headline for HTML before writing it into JSON)."""
