@@ -159,8 +159,13 @@ def test_a_killed_archiving_crawl_and_its_rerun_leave_every_article_with_its_pag
     with ReplicaServer(articles=ARTICLES, seed=6) as replica:
         # Listings and sitemaps too (NEWSCRAWL_ARCHIVE_PAGES=all).
         settings = {**ARCHIVE, "NEWSCRAWL_FEED_FSYNC_EVERY": 1, "NEWSCRAWL_ARCHIVE_PAGES": "all"}
-        proc = start_crawl(replica.base_url, tmp_path, settings=settings)
-        kill_after_lines(proc, tmp_path, ARTICLES // 3, timeout=120)
+        # Paced (four pages at a time, each answered after a second), so that the run is
+        # still crawling, seconds from its end, when the kill comes.
+        replica.set_latency(1)
+        paced = {**settings, "CONCURRENT_REQUESTS": 4}
+        proc = start_crawl(replica.base_url, tmp_path, settings=paced)
+        kill_after_lines(proc, tmp_path, ARTICLES // 3, timeout=300)
+        replica.set_latency(0)
         parts = list(tmp_path.rglob("*.warc.gz.part"))
         assert parts, "the killed run left no WARC file being written"
         rerun = run_crawl(replica.base_url, tmp_path, settings=settings)

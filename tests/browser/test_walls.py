@@ -119,11 +119,11 @@ def test_a_page_that_hangs_the_browser_is_closed_and_learning_tried_again(
     tmp_path: Path, chromium: str
 ) -> None:
     app = make_app(hang_once=True)
-    started = time.monotonic()
-    run = crawl_every_story(tmp_path, app, "NEWSCRAWL_BROWSER_TIMEOUT=5")
-    assert time.monotonic() - started < 90
+    # A timeout no sound render comes near on a busy machine (the hung page keeps a core busy
+    # meanwhile): only the page that never ends meets it.
+    run = crawl_every_story(tmp_path, app, "NEWSCRAWL_BROWSER_TIMEOUT=30")
     assert run.stats["newscrawl/browser/timeouts"] == 1
-    assert "took more than 5 s in the browser" in run.log
+    assert "took more than 30 s in the browser" in run.log
     # The learning render hung; the second one learned the request for every listing.
     assert run.stats["newscrawl/requests/browser"] == 2
     assert "(every listing: True)" in run.log

@@ -19,6 +19,7 @@ from newscrawl.frontier.leases import LEASE_META, REQUEUE, LeasedQueue
 from newscrawl.frontier.limiter import RESERVE
 from newscrawl.frontier.testing import RedisServer
 from newscrawl.state.redis_store import RedisCrawlState, feed_owner
+from tests.support.wait import wait_until
 
 KEYS = Keys("newscrawl:test")
 
@@ -37,7 +38,11 @@ def settings_for(server: RedisServer, **extra: object) -> Settings:
 def test_a_lease_nobody_renews_goes_back_to_the_queue(redis_server: RedisServer) -> None:
     client = connect(settings_for(redis_server))
     spider = Site()
-    queue = LeasedQueue(client, spider, KEYS, worker="host:1", lease_seconds=0.5)
+    # A lease long enough that the checks before its end never race it (every write of the
+    # test Redis waits for its fsync).
+    lease = 3.0
+    queue = LeasedQueue(client, spider, KEYS, worker="host:1", lease_seconds=lease)
+    leased_at = time.monotonic()
     for n in range(3):
         queue.push(Request(f"http://127.0.0.1/{n}", priority=n))
     first, second = queue.pop(), queue.pop()
@@ -49,9 +54,12 @@ def test_a_lease_nobody_renews_goes_back_to_the_queue(redis_server: RedisServer)
 
     requeue = client.register_script(REQUEUE)
     keys = [KEYS.queue, KEYS.leases, KEYS.lease_data, KEYS.lease_owner, KEYS.status]
-    assert requeue(keys=keys) == []  # not expired yet
-    time.sleep(0.6)
     back = requeue(keys=keys)
+    if time.monotonic() - leased_at < lease:  # asked before the leases could end
+        assert back == []  # not expired yet
+    if back == []:
+        back = wait_until(lambda: requeue(keys=keys), "the leases expired", timeout=30)
+    assert time.monotonic() - leased_at >= lease - 0.1  # not before their end
     assert sorted(back[1::2]) == [b"host:1", b"host:1"]
     assert len(queue) == 3 and client.zcard(KEYS.leases) == 0
     assert client.hget(KEYS.status, "requeued:host:1") == b"2"
@@ -211,10 +219,16 @@ def test_a_dead_workers_concurrency_tokens_expire(redis_server: RedisServer) -> 
 
     acquire = redis_server.client().register_script(ACQUIRE)
     key = KEYS.open_requests("127.0.0.1")
-    assert acquire(keys=[key], args=[1, "dead-worker", 0.3]) == 1
-    assert acquire(keys=[key], args=[1, "live-worker", 0.3]) == 0  # the one token is out
-    time.sleep(0.4)  # never given back: it expires
-    assert acquire(keys=[key], args=[1, "live-worker", 0.3]) == 1
+    hold = 3.0
+    taken = time.monotonic()
+    assert acquire(keys=[key], args=[1, "dead-worker", hold]) == 1
+    got = acquire(keys=[key], args=[1, "live-worker", hold])
+    if time.monotonic() - taken < hold:  # asked before the token could expire
+        assert got == 0  # the one token is out
+    if got == 0:  # never given back: it expires, and the live worker gets it then, not before
+        wait_until(lambda: acquire(keys=[key], args=[1, "live-worker", hold]) == 1,
+                   "the dead worker's token expired", timeout=30)  # fmt: skip
+    assert time.monotonic() - taken >= hold - 0.1
 
 
 def test_a_pages_links_are_looked_up_in_the_shared_state_at_once(

@@ -214,7 +214,7 @@ def test_sigterm_is_obeyed_while_redis_is_down(
 ) -> None:
     replica = replica_factory(edition="en", articles=60, seed=5)
     # Paced, so that the worker is still crawling when Redis goes; it would retry for 300 s.
-    paced = {"CONCURRENT_REQUESTS": 1, "DOWNLOAD_DELAY": 0.05}
+    paced = {"CONCURRENT_REQUESTS": 1, "DOWNLOAD_DELAY": 1}
     fleet = Fleet(replica.base_url, tmp_path, redis_server, settings=paced)
     worker = fleet.start(0)
     wait_for_feed_line(worker, fleet.out_dir(0))

@@ -160,9 +160,9 @@ def test_killed_runs_resume_to_every_article_exactly_once(tmp_path: Path) -> Non
     seed = int(os.environ.get(KILL_SEED) or time.time_ns() % 1_000_000_007)
     print(f"kill test seed: {KILL_SEED}={seed} replays these kill moments")
     rng = random.Random(seed)
-    # Feed lines written (all runs) at each kill; a tenth of the crawl is left after the last,
-    # so each kill lands on a run that is still crawling.
-    targets = sorted(rng.randrange(articles * 9 // 10) for _ in range(3))
+    # Feed lines written (all runs) at each kill; 150 articles (seconds of crawling on a busy
+    # machine) are left after the last, so each kill lands on a run that is still crawling.
+    targets = sorted(rng.randrange(articles * 7 // 10) for _ in range(3))
     watch = LineWatch(tmp_path)
     kills: list[Kill] = []
     left: dict[Path, bytes] = {}  # feeds killed runs left, with the lines they held
@@ -178,11 +178,15 @@ def test_killed_runs_resume_to_every_article_exactly_once(tmp_path: Path) -> Non
         proc = start_crawl(replica.base_url, tmp_path)
         wait_for_log(proc, tmp_path, "Closing spider", timeout=600)
         kills.append(Kill("publish", kill(proc), watch.count()))
+        # A run quicker than the look at its log (it exits a fraction of a second after
+        # closing) has published its feed whole: then it ended with status 0.
+        publish_finished = not kills[-1].landed and proc.returncode == 0
         left.update(unpublished(tmp_path))
         final = run_crawl(replica.base_url, tmp_path)
         assert final.returncode == 0, final.log[-3000:]
     print(f"kill test seed {seed}: {kills} of {articles} articles")
-    assert all(k.landed for k in kills), kills
+    assert all(k.landed for k in kills[:-1]), kills
+    assert kills[-1].landed or publish_finished, kills
 
     records = read_feeds(tmp_path)  # every line of every feed parses
     assert_matches_truth(records, truth, rejects=read_rejects(tmp_path))
@@ -249,16 +253,19 @@ def test_a_backfill_resumes_from_its_jobdir_and_a_killed_one_from_the_state(
         watch = LineWatch(tmp_path)
         written = watch.count()
         # Paced, so that it is still fetching the new articles when its first record is out
-        # (a full run would emit every article again: docs/scheduling.md, run modes).
+        # (a full run would emit every article again: docs/scheduling.md, run modes): one at a
+        # time, each article page answered after 5 s, so 20 s of crawl follow the first.
+        replica.set_latency(5)
         killed = start_crawl(
             replica.base_url,
             tmp_path,
             "mode=incremental",
-            settings={**settings, "CONCURRENT_REQUESTS": 1, "DOWNLOAD_DELAY": 0.2},
+            settings={**settings, "CONCURRENT_REQUESTS": 1},
         )
         # Killed while crawling: it has emitted a record.
         wait_until(lambda: watch.count() > written, "a record emitted", timeout=300, proc=killed)
         assert kill(killed)
+        replica.set_latency(0)
         after_kill = run_crawl(replica.base_url, tmp_path, settings=settings)
         assert after_kill.returncode == 0, after_kill.log[-3000:]
         assert "its JOBDIR cannot be trusted" in after_kill.log

@@ -113,7 +113,7 @@ def test_the_crontab_line_reports_a_failed_run(tmp_path: Path) -> None:
 def test_the_crontab_line_does_not_report_a_stop(replica: ReplicaServer, tmp_path: Path) -> None:
     # Paced, so that the run is still crawling when it is stopped (as a shutdown would).
     command, log = cron_command(
-        replica.base_url, tmp_path, " -s CONCURRENT_REQUESTS=1 -s DOWNLOAD_DELAY=0.05"
+        replica.base_url, tmp_path, " -s CONCURRENT_REQUESTS=1 -s DOWNLOAD_DELAY=1"
     )
     shell = subprocess.Popen(
         ["/bin/sh", "-c", command], env=crawl_env(), stdout=subprocess.PIPE, text=True

@@ -231,7 +231,7 @@ def test_a_stop_asked_for_by_a_signal_exits_6_and_is_not_a_failure(
     replica_factory: Callable[..., ReplicaServer], tmp_path: Path
 ) -> None:
     replica = replica_factory(articles=60, seed=21, truth=False)
-    paced = {"CONCURRENT_REQUESTS": 1, "DOWNLOAD_DELAY": 0.05}  # still running when stopped
+    paced = {"CONCURRENT_REQUESTS": 1, "DOWNLOAD_DELAY": 1}  # still running when stopped
     with WebhookReceiver() as hook:
         run = start_crawl(
             replica.base_url, tmp_path, settings={**paced, "NEWSCRAWL_ALERT_WEBHOOK_URL": hook.url}

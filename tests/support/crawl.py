@@ -179,7 +179,15 @@ def start_crawl(
 def feed_lines(out_dir: Path) -> int:
     """Lines the running crawl has written to its feed so far."""
     parts = out_dir.glob("almayadeen/*/*.jsonl.part")  # not rglob: queues come and go below
-    return sum(part.read_bytes().count(b"\n") for part in parts)
+    return sum(_lines(part) for part in parts)
+
+
+def _lines(part: Path) -> int:
+    """Complete lines of a feed being written; 0 once it is published (renamed) meanwhile."""
+    try:
+        return part.read_bytes().count(b"\n")
+    except FileNotFoundError:
+        return 0
 
 
 def kill_after_lines(
@@ -190,7 +198,7 @@ def kill_after_lines(
         lambda: feed_lines(out_dir) >= lines, f"{lines} feed lines", timeout=timeout, proc=proc
     )
     os.kill(proc.pid, signal.SIGKILL)
-    proc.wait()
+    assert proc.wait() == -signal.SIGKILL, "the run ended before it could be killed"
 
 
 def last_log(out_dir: Path) -> Path:
@@ -211,7 +219,7 @@ def wait_for_feed_line(proc: subprocess.Popen[str], out_dir: Path, timeout: floa
     """Wait until a run has written a complete line to a feed it has not published yet (it is
     crawling)."""
     wait_until(
-        lambda: any(part.read_bytes().count(b"\n") for part in out_dir.rglob("*.jsonl.part")),
+        lambda: any(_lines(part) for part in out_dir.rglob("*.jsonl.part")),
         f"a feed line under {out_dir}",
         timeout=timeout,
         proc=proc,
