@@ -328,6 +328,31 @@ def test_meta_author_that_is_the_site_gives_no_author() -> None:
     assert "Paragraph 1 of the story" in (item.body or "")
 
 
+@pytest.mark.parametrize(
+    ("byline", "field", "value"),
+    [
+        # A label in an element of its own, its value in the next (Euronews, DW, Stern).
+        ('<span>By</span> <a href="/profiles/47">Jane Doe</a>', "authors", ["Jane Doe"]),
+        ("<span>Von</span> <span>Jane Doe</span>", "authors", ["Jane Doe"]),
+        ("<b>Source</b>: Reuters", "source", "Reuters"),
+        ("<b>Source</b> <span>Agencies</span>", "source", "Agencies"),
+        # A count and its word in two spans.
+        ("<span>12</span> <span>Shares</span>", "shares", 12),
+    ],
+)
+def test_a_label_and_its_value_in_different_elements(
+    byline: str, field: str, value: object
+) -> None:
+    html = page(
+        "",
+        f"<article>{HEADLINE}<div class='meta'>{byline} <time>14 Mar 2024 09:05</time></div>"
+        f"<div class='text'>{BODY}</div></article>",
+    )
+    item = read(html)
+    assert getattr(item, field) == value
+    assert item.date_published_raw == "14 Mar 2024 09:05"
+
+
 def test_a_byline_showing_one_of_several_authors_gives_them_all() -> None:
     """The byline links its first author; the page's JSON-LD, in a WebPage's ``mainEntity``,
     names all of them."""
