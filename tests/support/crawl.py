@@ -26,7 +26,7 @@ from typing import Any
 
 from tests.support.wait import wait_until
 
-from .feeds import read_jsonl
+from .feeds import files_under, read_jsonl
 
 PROJECT = Path(__file__).resolve().parents[2]
 #: A log line at WARNING or above, as Scrapy's log format writes it.
@@ -219,7 +219,7 @@ def wait_for_feed_line(proc: subprocess.Popen[str], out_dir: Path, timeout: floa
     """Wait until a run has written a complete line to a feed it has not published yet (it is
     crawling)."""
     wait_until(
-        lambda: any(_lines(part) for part in out_dir.rglob("*.jsonl.part")),
+        lambda: any(_lines(part) for part in files_under(out_dir, "*.jsonl.part")),
         f"a feed line under {out_dir}",
         timeout=timeout,
         proc=proc,

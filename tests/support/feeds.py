@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import fnmatch
 import io
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -39,10 +41,19 @@ def read_jsonl(path: Path | str | None) -> list[dict[str, Any]]:
     return parse_jsonl(Path(path).read_text("utf-8"), str(path))
 
 
+def files_under(root: Path, pattern: str) -> list[Path]:
+    """Files under ``root`` whose name matches ``pattern``, sorted. Safe while a crawl runs: a
+    folder that goes while it looks (a request queue's) is passed over, where ``rglob`` fails."""
+    found: list[Path] = []
+    for folder, _, names in os.walk(root):  # a folder gone meanwhile is skipped
+        found.extend(Path(folder) / name for name in fnmatch.filter(names, pattern))
+    return sorted(found)
+
+
 def feed_files(out_dir: Path) -> list[Path]:
     """Published article feeds under ``out_dir``: every ``*.jsonl`` (rejects are ``*.rejects.jl``,
     unpublished feeds ``*.jsonl.part``)."""
-    return sorted(out_dir.rglob("*.jsonl"))
+    return files_under(out_dir, "*.jsonl")
 
 
 def read_feeds(out_dir: Path) -> list[dict[str, Any]]:
@@ -52,7 +63,7 @@ def read_feeds(out_dir: Path) -> list[dict[str, Any]]:
 
 def read_rejects(out_dir: Path) -> list[dict[str, Any]]:
     """Every entry of every published rejects file under ``out_dir``."""
-    return [entry for path in sorted(out_dir.rglob("*.rejects.jl")) for entry in read_jsonl(path)]
+    return [entry for path in files_under(out_dir, "*.rejects.jl") for entry in read_jsonl(path)]
 
 
 def accepted_urls(
