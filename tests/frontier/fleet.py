@@ -15,7 +15,7 @@ from typing import Any
 
 from newscrawl.frontier.testing import RedisServer
 from tests.support.crawl import crawl_command, crawl_env
-from tests.support.feeds import feed_files, read_jsonl
+from tests.support.feeds import feed_files, files_under, read_jsonl
 from tests.support.wait import wait_until
 
 #: Short leases and a short idle grace, so a killed worker's requests come back quickly.
@@ -103,7 +103,8 @@ class Fleet:
                    proc=self.procs[worker])  # fmt: skip
 
     def logs(self) -> str:
-        return "\n".join(p.read_text() for p in sorted(self.root.rglob("logs/run-*.log")))
+        runs = [p for p in files_under(self.root, "run-*.log") if p.parent.name == "logs"]
+        return "\n".join(p.read_text() for p in runs)
 
     def feeds(self) -> list[Path]:
         return [path for worker in self.procs for path in feed_files(self.out_dir(worker))]
@@ -114,7 +115,7 @@ class Fleet:
 
     def leftovers(self) -> list[Path]:
         """Files a finished crawl should not leave: unpublished feeds."""
-        return sorted(self.root.rglob("*.jsonl.part"))
+        return files_under(self.root, "*.jsonl.part")
 
 
 def duplicates(records: list[dict[str, Any]]) -> list[str]:

@@ -19,7 +19,7 @@ import pytest
 from newscrawl_replica.testing import ReplicaServer
 from tests.monitors.receivers import WebhookReceiver
 from tests.support.crawl import last_log, run_crawl, start_crawl, wait_for_log
-from tests.support.feeds import read_rejects
+from tests.support.feeds import files_under, read_rejects
 from tests.support.score import assert_matches_truth
 from tests.support.watch import PublishedLines, expected_versions, wait_until
 
@@ -37,14 +37,22 @@ PASS_OVER = "Watch: the incremental pass is over"
 def wait_for_part_line(out_dir: Path, timeout: float = 60) -> None:
     """Until a feed being written holds a line (the moment to kill the watch)."""
     deadline = time.monotonic() + timeout
-    while not any(p.stat().st_size for p in out_dir.rglob("*.jsonl.part")):
+    while not any(size_of(p) for p in files_under(out_dir, "*.jsonl.part")):
         assert time.monotonic() < deadline, "no line written"
         time.sleep(0.01)
 
 
+def size_of(path: Path) -> int:
+    """A file's size; 0 once it is gone (a feed published meanwhile)."""
+    try:
+        return path.stat().st_size
+    except FileNotFoundError:
+        return 0
+
+
 def watch_health(out_dir: Path) -> list[dict[str, Any]]:
     """The health files a watch wrote for its windows (a run's end rewrites them)."""
-    reports = [json.loads(p.read_text()) for p in out_dir.rglob("*.health.json")]
+    reports = [json.loads(p.read_text()) for p in files_under(out_dir, "*.health.json")]
     return [report for report in reports if report.get("mode") == "watch"]
 
 
