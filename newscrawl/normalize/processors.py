@@ -382,8 +382,10 @@ def compare_key(text: str | None) -> str:
     return " ".join(text.split()).casefold()
 
 
-#: An ellipsis that ends a text cut at a length (a JSON-LD ``headline`` of at most N characters).
+#: An ellipsis that ends a text cut at a length (a JSON-LD ``headline`` of at most N characters),
+#: and the least of a text left before it for the cut to say anything.
 _CUT_SHORT = re.compile(r"\s*(?:\.\.\.|…)$")
+_CUT_MIN_CHARS = 20
 
 
 def same_text(a: str | None, b: str | None) -> bool:
@@ -396,7 +398,7 @@ def same_text(a: str | None, b: str | None) -> bool:
         return True
     for cut, whole in ((first, second), (second, first)):
         stem = _CUT_SHORT.sub("", cut)
-        if stem != cut and len(stem) >= 20 and whole.startswith(stem):
+        if stem != cut and len(stem) >= _CUT_MIN_CHARS and whole.startswith(stem):
             return True
     return False
 

@@ -374,6 +374,10 @@ class LayoutParser:
         found = first(self.container, self.selectors.standfirst)
         return found[0] if found else None
 
+    def shown_with_dateline(self, text: str) -> str | None:
+        """``text`` as the article shows it after a dateline; a known layout shows none."""
+        return None
+
     def standfirst(self) -> str | None:
         return text_of(self.standfirst_node) if self.standfirst_node is not None else None
 
@@ -819,9 +823,8 @@ class ArticlePage:
             reverse=True,
         )
         # A description the article shows after a dateline is the article's whole line.
-        dated = getattr(self.layout, "shown_with_dateline", None)
-        shown_forms = [(dated(d) if dated else None) or d for d in visible]
-        return self._present(self._t("description"), *whole, standfirst, *shown_forms)
+        dated = [self.layout.shown_with_dateline(d) or d for d in visible]
+        return self._present(self._t("description"), *whole, standfirst, *dated)
 
     def author_names(self) -> list[str]:
         """Authors one name each: the byline row's author links."""

@@ -105,6 +105,12 @@ def _pick_body(
     return main
 
 
+def _is_dateline(lead: str) -> bool:
+    """A lead-in that ends as a dateline does (``Berlin.``, ``KATHMANDU, April 25 (Reuters) -``),
+    not a label (``Politics``)."""
+    return 0 < len(lead) <= S.DATELINE_MAX_CHARS and S.DATELINE_END.search(lead) is not None
+
+
 def _is_prose(text: str) -> bool:
     """A sentence rather than a label: eight words, five ending as a sentence does, or
     (scripts written without spaces) forty characters."""
@@ -634,7 +640,7 @@ class ContentParser(LayoutParser):
                 break  # a standfirst leads into the body; what follows it is not one
             if _norm(text) in self.titles:
                 continue  # the head's (SEO) title shown as a second heading
-            if self._is_alt_text(text):
+            if self._is_picture_text(text):
                 continue  # a picture's caption that repeats its ``alt``
             if element.tag == "a" or element.tag == "time" or self._is_byline_text(text):
                 continue
@@ -654,16 +660,16 @@ class ContentParser(LayoutParser):
         return None
 
     @cached_property
-    def _alt_texts(self) -> list[str]:
+    def _picture_texts(self) -> list[str]:
         """What the page says of its pictures: their ``alt`` texts and the JSON-LD captions."""
         stated = jsonld.captions(v for q in S.JSON_LD for v in select(self.root, q).getall())
-        alts = (_norm(alt) for alt in [*self._doc.xpath("//img/@alt"), *stated])
-        return [alt for alt in alts if len(alt) >= S.STANDFIRST_MIN_CHARS]
+        texts = (_norm(text) for text in [*self._doc.xpath("//img/@alt"), *stated])
+        return [text for text in texts if len(text) >= S.STANDFIRST_MIN_CHARS]
 
-    def _is_alt_text(self, text: str) -> bool:
+    def _is_picture_text(self, text: str) -> bool:
         """A picture's caption: text that repeats (or opens) its ``alt`` or a stated caption."""
         key = _norm(text)
-        return any(key.startswith(alt) or alt.startswith(key) for alt in self._alt_texts)
+        return any(key.startswith(t) or t.startswith(key) for t in self._picture_texts)
 
     @staticmethod
     def _whole_line(element: Any) -> Any:
@@ -677,9 +683,7 @@ class ContentParser(LayoutParser):
             return element
         whole, own = _text(parent), _text(element)
         lead = whole[: whole.find(own)].strip() if whole.endswith(own) else ""
-        if 0 < len(lead) <= S.DATELINE_MAX_CHARS and S.DATELINE_END.search(lead):
-            return parent
-        return element
+        return parent if _is_dateline(lead) else element
 
     def shown_with_dateline(self, text: str) -> str | None:
         """The article's paragraph showing ``text`` after a dateline (``<p><span>Berlin.
@@ -693,8 +697,7 @@ class ContentParser(LayoutParser):
             whole = _norm(shown)
             if len(whole) <= len(key) or not whole.endswith(key):
                 continue
-            lead = whole[: -len(key)].strip()
-            if 0 < len(lead) <= S.DATELINE_MAX_CHARS and S.DATELINE_END.search(lead):
+            if _is_dateline(whole[: -len(key)].strip()):
                 return " ".join(shown.split())
         return None
 
