@@ -18,7 +18,13 @@ import pytest
 
 from newscrawl_replica.testing import ReplicaServer
 from tests.monitors.receivers import WebhookReceiver
-from tests.support.crawl import last_log, run_crawl, start_crawl, wait_for_log
+from tests.support.crawl import (
+    last_log,
+    run_crawl,
+    start_crawl,
+    wait_for_feed_line,
+    wait_for_log,
+)
 from tests.support.feeds import files_under, read_rejects
 from tests.support.score import assert_matches_truth
 from tests.support.watch import PublishedLines, expected_versions, wait_until
@@ -32,22 +38,6 @@ SETTINGS = {
     "NEWSCRAWL_WATCH_BUDGET_PER_HOUR": 100_000,
 }
 PASS_OVER = "Watch: the incremental pass is over"
-
-
-def wait_for_part_line(out_dir: Path, timeout: float = 60) -> None:
-    """Until a feed being written holds a line (the moment to kill the watch)."""
-    deadline = time.monotonic() + timeout
-    while not any(size_of(p) for p in files_under(out_dir, "*.jsonl.part")):
-        assert time.monotonic() < deadline, "no line written"
-        time.sleep(0.01)
-
-
-def size_of(path: Path) -> int:
-    """A file's size; 0 once it is gone (a feed published meanwhile)."""
-    try:
-        return path.stat().st_size
-    except FileNotFoundError:
-        return 0
 
 
 def watch_health(out_dir: Path) -> list[dict[str, Any]]:
@@ -99,7 +89,7 @@ def test_watch_publishes_new_and_edited_articles_exactly_once_through_a_kill(
 
             # New and edited articles while it watches; killed mid-write.
             replica.publish(new=3, edit=2)
-            wait_for_part_line(tmp_path)
+            wait_for_feed_line(proc, tmp_path)
             proc.send_signal(signal.SIGKILL)
             proc.wait(30)
 
